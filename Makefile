@@ -1,0 +1,164 @@
+# xpmip - Proxy Mobile IPv6 LMA/MAG with an XDP/TC user plane.
+#
+#   make            build the BPF objects, skeletons, xpmipd and xpmipctl
+#   make deps       install the Debian packages the build, tests and demo need
+#   make check      run every test (unit, BPF_PROG_TEST_RUN, fuzz corpus,
+#                   tshark cross-check, namespace selftests); non-zero on failure
+#   make demo       the demo topology with real traffic and a handover
+#   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each
+#   make bench      benchmarks (not part of check), rewrites docs/PERFORMANCE.md
+#
+# Layout: bpf/*.bpf.c -> build/bpf/*.bpf.o + build/bpf/*.skel.h;
+#         user/*.c (less the two mains) -> build/libxpmip.a;
+#         tests/unit/test_*.c, tests/bpf/test_*.c -> Criterion binaries.
+
+BUILD     ?= build
+CC        ?= gcc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+FUZZ_SECONDS ?= 60
+
+# vmlinux/vmlinux.h is a committed copy, generated once with
+#   bpftool btf dump file /sys/kernel/btf/vmlinux format c
+# (target `make vmlinux-refresh`). Why committed and not generated at build
+# time: the build must work where the build host has no BTF (containers,
+# chroots, CI images), and must not change with whatever kernel the build
+# host happens to run. The programs only use UAPI-stable types (xdp_md,
+# __sk_buff, bpf_fib_lookup, ethhdr, ipv6hdr ...), whose layouts are fixed by
+# the kernel ABI, so objects built against it load on every kernel >= 6.1.
+VMLINUX_H := vmlinux/vmlinux.h
+
+# -mcpu=v3: 32-bit subregisters and jmp32 (kernel >= 5.1); fixed so that the
+# instruction counts we report do not move with the clang default.
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Werror \
+	-Ivmlinux -Iinclude -Ibpf
+
+CFLAGS   ?= -O2 -g
+XP_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
+	-Iinclude -Iuser -I$(BUILD)/bpf -D_GNU_SOURCE
+LDLIBS   := -lbpf -lelf -lz -lmnl -lconfig -lm
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
+BPF_HDRS  := $(wildcard bpf/*.h) $(wildcard include/*.h)
+
+MAINS     := user/xpmipd.c user/xpmipctl.c
+LIB_SRCS  := $(filter-out $(MAINS),$(wildcard user/*.c))
+LIB_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(LIB_SRCS))
+SAN_OBJS  := $(patsubst user/%.c,$(BUILD)/san/%.o,$(LIB_SRCS))
+USER_HDRS := $(wildcard user/*.h) $(wildcard include/*.h)
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+BPFT_SRCS := $(wildcard tests/bpf/test_*.c)
+BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(BPFT_SRCS))
+TEST_HELPERS := $(wildcard tests/lib/*.c)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+
+.PHONY: all deps check demo fuzz bench clean install vmlinux-refresh \
+	test-unit test-bpf test-fuzz test-selftests verifier-stats
+
+all: $(BUILD)/xpmipd $(BUILD)/xpmipctl $(BPF_OBJS)
+
+# ---- BPF ----
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(VMLINUX_H) | $(BUILD)/bpf
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name xp_$(subst -,_,$*) > $@.tmp && mv $@.tmp $@
+
+# ---- userspace ----
+$(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(BPF_SKELS) | $(BUILD)/user
+	$(CC) $(XP_CFLAGS) -c $< -o $@
+
+$(BUILD)/san/%.o: user/%.c $(USER_HDRS) $(BPF_SKELS) | $(BUILD)/san
+	$(CC) $(XP_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/libxpmip.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libxpmip-san.a: $(SAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/xpmipd: user/xpmipd.c $(BUILD)/libxpmip.a
+	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
+
+$(BUILD)/xpmipctl: user/xpmipctl.c $(BUILD)/libxpmip.a
+	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
+
+# ---- tests ----
+# Unit tests run under AddressSanitizer and UndefinedBehaviorSanitizer.
+$(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_HELPERS) $(BUILD)/libxpmip-san.a | $(BUILD)/tests/unit
+	$(CC) $(XP_CFLAGS) $(SAN_FLAGS) -Itests/lib $< $(TEST_HELPERS) $(BUILD)/libxpmip-san.a \
+		-lcriterion $(LDLIBS) -o $@
+
+# BPF_PROG_TEST_RUN tests load the real objects through their skeletons.
+$(BUILD)/tests/bpf/%: tests/bpf/%.c $(TEST_HELPERS) $(BUILD)/libxpmip.a $(BPF_SKELS) | $(BUILD)/tests/bpf
+	$(CC) $(XP_CFLAGS) -Itests/lib $< $(TEST_HELPERS) $(BUILD)/libxpmip.a \
+		-lcriterion $(LDLIBS) -o $@
+
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libxpmip.a | $(BUILD)/tools
+	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
+
+# libFuzzer targets: the decoder alone, with ASan and UBSan.
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(USER_HDRS) | $(BUILD)/fuzz
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iuser -I$(BUILD)/bpf \
+		-D_GNU_SOURCE $< user/mh_codec.c -o $@
+
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools:
+	mkdir -p $@
+
+deps:
+	@deploy/install-deps.sh
+
+test-unit: $(UNIT_BINS)
+	@tests/run-stage.sh unit $(UNIT_BINS)
+
+test-bpf: $(BPFT_BINS)
+	@tests/run-stage.sh bpf $(BPFT_BINS)
+
+test-fuzz: $(FUZZ_BINS)
+	@tests/run-stage.sh fuzz-corpus $(FUZZ_BINS)
+
+test-selftests: all $(TOOL_BINS)
+	@tests/run-stage.sh selftests selftests/run.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(FUZZ_BINS) $(TOOL_BINS)
+	@tests/run-all.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all $(TOOL_BINS)
+	@selftests/demo.sh
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(TOOL_BINS)
+	@tests/bench/run.sh
+
+verifier-stats: $(BPF_OBJS)
+	@tests/verifier-stats.sh $(BPF_OBJS)
+
+vmlinux-refresh:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX_H)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xpmip
+	install -m 0755 $(BUILD)/xpmipd $(BUILD)/xpmipctl $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/xpmip/
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xpmip_maps.h - the contract between the agent (user/) and the user plane
+ * (bpf/): every pinned map's name, key and value, defined once.
+ *
+ * Rules:
+ *  - fixed-width types only, explicit padding, _Static_assert on every size,
+ *    so the two compilers can never disagree on a layout;
+ *  - map names are at most 15 characters (the kernel's limit) and carry a
+ *    layout version; a daemon that finds a pinned map of another version
+ *    refuses to start instead of misreading it;
+ *  - addresses and ports are stored in network byte order, as on the wire,
+ *    so the data plane compares them without swapping;
+ *  - the agent precomputes decisions (which binding gets downlink, the
+ *    MN's primary HoA) so that the BPF programs only look them up.
+ *
+ * Maps live under /sys/fs/bpf/xpmip/<instance>/<name>.
+ */
+#ifndef XPMIP_MAPS_H
+#define XPMIP_MAPS_H
+
+#ifdef __bpf__
+/* vmlinux.h provides __u8 .. __u64 */
+#else
+#include <linux/types.h>
+#endif
+
+#define XP_PIN_ROOT		"/sys/fs/bpf/xpmip"
+#define XP_MAP_LAYOUT_VERSION	1
+
+/* Pinned map names (<= 15 chars, versioned suffix) */
+#define XP_MAP_CFG		"xp_cfg_v1"	/* ARRAY[1] struct xp_cfg */
+#define XP_MAP_PREFIX		"xp_pfx_v1"	/* LPM prefix -> MN, binding */
+#define XP_MAP_BIND		"xp_bind_v1"	/* (MN, BID) -> binding */
+#define XP_MAP_MN		"xp_mn_v1"	/* MN -> downlink choice */
+#define XP_MAP_UPLINK		"xp_ul_v1"	/* (Proxy-CoA, MN) -> BID */
+#define XP_MAP_PEER		"xp_peer_v1"	/* known tunnel peers */
+#define XP_MAP_COUNTERS		"xp_cnt_v1"	/* per-CPU reason counters */
+#define XP_MAP_BSTATS		"xp_bstat_v1"	/* per-CPU per-binding traffic */
+
+/* Capacities (the agent may size maps down in its config) */
+#define XP_MAX_MNS		(1u << 20)
+#define XP_MAX_BINDINGS		(1u << 21)
+#define XP_MAX_PREFIXES		(1u << 21)
+#define XP_MAX_PEERS		4096
+#define XP_MAX_DL_BINDINGS	2	/* equal-IFP duplication: two paths */
+
+/* An IPv6 address as the data plane sees it */
+union xp_addr6 {
+	__u8  a8[16];
+	__u16 a16[8];
+	__u32 a32[4];
+	__u64 a64[2];
+};
+
+enum xp_role {
+	XP_ROLE_NONE = 0,
+	XP_ROLE_LMA = 1,
+	XP_ROLE_MAG = 2,
+	XP_ROLE_MN = 3,
+};
+
+/* ---- xp_cfg_v1: one entry written by the agent at start ---- */
+struct xp_cfg {
+	union xp_addr6 local_addr;	/* LMA address / MAG Proxy-CoA */
+	__u32 role;			/* enum xp_role */
+	__u32 flags;			/* XP_CFG_F_* */
+	__u16 tunnel_mtu;		/* path MTU towards tunnel peers */
+	__u8  hop_limit;		/* outer hop limit of encapsulated packets */
+	__u8  primary_hoa_opt;		/* dst option type, configurable */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct xp_cfg) == 32, "xp_cfg layout");
+
+#define XP_CFG_F_ENABLED	0x1	/* the agent finished writing state */
+
+/* ---- xp_pfx_v1: BPF_MAP_TYPE_LPM_TRIE ---- */
+struct xp_prefix_key {
+	__u32 prefixlen;		/* LPM trie key header */
+	union xp_addr6 addr;
+};
+_Static_assert(sizeof(struct xp_prefix_key) == 20, "xp_prefix_key layout");
+
+enum xp_prefix_kind {
+	XP_PFX_PERMANENT = 0,		/* 001: level-1 permanent prefix */
+	XP_PFX_TEMPORAL = 1,		/* 001: level-2 prefix from a MAG block */
+};
+
+#define XP_PFXF_OFFLINK		0x01	/* RFC 7864 L flag: route, never advertise */
+#define XP_PFXF_IDLE		0x02	/* 001: owner session idle after FFHO */
+
+struct xp_prefix_val {
+	__u32 mn_id;			/* agent-assigned MN index */
+	__u16 bid;			/* owner binding: default downlink path */
+	__u8  kind;			/* enum xp_prefix_kind */
+	__u8  flags;			/* XP_PFXF_* */
+};
+_Static_assert(sizeof(struct xp_prefix_val) == 8, "xp_prefix_val layout");
+
+/* ---- xp_bind_v1: BPF_MAP_TYPE_HASH, one entry per binding ---- */
+struct xp_bind_key {
+	__u32 mn_id;
+	__u16 bid;			/* RFC 5648 binding identifier */
+	__u16 pad;
+};
+_Static_assert(sizeof(struct xp_bind_key) == 8, "xp_bind_key layout");
+
+#define XP_BF_PRIMARY		0x01	/* 000 P flag: interface of the primary HoA */
+#define XP_BF_ACTIVE		0x02	/* registered and usable */
+#define XP_BF_IDLE		0x04	/* 001 Idle flag */
+
+struct xp_bind_val {
+	union xp_addr6 peer;		/* LMA: Proxy-CoA; MAG: LMA address */
+	union xp_addr6 local;		/* LMA: LMA address; MAG: Proxy-CoA */
+	union xp_addr6 hoa;		/* this interface's HoA (000), or zero */
+	__u32 ifindex;			/* MAG: access interface; LMA: 0 */
+	__u8  mn_mac[6];		/* MAG: MN interface MAC */
+	__u8  if_mac[6];		/* MAG: access interface MAC */
+	__u16 mtu;			/* inner MTU advertised to the MN */
+	__u8  ifp;			/* 000 interface priority */
+	__u8  flags;			/* XP_BF_* */
+	__u8  att;			/* access technology type */
+	__u8  bid_pri;			/* RFC 6089 BID-PRI */
+	__u16 pad;
+};
+_Static_assert(sizeof(struct xp_bind_val) == 72, "xp_bind_val layout");
+
+/* ---- xp_mn_v1: BPF_MAP_TYPE_HASH, per-MN downlink decision ---- */
+struct xp_mn_val {
+	union xp_addr6 primary_hoa;	/* 000 primary HoA, or zero */
+	__u32 flow_gen;			/* bumped when the MN's flows change */
+	__u16 dl_bid[XP_MAX_DL_BINDINGS]; /* highest-IFP binding(s) */
+	__u8  n_dl;			/* 0: use the prefix owner binding */
+	__u8  flags;
+	__u16 pad;
+};
+_Static_assert(sizeof(struct xp_mn_val) == 28, "xp_mn_val layout");
+
+/* ---- xp_ul_v1: BPF_MAP_TYPE_HASH, LMA uplink anti-spoofing ---- */
+struct xp_ul_key {
+	union xp_addr6 pcoa;		/* outer source of the tunnelled packet */
+	__u32 mn_id;			/* MN owning the inner source prefix */
+};
+_Static_assert(sizeof(struct xp_ul_key) == 20, "xp_ul_key layout");
+
+struct xp_ul_val {
+	__u16 bid;
+	__u16 pad;
+};
+
+/* ---- xp_peer_v1: BPF_MAP_TYPE_HASH, tunnel endpoints we accept ---- */
+struct xp_peer_val {
+	__u32 refcnt;			/* bindings using this peer */
+};
+
+/* ---- xp_bstat_v1: BPF_MAP_TYPE_PERCPU_HASH keyed by xp_bind_key ---- */
+struct xp_bind_stats {
+	__u64 dl_packets;
+	__u64 dl_bytes;
+	__u64 ul_packets;
+	__u64 ul_bytes;
+};
+
+/*
+ * ---- xp_cnt_v1: BPF_MAP_TYPE_PERCPU_ARRAY[XP_R_MAX] of __u64 ----
+ * Every verdict a program returns increments exactly one reason.
+ * XP_REASON_LIST(X) keeps the enum and the names in one place.
+ */
+#define XP_REASON_LIST(X)						\
+	X(PASS_NOT_IPV6,	"pass: not IPv6")			\
+	X(PASS_CONTROL,		"pass: MH/ND/RS/RA to the stack")	\
+	X(PASS_NO_PREFIX,	"pass: destination not a mobile prefix") \
+	X(PASS_NOT_TUNNEL,	"pass: not a tunnel packet for us")	\
+	X(PASS_NO_NEIGH,	"pass: next hop unresolved, stack forwards") \
+	X(PASS_DISABLED,	"pass: agent not ready")		\
+	X(DL_FORWARD,		"downlink: encapsulated and forwarded")	\
+	X(UL_FORWARD,		"uplink: decapsulated and forwarded")	\
+	X(UL_ENCAP,		"MAG uplink: encapsulated to the LMA")	\
+	X(DL_DELIVER,		"MAG downlink: decapsulated and delivered") \
+	X(DROP_MALFORMED,	"drop: truncated or malformed header")	\
+	X(DROP_EXTHDR_LIMIT,	"drop: too many extension headers")	\
+	X(DROP_NO_BINDING,	"drop: prefix without an active binding") \
+	X(DROP_SPOOFED_SRC,	"drop: inner source not owned by the peer's MN") \
+	X(DROP_UNKNOWN_PEER,	"drop: tunnel from an unregistered peer") \
+	X(DROP_HOP_LIMIT,	"drop: hop limit exceeded")		\
+	X(DROP_FIB,		"drop: no route")			\
+	X(DROP_HEADROOM,	"drop: cannot grow or shrink the packet") \
+	X(DROP_FLOW_ACTION,	"drop: flow mobility drop action")	\
+	X(PTB_SENT,		"ICMPv6 packet too big returned")
+
+enum xp_reason {
+#define XP_REASON_ENUM(name, text) XP_R_##name,
+	XP_REASON_LIST(XP_REASON_ENUM)
+#undef XP_REASON_ENUM
+	XP_R_MAX
+};
+
+#ifndef __bpf__
+static const char *const xp_reason_names[XP_R_MAX] __attribute__((unused)) = {
+#define XP_REASON_NAME(name, text) [XP_R_##name] = #name,
+	XP_REASON_LIST(XP_REASON_NAME)
+#undef XP_REASON_NAME
+};
+static const char *const xp_reason_text[XP_R_MAX] __attribute__((unused)) = {
+#define XP_REASON_TEXT(name, text) [XP_R_##name] = text,
+	XP_REASON_LIST(XP_REASON_TEXT)
+#undef XP_REASON_TEXT
+};
+#endif
+
+#endif /* XPMIP_MAPS_H */
