@@ -6,8 +6,9 @@
  * and the set of mobility options it carries. Decoding is strict and total:
  * it never reads outside the buffer it is given, and every defect returns a
  * distinct negative error code (enum mh_err) and the offset where it was
- * found. Unknown options are skipped and listed in mh_msg.unknown, never
- * fatal. Encoding honours each option's alignment with Pad1/PadN and pads
+ * found. Unknown options are skipped and listed in mh_msg.opt.unknown,
+ * never fatal (past MH_MAX_UNKNOWN they are skipped without a record);
+ * they are not re-encoded. Unknown Flow-ID sub-options are skipped too. Encoding honours each option's alignment with Pad1/PadN and pads
  * the message to 8 octets; the checksum is left zero (the kernel fills it
  * through IPV6_CHECKSUM, or mh_checksum() does for tests and tools).
  *
@@ -53,8 +54,28 @@ enum mh_err {
 	MH_E_PREFIX_LEN = -15,		/* HNP / block prefix length > 128 */
 	MH_E_NOSPACE = -16,		/* encode: output buffer too small */
 	MH_E_INVAL = -17,		/* encode: message cannot be encoded */
-	MH_E_MAX_ = -18
+	MH_E_SUBOPT_DUP = -18,		/* Flow-ID sub-option repeated */
+	MH_E_SUBOPT_TOO_MANY = -19,	/* more BID references than MH_MAX_BID_REF */
+	MH_E_BODY_SHORT = -20,		/* message shorter than its type's body */
+	MH_E_MAX_ = -21
 };
+
+/*
+ * Error offsets (err_off of mh_decode), all from buf[0]:
+ *   MH_E_SHORT            the buffer length (first missing octet)
+ *   MH_E_PAYLOAD_PROTO    0;  MH_E_HDR_LEN 1;  MH_E_UNKNOWN_TYPE 2
+ *   MH_E_BODY_SHORT       6 (start of the message data)
+ *   MH_E_OPT_OVERRUN, MH_E_OPT_DUP, MH_E_OPT_TOO_MANY
+ *                         the option's Type octet
+ *   MH_E_OPT_LEN          the option's Length octet
+ *   MH_E_MNID_SUBTYPE     the Subtype octet
+ *   MH_E_PREFIX_LEN       the Prefix Length octet
+ *   MH_E_SUBOPT_OVERRUN, MH_E_SUBOPT_DUP, MH_E_SUBOPT_TOO_MANY
+ *                         the sub-option's Type octet
+ *   MH_E_SUBOPT_LEN, MH_E_TS_LEN  the sub-option's Length octet
+ *   MH_E_TS_FORMAT        the TS Format octet
+ *   MH_E_TS_FLAGS         the first octet of the selector's flags
+ */
 
 /* Readable name of an mh_err ("MH_E_OPT_OVERRUN"), "MH_OK" for 0 */
 const char *mh_strerror(int err);
@@ -209,5 +230,14 @@ int mh_set_mnid(struct mh_msg *msg, const char *nai);
 
 /* Timestamp helpers: 48-bit seconds since 1970 + 16-bit 1/65536 fraction */
 uint64_t mh_timestamp_now(void);
+
+/* Readable name of an MH type ("PBU" when P is set is left to the caller):
+ * "BU", "BA", "HB", "UPN", "UPA", or NULL */
+const char *mh_type_name(uint8_t type);
+
+/* Field-by-field equality of two messages, as the codec sees them: the
+ * checksum and the unknown-option records are not compared, selector fields
+ * only where their flag is set. For round-trip tests and the fuzzer. */
+bool mh_msg_equal(const struct mh_msg *a, const struct mh_msg *b);
 
 #endif /* XPMIP_MH_CODEC_H */
