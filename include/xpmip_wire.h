@@ -129,7 +129,7 @@
 #define XP_MOPT_ATT_LEN		2
 #define XP_MOPT_LLA_LEN		16
 #define XP_MOPT_TIMESTAMP_LEN	8
-#define XP_MOPT_RESTART_CTR_LEN	6
+#define XP_MOPT_RESTART_CTR_LEN	4	/* counter (32) only: RFC 5847 6.2; tshark agrees */
 #define XP_MOPT_GRE_KEY_LEN	6
 #define XP_MOPT_BID_LEN		4	/* without care-of address */
 #define XP_MOPT_BID_LEN_V4	8	/* with an IPv4 care-of address */
@@ -164,7 +164,7 @@
  * the 32-bit and 128-bit fields land on their natural boundaries.
  */
 #define XP_MOPT_RC_ALIGN_X	4	/* Restart Counter: counter at 4n */
-#define XP_MOPT_RC_ALIGN_Y	0
+#define XP_MOPT_RC_ALIGN_Y	2
 #define XP_MOPT_GRE_ALIGN_X	4	/* GRE Key: key at 4n */
 #define XP_MOPT_GRE_ALIGN_Y	0
 #define XP_MOPT_BID_ALIGN_X	8	/* BID: IPv6 care-of address at 8n */

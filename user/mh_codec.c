@@ -459,12 +459,12 @@ static int enc_timestamp(struct wbuf *w, const struct mh_opts *o)
 	return MH_OK;
 }
 
-/* Restart Counter (RFC 5847): Reserved (16), counter (32) */
+/* Restart Counter (RFC 5847 6.2): counter (32), no reserved field */
 static int dec_restart_ctr(struct dec_ctx *c, size_t off, struct mh_opts *o)
 {
 	if (OPT_LEN(c, off) != XP_MOPT_RESTART_CTR_LEN)
 		return fail(c, MH_E_OPT_LEN, off + 1);
-	o->restart_ctr = rd32(OPT_DATA(c, off) + 2);
+	o->restart_ctr = rd32(OPT_DATA(c, off));
 	return MH_OK;
 }
 
@@ -472,7 +472,6 @@ static int enc_restart_ctr(struct wbuf *w, const struct mh_opts *o)
 {
 	put_opt_hdr(w, XP_MOPT_RC_ALIGN_X, XP_MOPT_RC_ALIGN_Y,
 		    XP_MOPT_RESTART_CTR, XP_MOPT_RESTART_CTR_LEN);
-	put16(w, 0);
 	put32(w, o->restart_ctr);
 	return MH_OK;
 }
