@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * config.h - xpmipd's configuration, parsed from a libconfig file.
+ *
+ * The file has a common part and one section per role ("lma", "mag", and
+ * later "mn"); only the section of the role being started is required.
+ * Every error names the file, the line and the key, and the daemon refuses
+ * to start. Defaults are the RFC 5213 protocol constants.
+ */
+#ifndef XPMIP_CONFIG_H
+#define XPMIP_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "xpmip_maps.h"
+#include "xpmip_wire.h"
+
+#define XP_CFG_NAME_MAX		64
+#define XP_CFG_MAX_IFS		16
+#define XP_CFG_MAX_AUTH		64
+#define XP_CFG_MAX_HNP		8
+#define XP_CFG_ERR_MAX		256
+
+struct xp_prefix {
+	struct in6_addr addr;
+	uint8_t plen;
+};
+
+/* Per-MN policy at the LMA (explicit entry, or the default policy) */
+struct xp_lma_mn_policy {
+	char mn_id[XP_MNID_MAX_LEN + 1];	/* empty for the default policy */
+	bool allowed;				/* false: 129 admin prohibited */
+	bool served_here;			/* false: 153 not LMA for this MN */
+	uint8_t n_hnp;				/* fixed HNPs; 0: from the pool */
+	struct xp_prefix hnp[XP_CFG_MAX_HNP];
+	uint8_t hnps_per_if;			/* prefixes allocated per interface */
+	uint32_t max_lifetime_s;
+};
+
+struct xp_lma_config {
+	struct in6_addr address;		/* LMA address (signalling, tunnel end) */
+	char interfaces[XP_CFG_MAX_IFS][16];	/* where XP_PROG_LMA_RX attaches */
+	uint8_t n_interfaces;
+	struct xp_prefix authorized_mags[XP_CFG_MAX_AUTH];	/* else 154 */
+	uint8_t n_authorized_mags;
+	struct xp_prefix hnp_pool;		/* permanent pool */
+	uint8_t hnp_len;			/* prefix length handed out (64) */
+	bool use_timestamps;			/* true: 156/157; false: seq, 135 */
+	uint32_t timestamp_window_ms;		/* TimestampValidityWindow */
+	uint32_t max_lifetime_s;		/* granted lifetime cap */
+	uint32_t min_delay_bce_delete_ms;	/* MinDelayBeforeBCEDelete */
+	uint32_t max_delay_new_bce_ms;		/* MaxDelayBeforeNewBCEAssign */
+	struct xp_lma_mn_policy default_policy;
+	bool has_default_policy;		/* else unknown MNs get 153 */
+	struct xp_lma_mn_policy *mns;		/* explicit MNs */
+	uint32_t n_mns;
+};
+
+/* One MN interface known to a MAG, identified by its MAC */
+struct xp_mag_mn_profile {
+	uint8_t mac[6];
+	char mn_id[XP_MNID_MAX_LEN + 1];
+	uint8_t att;				/* XP_ATT_* */
+	uint8_t ifp;				/* 000 interface priority, 0 = none */
+	bool primary;				/* 000 P flag */
+	uint8_t mhgid;				/* 004 MHGID, 0 = no multihoming */
+};
+
+struct xp_mag_config {
+	struct in6_addr proxy_coa;		/* our address towards the LMA */
+	struct in6_addr lma_address;
+	char core_interface[16];		/* towards the LMA: XP_PROG_MAG_CORE */
+	char access_interfaces[XP_CFG_MAX_IFS][16];	/* XP_PROG_MAG_ACCESS */
+	uint8_t n_access;
+	bool detect_link_up;			/* register on link-up, not only RS */
+	uint32_t lifetime_s;			/* requested lifetime */
+	uint32_t refresh_pct;			/* refresh at this % of the lifetime */
+	uint32_t initial_bindack_timeout_ms;
+	uint32_t max_bindack_timeout_ms;
+	uint32_t max_retransmits;
+	/* Router Advertisements: the same source on every MAG */
+	struct in6_addr ra_link_local;		/* fe80::... */
+	uint8_t ra_mac[6];
+	uint32_t ra_min_interval_ms, ra_max_interval_ms;
+	uint32_t ra_router_lifetime_s;
+	uint32_t ra_prefix_valid_s, ra_prefix_preferred_s;
+	uint16_t mtu;				/* inner MTU advertised to MNs */
+	struct xp_mag_mn_profile default_profile;	/* for unknown MACs */
+	bool has_default_profile;		/* MN-ID derived from the MAC */
+	struct xp_mag_mn_profile *mns;
+	uint32_t n_mns;
+};
+
+struct xp_config {
+	char path[256];
+	char instance[XP_CFG_NAME_MAX];		/* default: the role name */
+	char log_level[16];			/* "info" */
+	bool use_syslog;
+	char pin_root[128];			/* XP_PIN_ROOT */
+	uint32_t heartbeat_interval_s;		/* RFC 5847, 0 = off */
+	uint32_t heartbeat_missing_limit;
+	enum xp_role role;
+	struct xp_lma_config lma;
+	struct xp_mag_config mag;
+};
+
+/* Parse path for role. On error returns -EINVAL and writes
+ * "FILE:LINE: KEY: what is wrong" to err. */
+int xp_config_load(const char *path, enum xp_role role, struct xp_config *cfg,
+		   char err[XP_CFG_ERR_MAX]);
+void xp_config_free(struct xp_config *cfg);
+
+/* Look up a profile by MAC (default profile if none and allowed), NULL if
+ * the MN is unknown */
+const struct xp_mag_mn_profile *xp_config_mag_profile(const struct xp_mag_config *mag,
+						       const uint8_t mac[6],
+						       struct xp_mag_mn_profile *scratch);
+/* Policy for an MN-ID: explicit entry, else the default, else NULL */
+const struct xp_lma_mn_policy *xp_config_lma_policy(const struct xp_lma_config *lma,
+						    const char *mn_id);
+
+bool xp_prefix_contains(const struct xp_prefix *p, const struct in6_addr *a);
+
+#endif /* XPMIP_CONFIG_H */

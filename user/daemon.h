@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * daemon.h - what every role of xpmipd shares, and the role interface.
+ *
+ * xpmipd.c parses the command line and the config, opens the event loop,
+ * the data plane, the MH socket and the control socket, then hands the
+ * daemon to its role (lma.c, mag.c; later mn.c). A role never exits the
+ * process: it returns errors to xpmipd.c, which logs and unwinds.
+ */
+#ifndef XPMIP_DAEMON_H
+#define XPMIP_DAEMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <netinet/in.h>
+
+#include "config.h"
+
+struct evloop;
+struct xp_dp;
+struct ctl_sock;
+
+struct xp_daemon {
+	struct xp_config *cfg;
+	struct evloop *ev;
+	struct xp_dp *dp;
+	struct ctl_sock *ctl;
+	int mh_fd;			/* raw MH socket */
+	bool flush_on_stop;		/* --flush: remove pinned state */
+	void *role_state;		/* owned by the role */
+};
+
+struct xp_role_ops {
+	const char *name;
+	enum xp_role role;
+	/* Open role sockets, attach programs, rebuild state from the pinned
+	 * maps, start timers. 0 or -errno. */
+	int (*start)(struct xp_daemon *d);
+	/* One received Mobility Header (already read from d->mh_fd) */
+	void (*on_mh)(struct xp_daemon *d, const uint8_t *buf, size_t len,
+		      const struct in6_addr *src, const struct in6_addr *dst, int ifindex);
+	/* Role-specific control commands; -ENOENT for an unknown command */
+	int (*ctl)(struct xp_daemon *d, int argc, char **argv, FILE *out);
+	/* Stop timers, release sockets; the pinned maps stay unless
+	 * d->flush_on_stop. */
+	void (*stop)(struct xp_daemon *d);
+};
+
+extern const struct xp_role_ops xp_lma_ops;
+extern const struct xp_role_ops xp_mag_ops;
+
+#endif /* XPMIP_DAEMON_H */

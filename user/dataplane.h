@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * dataplane.h - load the xpmip BPF programs, create or reuse their pinned
+ * maps, attach them to interfaces, read their counters.
+ *
+ * Contract:
+ *  - maps are pinned under XP_PIN_ROOT/<instance>/ with the versioned names
+ *    of xpmip_maps.h. xp_dp_open() reuses maps already pinned there (that is
+ *    how a restarted daemon keeps the user plane's state) after checking that
+ *    their type, key size, value size and max_entries match this build; a
+ *    mismatch is refused with -EPROTO and one log line naming the map.
+ *  - XDP attachments made by xp_dp_attach_xdp() outlive the process (they are
+ *    netlink attachments, not bpf links), so a daemon that is killed leaves
+ *    the user plane forwarding. A restarted daemon attaches again, replacing
+ *    its own programs.
+ *  - every function returns 0 or a negative errno and logs why it failed.
+ */
+#ifndef XPMIP_DATAPLANE_H
+#define XPMIP_DATAPLANE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xpmip_maps.h"
+
+/* The programs, by job; each is attached to one kind of interface */
+enum xp_prog {
+	XP_PROG_LMA_RX,		/* LMA, every interface: downlink encap + uplink decap */
+	XP_PROG_MAG_ACCESS,	/* MAG access interface: uplink encap to the LMA */
+	XP_PROG_MAG_CORE,	/* MAG core interface: downlink decap to the MN */
+	XP_PROG_PASS,		/* XDP_PASS only: the peer end of a veth redirect target */
+	XP_PROG_MAX_
+};
+
+struct xp_dp_opts {
+	enum xp_role role;
+	const char *instance;		/* pin directory name, e.g. "lma" */
+	const char *pin_root;		/* NULL: XP_PIN_ROOT */
+	uint32_t max_mns;		/* 0: default capacities */
+	uint32_t max_bindings;
+	uint32_t max_prefixes;
+};
+
+struct xp_dp;
+
+int xp_dp_open(const struct xp_dp_opts *opts, struct xp_dp **out);
+
+/* Attach (or re-attach, replacing ours) a program in native XDP mode,
+ * falling back to generic (skb) mode when the driver has no native XDP. */
+int xp_dp_attach_xdp(struct xp_dp *dp, enum xp_prog prog, int ifindex);
+
+/* Detach whatever XDP program is on ifindex (used on --flush and on
+ * interface removal). */
+int xp_dp_detach_xdp(struct xp_dp *dp, int ifindex);
+
+/* fd of a map by its xpmip_maps.h name (XP_MAP_BIND ...), or -ENOENT */
+int xp_dp_map_fd(struct xp_dp *dp, const char *name);
+
+/* Write struct xp_cfg (entry 0 of xp_cfg_v1) */
+int xp_dp_set_cfg(struct xp_dp *dp, const struct xp_cfg *cfg);
+
+/* Sum the per-CPU reason counters into out[XP_R_MAX] */
+int xp_dp_read_counters(struct xp_dp *dp, uint64_t out[XP_R_MAX]);
+
+/* Close: detach every interface we attached and remove the pin directory
+ * when flush is true; otherwise leave attachments and pins in place. */
+void xp_dp_close(struct xp_dp *dp, bool flush);
+
+/* Open the pinned maps of a running instance read-only-ish for xpmipctl,
+ * without loading programs. Same version check as xp_dp_open(). */
+int xp_dp_open_pinned(const char *instance, const char *pin_root, struct xp_dp **out);
+
+#endif /* XPMIP_DATAPLANE_H */

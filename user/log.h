@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * log.h - one line per event, to stderr or syslog.
+ *
+ * Events are written as "event=<name> key=value ...", with mn= and bid=
+ * whenever a message concerns a mobile node, so that operators can grep
+ * and machines can parse. pr_* take printf formats.
+ */
+#ifndef XPMIP_LOG_H
+#define XPMIP_LOG_H
+
+#include <stdbool.h>
+
+enum xp_log_level {
+	XP_LOG_ERR = 0,
+	XP_LOG_WARN = 1,
+	XP_LOG_INFO = 2,
+	XP_LOG_DEBUG = 3,
+};
+
+/* ident names the daemon instance in every line ("xpmipd[lma]") */
+void xp_log_init(const char *ident, bool use_syslog, enum xp_log_level level);
+void xp_log_set_level(enum xp_log_level level);
+enum xp_log_level xp_log_get_level(void);
+/* "err" "warn" "info" "debug" -> level, or -1 */
+int xp_log_level_parse(const char *name);
+
+void xp_log(enum xp_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define pr_err(...)	xp_log(XP_LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)	xp_log(XP_LOG_WARN, __VA_ARGS__)
+#define pr_info(...)	xp_log(XP_LOG_INFO, __VA_ARGS__)
+#define pr_debug(...)	xp_log(XP_LOG_DEBUG, __VA_ARGS__)
+
+#endif /* XPMIP_LOG_H */
