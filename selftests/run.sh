@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# selftests/run.sh [PATTERN] - run every selftests/t_*.sh (or those whose
+# name contains PATTERN) in order, each in its own topology, which is torn
+# down afterwards even if the test died. Records "PASS name" / "FAIL name" in
+# ${BUILD_DIR:-build}/results/scenarios, prints one line per test with its
+# duration, and exits non-zero if any test failed. Each test's full output is
+# in ${BUILD_DIR}/selftests/<test>/output.log (daemon logs, configs and
+# captures next to it).
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=${BUILD_DIR:-build}
+[[ $B == /* ]] || B="$ROOT/$B"
+export BUILD_DIR=$B
+RES="$B/results"
+mkdir -p "$RES"
+: >"$RES/scenarios"
+TEST_TIMEOUT=${TEST_TIMEOUT:-150}
+
+if [[ $EUID -ne 0 ]]; then
+	echo "selftests need root (network namespaces, XDP, bpffs)" >&2
+	exit 1
+fi
+
+XP_ROOT=$ROOT
+source "$ROOT/selftests/lib/topology.sh"
+
+fail=0; n=0; t0=$(date +%s)
+for t in "$ROOT"/selftests/t_*.sh; do
+	name=$(basename "$t" .sh)
+	[[ -n ${1:-} && $name != *"$1"* ]] && continue
+	n=$((n + 1))
+	mkdir -p "$B/selftests/$name"
+	start=$(date +%s)
+	# The test makes its own directory afresh; keep the output beside it.
+	out=$(mktemp)
+	timeout --signal=TERM --kill-after=15 "$TEST_TIMEOUT" bash "$t" >"$out" 2>&1
+	rc=$?
+	mkdir -p "$B/selftests/$name"
+	mv "$out" "$B/selftests/$name/output.log"
+	# whatever the test left behind (killed by the timeout, a broken trap)
+	for ns in "${XP_NAMESPACES[@]}"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[[ -n $pids ]] && kill -KILL $pids 2>/dev/null
+	done
+	xp_topo_down
+	topo_bpffs_umount
+	if (( rc == 0 )); then v=PASS; else v=FAIL; fail=1; fi
+	(( rc == 124 )) && note=" (timeout ${TEST_TIMEOUT}s)" || note=""
+	echo "$v $name" >>"$RES/scenarios"
+	printf '%-5s %-28s %4ss%s\n' "$v" "$name" "$(( $(date +%s) - start ))" "$note"
+	if [[ $v == FAIL ]]; then
+		echo "----- $B/selftests/$name/output.log (last 30 lines) -----"
+		tail -n 30 "$B/selftests/$name/output.log"
+		echo "-----"
+	fi
+done
+echo "selftests: $n run, $(grep -c '^PASS' "$RES/scenarios") passed, $(grep -c '^FAIL' "$RES/scenarios") failed, $(( $(date +%s) - t0 ))s"
+exit $fail
