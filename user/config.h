@@ -11,6 +11,7 @@
 #define XPMIP_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -56,6 +57,7 @@ struct xp_lma_config {
 	bool has_default_policy;		/* else unknown MNs get 153 */
 	struct xp_lma_mn_policy *mns;		/* explicit MNs */
 	uint32_t n_mns;
+	uint16_t tunnel_mtu;			/* path MTU towards MAGs (1500) */
 };
 
 /* One MN interface known to a MAG, identified by its MAC */
@@ -122,5 +124,32 @@ const struct xp_lma_mn_policy *xp_config_lma_policy(const struct xp_lma_config *
 						    const char *mn_id);
 
 bool xp_prefix_contains(const struct xp_prefix *p, const struct in6_addr *a);
+
+/* "addr/len" (or a bare address, /128) -> p; 0 or -EINVAL. Host bits are
+ * kept as written. */
+int xp_prefix_parse(const char *s, struct xp_prefix *p);
+/* "2001:db8::/64" into buf (INET6_ADDRSTRLEN + 4 octets suffice) */
+const char *xp_prefix_str(const struct xp_prefix *p, char *buf, size_t len);
+/* "02:00:00:00:01:01" -> mac; 0 or -EINVAL */
+int xp_mac_parse(const char *s, uint8_t mac[6]);
+
+/* Defaults (RFC 5213 section 12 and the project's choices) */
+#define XP_CFG_DEF_HNP_LEN		64
+#define XP_CFG_DEF_MAX_LIFETIME_S	3600
+#define XP_CFG_DEF_MAX_DELAY_NEW_BCE_MS	1500	/* MaxDelayBeforeNewBCEAssign */
+#define XP_CFG_DEF_TUNNEL_MTU		1500
+#define XP_CFG_DEF_HB_MISSING		3
+#define XP_CFG_DEF_MAG_LIFETIME_S	3600
+#define XP_CFG_DEF_REFRESH_PCT		80
+#define XP_CFG_DEF_MAX_RETRANSMITS	5
+#define XP_CFG_DEF_RA_MIN_MS		3000
+#define XP_CFG_DEF_RA_MAX_MS		10000
+#define XP_CFG_DEF_RA_ROUTER_LT_S	1800
+#define XP_CFG_DEF_RA_VALID_S		86400
+#define XP_CFG_DEF_RA_PREFERRED_S	14400
+#define XP_CFG_DEF_MAG_MTU		1460	/* 1500 minus the 40-octet tunnel */
+#define XP_CFG_DEF_RA_LINK_LOCAL	"fe80::1"
+#define XP_CFG_DEF_RA_MAC		"02:00:5e:00:53:01"
+#define XP_CFG_DEF_ATT			XP_ATT_80211
 
 #endif /* XPMIP_CONFIG_H */

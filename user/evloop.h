@@ -50,4 +50,10 @@ void evloop_on_sighup(struct evloop *ev, void (*cb)(void *ctx), void *ctx);
 int evloop_run(struct evloop *ev);
 void evloop_stop(struct evloop *ev);
 
+/* One round: wait up to timeout_ms (-1 forever) and dispatch what is ready.
+ * Returns the number of events handled (>= 0) or -errno. For tests. */
+int evloop_run_once(struct evloop *ev, int timeout_ms);
+/* Number of armed timers */
+uint32_t evloop_timers_armed(const struct evloop *ev);
+
 #endif /* XPMIP_EVLOOP_H */
