@@ -45,13 +45,15 @@
 #define XP_MAX_PEERS		4096
 #define XP_MAX_DL_BINDINGS	2	/* equal-IFP duplication: two paths */
 
-/* An IPv6 address as the data plane sees it */
+/* An IPv6 address as the data plane sees it. 4-byte aligned (not 8, which
+ * a64 would imply): the asserted layouts below put it at offset 4 (the LPM
+ * key must have the address right after prefixlen). */
 union xp_addr6 {
 	__u8  a8[16];
 	__u16 a16[8];
 	__u32 a32[4];
 	__u64 a64[2];
-};
+} __attribute__((packed, aligned(4)));
 
 enum xp_role {
 	XP_ROLE_NONE = 0,
@@ -186,7 +188,9 @@ struct xp_bind_stats {
 	X(DROP_FIB,		"drop: no route")			\
 	X(DROP_HEADROOM,	"drop: cannot grow or shrink the packet") \
 	X(DROP_FLOW_ACTION,	"drop: flow mobility drop action")	\
-	X(PTB_SENT,		"ICMPv6 packet too big returned")
+	X(PTB_SENT,		"ICMPv6 packet too big returned")	\
+	X(PASS_HOP_LIMIT,	"pass: hop limit expires, stack sends Time Exceeded") \
+	X(PASS_FIB,		"pass: route lookup left to the stack")
 
 enum xp_reason {
 #define XP_REASON_ENUM(name, text) XP_R_##name,

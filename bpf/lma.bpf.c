@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lma.bpf.c - the LMA's user plane: xp_lma_rx on every LMA interface.
+ *
+ *   control (MH, ND/RS/RA, link-local, multicast, to the LMA itself and not
+ *   a tunnel)                                   -> XDP_PASS   PASS_CONTROL
+ *   IPv6-in-IPv6 to xp_cfg.local_addr           -> uplink:  peer check,
+ *       inner source owned by the peer's MN, decap, forward (or, MN to MN,
+ *       the downlink path on the inner packet)     UL_FORWARD / DL_FORWARD
+ *   destination in xp_pfx_v1                    -> downlink: binding, hop
+ *       limit, PTB, encap to the Proxy-CoA, forward   DL_FORWARD
+ *   anything else                               -> XDP_PASS   PASS_NO_PREFIX
+ * Every verdict counts exactly one reason (xp_counters.h).
+ */
+#include "xp_maps.bpf.h"
+#include "xp_counters.h"
+#include "xp_parse.h"
+#include "xp_encap.h"
+#include "xp_fib.h"
+#include "xp_ptb.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * Downlink on the IPv6 packet at data + 14 (validated by the caller: header
+ * and Payload Length within the frame). Global: verified once although
+ * called from two places (CN -> MN, and MN -> MN after uplink decap).
+ * Counts its own verdict.
+ */
+__attribute__((noinline))
+int xp_lma_downlink(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + XP_ETH_HLEN;
+	struct xp_prefix_key pk;
+	struct xp_prefix_val *pv;
+	struct xp_bind_key bk = {};
+	struct xp_bind_val *b;
+	struct xp_mn_val *mn;
+	struct xp_cfg *cfg;
+	__u32 len, mtu, r;
+	int action;
+
+	if ((void *)(ip6 + 1) > end)
+		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
+	len = XP_IPV6_HDR_LEN + bpf_ntohs(ip6->payload_len);
+	if (data + XP_ETH_HLEN + len > end)
+		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
+	cfg = xp_cfg_get();
+	if (!cfg)
+		return xp_verdict(XP_R_PASS_DISABLED, XDP_PASS);
+
+	pk.prefixlen = 128;
+	xp_addr_cpy(&pk.addr, &ip6->daddr);
+	pv = bpf_map_lookup_elem(&xp_pfx_v1, &pk);
+	if (!pv)
+		return xp_verdict(XP_R_PASS_NO_PREFIX, XDP_PASS);
+	bk.mn_id = pv->mn_id;
+	bk.bid = pv->bid;
+	mn = bpf_map_lookup_elem(&xp_mn_v1, &bk.mn_id);
+	if (mn && mn->n_dl > 0)
+		bk.bid = mn->dl_bid[0];
+	b = bpf_map_lookup_elem(&xp_bind_v1, &bk);
+	if (!b || !(b->flags & XP_BF_ACTIVE))
+		return xp_verdict(XP_R_DROP_NO_BINDING, XDP_DROP);
+
+	if (ip6->hop_limit <= 1)
+		return xp_verdict(XP_R_PASS_HOP_LIMIT, XDP_PASS);
+	mtu = xp_tunnel_mtu(cfg);
+	if (len + XP_IPV6_HDR_LEN > mtu) {
+		if (xp_ptb_reply(ctx, mtu - XP_IPV6_HDR_LEN) == XDP_TX)
+			return xp_verdict(XP_R_PTB_SENT, XDP_TX);
+		return xp_verdict(XP_R_DROP_HEADROOM, XDP_DROP);
+	}
+	ip6->hop_limit--;
+
+	r = xp_encap6(ctx, &b->local, &b->peer, cfg->hop_limit, len);
+	if (r != XP_OK)
+		return xp_verdict(r, XDP_DROP);
+	r = xp_fib_forward(ctx, XP_R_DL_FORWARD, &action);
+	if (action != XDP_DROP)
+		xp_bstat_add(bk.mn_id, bk.bid, len, 1);
+	return xp_verdict(r, action);
+}
+
+/* IPv6-in-IPv6 addressed to the LMA: p describes the outer packet. */
+static __always_inline int xp_lma_uplink(struct xdp_md *ctx, struct xp_pkt *p)
+{
+	struct xp_prefix_key pk;
+	struct xp_prefix_val *pv;
+	struct xp_ul_key uk = {};
+	struct xp_ul_val *ul;
+	struct ipv6hdr *in;
+	__u32 inner_len, r, mn_id;
+	void *data, *end;
+	int action;
+
+	xp_addr_cpy(&uk.pcoa, &p->ip6->saddr);
+	if (!bpf_map_lookup_elem(&xp_peer_v1, &uk.pcoa))
+		return xp_verdict(XP_R_DROP_UNKNOWN_PEER, XDP_DROP);
+
+	r = xp_parse_inner(ctx, p, &inner_len);
+	if (r != XP_OK)
+		return xp_finish(r);
+	in = p->data + (p->l4off & XP_PKT_OFF_MAX);
+	if ((void *)(in + 1) > p->data_end)
+		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
+
+	/* anti-spoofing: the inner source belongs to an MN registered via this peer */
+	pk.prefixlen = 128;
+	xp_addr_cpy(&pk.addr, &in->saddr);
+	pv = bpf_map_lookup_elem(&xp_pfx_v1, &pk);
+	if (!pv)
+		return xp_verdict(XP_R_DROP_SPOOFED_SRC, XDP_DROP);
+	mn_id = pv->mn_id;
+	uk.mn_id = mn_id;
+	ul = bpf_map_lookup_elem(&xp_ul_v1, &uk);
+	if (!ul)
+		return xp_verdict(XP_R_DROP_SPOOFED_SRC, XDP_DROP);
+
+	r = xp_decap6(ctx, (p->l4off & XP_PKT_OFF_MAX) - XP_ETH_HLEN);
+	if (r != XP_OK)
+		return xp_verdict(r, XDP_DROP);
+	xp_bstat_add(mn_id, ul->bid, inner_len, 0);
+
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	in = data + XP_ETH_HLEN;
+	if ((void *)(in + 1) > end)
+		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
+
+	/* MN to MN through the LMA: the inner packet takes the downlink path */
+	pk.prefixlen = 128;
+	xp_addr_cpy(&pk.addr, &in->daddr);
+	if (bpf_map_lookup_elem(&xp_pfx_v1, &pk))
+		return xp_lma_downlink(ctx);
+
+	if (in->hop_limit <= 1)
+		return xp_verdict(XP_R_PASS_HOP_LIMIT, XDP_PASS);
+	in->hop_limit--;
+	r = xp_fib_forward(ctx, XP_R_UL_FORWARD, &action);
+	return xp_verdict(r, action);
+}
+
+SEC("xdp")
+int xp_lma_rx(struct xdp_md *ctx)
+{
+	struct xp_pkt p;
+	struct xp_cfg *cfg;
+	__u32 r;
+
+	r = xp_parse_eth(ctx, &p);
+	if (r != XP_OK)
+		return xp_finish(r);
+	cfg = xp_cfg_get();
+	if (!cfg || !(cfg->flags & XP_CFG_F_ENABLED))
+		return xp_verdict(XP_R_PASS_DISABLED, XDP_PASS);
+	r = xp_parse_ip6(ctx, &p);
+	if (r != XP_OK)
+		return xp_finish(r);
+	r = xp_classify_control(&p);
+	if (r != XP_OK)
+		return xp_finish(r);
+
+	if (xp_addr_eq(&p.ip6->daddr, &cfg->local_addr)) {
+		if (p.l4proto == XP_IPPROTO_IPV6)
+			return xp_lma_uplink(ctx, &p);
+		return xp_verdict(XP_R_PASS_CONTROL, XDP_PASS);
+	}
+	return xp_lma_downlink(ctx);
+}

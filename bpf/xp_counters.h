@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xp_counters.h - verdicts with reasons.
+ *
+ * Job: make "every return path increments exactly one XP_R_* counter" a
+ * property of the code's shape. A program never returns an XDP action
+ * directly; it returns xp_verdict(ctx_reason, action), which counts the
+ * reason in xp_cnt_v1 (per CPU, so a plain increment) and yields the action.
+ * Helpers below the programs return a reason and leave the counting to the
+ * one caller that turns it into a verdict.
+ *
+ * Also: per-binding packet/byte counters in xp_bstat_v1, created on first
+ * use by the program (the agent deletes them with the binding).
+ */
+#ifndef XP_COUNTERS_H
+#define XP_COUNTERS_H
+
+#include "xp_maps.bpf.h"
+
+static __always_inline int xp_verdict(__u32 reason, int action)
+{
+	__u64 *c = bpf_map_lookup_elem(&xp_cnt_v1, &reason);
+
+	if (c)
+		*c += 1;
+	return action;
+}
+
+/* DROP_* reasons are contiguous in XP_REASON_LIST */
+static __always_inline int xp_reason_is_drop(__u32 r)
+{
+	return r >= XP_R_DROP_MALFORMED && r <= XP_R_DROP_FLOW_ACTION;
+}
+
+/* The verdict for a PASS_* or DROP_* reason from a parse/check helper */
+static __always_inline int xp_finish(__u32 r)
+{
+	return xp_verdict(r, xp_reason_is_drop(r) ? XDP_DROP : XDP_PASS);
+}
+
+/* Account one packet of len bytes to a binding; dl selects the direction. */
+static __always_inline void xp_bstat_add(__u32 mn_id, __u16 bid, __u64 len, int dl)
+{
+	struct xp_bind_key k = { .mn_id = mn_id, .bid = bid };
+	struct xp_bind_stats *s, init = {};
+
+	s = bpf_map_lookup_elem(&xp_bstat_v1, &k);
+	if (s) {
+		if (dl) {
+			s->dl_packets++;
+			s->dl_bytes += len;
+		} else {
+			s->ul_packets++;
+			s->ul_bytes += len;
+		}
+		return;
+	}
+	if (dl) {
+		init.dl_packets = 1;
+		init.dl_bytes = len;
+	} else {
+		init.ul_packets = 1;
+		init.ul_bytes = len;
+	}
+	/* Racing CPUs: the loser's first packet is not counted; acceptable. */
+	bpf_map_update_elem(&xp_bstat_v1, &k, &init, BPF_NOEXIST);
+}
+
+#endif /* XP_COUNTERS_H */
