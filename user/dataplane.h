@@ -53,6 +53,14 @@ int xp_dp_attach_xdp(struct xp_dp *dp, enum xp_prog prog, int ifindex);
  * interface removal). */
 int xp_dp_detach_xdp(struct xp_dp *dp, int ifindex);
 
+/* fd of a loaded program (for tests and diagnostics), or -ENOENT when this
+ * role does not load it. Owned by dp. */
+int xp_dp_prog_fd(struct xp_dp *dp, enum xp_prog prog);
+
+/* xp_dp_set_cfg warns below this tunnel MTU; the programs never use less
+ * (a 1280-byte inner packet plus the 40-byte outer header must fit). */
+#define XP_IPV6_MIN_MTU_TUNNEL	1320
+
 /* fd of a map by its xpmip_maps.h name (XP_MAP_BIND ...), or -ENOENT */
 int xp_dp_map_fd(struct xp_dp *dp, const char *name);
 
