@@ -107,10 +107,10 @@ $(BUILD)/tests/bpf/%: tests/bpf/%.c $(TEST_HELPERS) $(BUILD)/libxpmip.a $(BPF_SK
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libxpmip.a | $(BUILD)/tools
 	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
 
-# libFuzzer targets: the decoder alone, with ASan and UBSan.
+# libFuzzer targets: the decoder and the extension-header parsers, alone, with ASan and UBSan.
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(USER_HDRS) | $(BUILD)/fuzz
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iuser -I$(BUILD)/bpf \
-		-D_GNU_SOURCE $< user/mh_codec.c -o $@
+		-D_GNU_SOURCE $< user/mh_codec.c user/ipv6_ext.c -o $@
 
 $(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools:
 	mkdir -p $@
