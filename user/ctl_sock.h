@@ -33,4 +33,9 @@ void ctl_sock_close(struct ctl_sock *cs);
  * not be reached. */
 int ctl_sock_request(const char *instance, int argc, char **argv, FILE *out);
 
+/* The socket directory: $XPMIP_RUN_DIR if set (tests), else XP_CTL_DIR */
+const char *ctl_sock_dir(void);
+/* Serve every pending connection now (tests without an event loop) */
+void ctl_sock_poll(struct ctl_sock *cs);
+
 #endif /* XPMIP_CTL_SOCK_H */
