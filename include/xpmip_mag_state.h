@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xpmip_mag_state.h - the MAG's Binding Update List, kept in a pinned map so
+ * that a restarted xpmipd --role mag carries on with every registration.
+ *
+ * Only the agent reads and writes this map (no BPF program uses it); it is
+ * created by mag.c with bpf_map_create() next to the data plane's maps:
+ *   /sys/fs/bpf/xpmip/<instance>/xp_bul_v1   BPF_MAP_TYPE_HASH
+ *   key:   struct xp_bul_key  (the MN interface's MAC)
+ *   value: struct xp_bul_val
+ * Times are CLOCK_REALTIME milliseconds, because CLOCK_MONOTONIC does not
+ * survive a reboot and a restarted daemon must re-arm its refresh timers
+ * from absolute deadlines. A daemon finding a map of another layout (key or
+ * value size) refuses to reuse it.
+ */
+#ifndef XPMIP_MAG_STATE_H
+#define XPMIP_MAG_STATE_H
+
+#include <linux/types.h>
+
+#define XP_MAP_BUL		"xp_bul_v1"
+#define XP_BUL_MAX_ENTRIES	4096
+#define XP_BUL_MAX_HNP		8	/* = XP_CFG_MAX_HNP */
+#define XP_BUL_MNID_LEN		256	/* XP_MNID_MAX_LEN + NUL, rounded up */
+#define XP_BUL_IFNAME_LEN	16	/* IFNAMSIZ */
+
+struct xp_bul_key {
+	__u8  mac[6];
+	__u16 pad;
+};
+_Static_assert(sizeof(struct xp_bul_key) == 8, "xp_bul_key layout");
+
+/* enum mag_state in user/mag.h */
+struct xp_bul_hnp {
+	__u8  prefix[16];
+	__u8  plen;
+	__u8  flags;			/* ND_PFX_F_OFFLINK */
+	__u16 pad;
+};
+_Static_assert(sizeof(struct xp_bul_hnp) == 20, "xp_bul_hnp layout");
+
+struct xp_bul_val {
+	char  mn_id[XP_BUL_MNID_LEN];	/* NUL-terminated */
+	char  ifname[XP_BUL_IFNAME_LEN];/* access interface, by name: an
+					 * ifindex changes when a link moves */
+	__u8  mn_ll[16];		/* MN link-local (solicited RA target) */
+	__u64 expire_rt_ms;		/* binding expiry, CLOCK_REALTIME ms */
+	__u64 refresh_rt_ms;		/* next refresh, CLOCK_REALTIME ms */
+	__u32 ifindex;
+	__u32 mn_idx;			/* xp_bind_key.mn_id on this MAG */
+	__u32 lifetime_s;		/* granted */
+	__u16 bid;			/* xp_bind_key.bid */
+	__u16 seq;			/* last sequence number sent */
+	__u8  state;			/* enum mag_state */
+	__u8  hi;			/* HI of the initial registration */
+	__u8  att;
+	__u8  ifp;
+	__u8  primary;
+	__u8  n_hnp;
+	__u16 pad;
+	struct xp_bul_hnp hnp[XP_BUL_MAX_HNP];
+};
+_Static_assert(sizeof(struct xp_bul_val) == 256 + 16 + 16 + 8 + 8 + 12 + 4 + 8 + 8 * 20,
+	       "xp_bul_val layout");
+
+#endif /* XPMIP_MAG_STATE_H */

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * mag.h - the MAG's Binding Update List state machine (RFC 5213 section 6),
+ * separated from sockets and clocks so that tests drive it directly.
+ *
+ * Events in:  mag_mn_detected() (an RS, or link-up with detect_link_up),
+ *             mag_on_pba(), mag_timer_fired(), mag_link_down(), mag_detach().
+ * Effects out: through struct mag_hooks (send a Mobility Header to the LMA,
+ *             send an RA, arm a timer, install/remove user plane state,
+ *             persist an entry), so xp_mag_ops wires them to the event loop,
+ *             the sockets and the pinned maps, and the tests to fakes.
+ *
+ * Per entry (one MN interface, identified by its MAC):
+ *
+ *   (new) --PBU--> REGISTERING --PBA 0--> BOUND --refresh_pct--> REFRESHING
+ *                     |   ^ retransmit          ^------PBA 0--------'
+ *                     |   '-- timeout x2, up to max_bindack_timeout
+ *                     |-- PBA >= 128 --> REJECTED (logged, stopped)
+ *                     '-- max_retransmits --> FAILED (next RS retries)
+ *   BOUND/REFRESHING/REGISTERING --link down / detach--> DEREGISTERING
+ *                     --PBA or max_retransmits--> (entry freed)
+ *
+ * Every transmission of a PBU carries a new Sequence Number (RFC 6275
+ * 11.7.1: greater than the previous one) and a fresh Timestamp; only a PBA
+ * for the sequence number last sent is accepted.
+ */
+#ifndef XPMIP_MAG_H
+#define XPMIP_MAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "config.h"
+#include "ndisc.h"
+
+enum mag_state {
+	MAG_S_REGISTERING = 1,
+	MAG_S_BOUND = 2,
+	MAG_S_REFRESHING = 3,
+	MAG_S_DEREGISTERING = 4,
+	MAG_S_REJECTED = 5,
+	MAG_S_FAILED = 6,
+};
+
+const char *mag_state_name(enum mag_state s);
+/* "PROXY_REG_NOT_ENABLED" for 152 ..., "UNKNOWN" otherwise */
+const char *mag_status_name(uint8_t status);
+
+struct mag_entry {
+	struct mag_entry *next;
+	uint8_t mac[ND_ETH_ALEN];
+	char mn_id[XP_MNID_MAX_LEN + 1];
+	uint8_t att, ifp;
+	bool primary;
+	int ifindex;
+	char ifname[IF_NAMESIZE];
+	struct in6_addr mn_ll;		/* RS source; :: when unknown */
+	uint32_t mn_idx;		/* data plane MN index on this MAG */
+	uint16_t bid;			/* binding of this interface */
+	enum mag_state state;
+	uint8_t hi;			/* of the initial registration */
+	uint16_t seq;			/* last sent */
+	uint32_t n_tx;			/* transmissions of the current request */
+	uint32_t timeout_ms;		/* current back-off */
+	uint32_t lifetime_s;		/* granted by the LMA */
+	uint64_t expire_rt_ms;		/* CLOCK_REALTIME */
+	uint64_t refresh_rt_ms;
+	uint64_t deadline_ms;		/* CLOCK_MONOTONIC; 0: no timer */
+	uint8_t last_status;		/* of the last PBA */
+	bool dp_installed;
+	uint8_t n_hnp;
+	struct nd_prefix hnp[XP_CFG_MAX_HNP];
+	void *glue;			/* owned by the hooks (the entry's timer) */
+};
+
+struct mag;
+
+struct mag_hooks {
+	void *ctx;
+	uint64_t (*now_ms)(void *ctx);		/* CLOCK_MONOTONIC */
+	uint64_t (*realtime_ms)(void *ctx);	/* CLOCK_REALTIME */
+	uint64_t (*timestamp)(void *ctx);	/* 48.16 for the Timestamp option */
+	int (*send_mh)(void *ctx, const uint8_t *buf, size_t len);	/* to the LMA */
+	/* send an RA for e: solicited (after a PBA / an RS) or not */
+	int (*send_ra)(void *ctx, struct mag *m, struct mag_entry *e, bool solicited);
+	/* arm e's timer at the monotonic deadline; 0 cancels */
+	void (*timer_set)(void *ctx, struct mag_entry *e, uint64_t deadline_ms);
+	/* user plane: install binding then prefixes; remove prefixes then
+	 * binding (old_hnp: prefixes that are no longer the MN's, may be 0) */
+	int (*dp_install)(void *ctx, const struct mag_entry *e);
+	int (*dp_remove_prefixes)(void *ctx, const struct mag_entry *e,
+				  const struct nd_prefix *pfx, unsigned int n);
+	int (*dp_remove)(void *ctx, const struct mag_entry *e);
+	/* persistence; may be NULL */
+	int (*store)(void *ctx, const struct mag_entry *e);
+	int (*unstore)(void *ctx, const struct mag_entry *e);
+	/* profile of a MAC (NULL: unknown MN, ignored) */
+	const struct xp_mag_mn_profile *(*profile)(void *ctx, const uint8_t mac[6],
+						   struct xp_mag_mn_profile *scratch);
+	/* entry about to be freed (glue releases e->glue) */
+	void (*entry_free)(void *ctx, struct mag_entry *e);
+};
+
+struct mag {
+	const struct xp_mag_config *cfg;
+	struct mag_hooks h;
+	struct mag_entry *head;
+	uint16_t next_seq;
+	uint32_t next_mn_idx;
+};
+
+void mag_init(struct mag *m, const struct xp_mag_config *cfg, const struct mag_hooks *h);
+/* Free every entry (no message sent) */
+void mag_fini(struct mag *m);
+
+struct mag_entry *mag_find(struct mag *m, const uint8_t mac[6]);
+unsigned int mag_count(const struct mag *m);
+
+/*
+ * An MN interface shows itself on access link ifindex: by an RS (src is its
+ * link-local address, or :: / NULL) or by link-up. handover is true when
+ * the MAG has reason to believe the MN comes from another MAG (see mag.c,
+ * "Handoff Indicator"). Returns 0, -ENOENT for an MN without a profile, or
+ * another -errno.
+ */
+int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_t mac[6],
+		    const struct in6_addr *src, bool handover);
+/* A Mobility Header from src; returns 0 when a PBA was consumed, -ENOENT
+ * when it matched nothing (ignored), -EBADMSG when it did not decode */
+int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_addr *src);
+/* e's timer fired (the hooks' clock says now) */
+void mag_timer_fired(struct mag *m, struct mag_entry *e);
+/* The access link went down or away: de-register every MN on it */
+void mag_link_down(struct mag *m, int ifindex);
+/* xpmipctl detach MAC: 0 or -ENOENT */
+int mag_detach(struct mag *m, const uint8_t mac[6]);
+
+/* Build a PBU for e with the given lifetime into buf (exposed for tests) */
+int mag_build_pbu(struct mag *m, struct mag_entry *e, uint32_t lifetime_s,
+		  uint8_t *buf, size_t cap);
+/* The RA parameters for e (its on-link HNPs, the configured RA fields) */
+void mag_ra_params(const struct mag *m, const struct mag_entry *e, struct nd_ra_params *p);
+
+/* Restore one entry from the pinned BUL (after a restart): re-arms its
+ * timer from the stored deadlines. 0 or -errno */
+int mag_restore(struct mag *m, const struct mag_entry *saved);
+
+/* The BUL as a table for `xpmipctl bindings` */
+void mag_print_bul(struct mag *m, FILE *out, bool json);
+
+#endif /* XPMIP_MAG_H */
