@@ -68,7 +68,10 @@ int xp_dstopt_hoa_parse(const uint8_t *buf, size_t len, uint8_t opt_type,
 	size_t hl, off;
 	int found = 0;
 
-	if (!buf || !next_hdr || !hoa)
+	/* a padding type can never name the HoA option: PadN of Length 16
+	 * would otherwise be read as a Primary HoA (found by fuzz_ipv6_ext) */
+	if (!buf || !next_hdr || !hoa || opt_type == XP_DSTOPT_PAD1 ||
+	    opt_type == XP_DSTOPT_PADN)
 		return XP_EXT_E_INVAL;
 	if (len < EXT_FIXED_LEN)
 		return XP_EXT_E_SHORT;

@@ -187,6 +187,17 @@ Test(ipv6_ext, dstopt_errors)
 	cr_assert_eq(xp_dstopt_hoa_parse(v_dstopt, sizeof(v_dstopt),
 					 XP_DSTOPT_PRIMARY_HOA_DEFAULT, NULL, &hoa, &hl),
 		     XP_EXT_E_INVAL);
+	/* padding types cannot be the HoA type: a PadN of Length 16 is not an
+	 * address (found by fuzz_ipv6_ext) */
+	{
+		uint8_t v[] = { 0x3b, 0x02, 0x01, 0x10, 0x20, 0x01, 0x0d, 0xb8,
+				0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0, 0 };
+
+		cr_assert_eq(xp_dstopt_hoa_parse(v, sizeof(v), XP_DSTOPT_PADN, &nh, &hoa, &hl),
+			     XP_EXT_E_INVAL);
+		cr_assert_eq(xp_dstopt_hoa_parse(v, sizeof(v), XP_DSTOPT_PAD1, &nh, &hoa, &hl),
+			     XP_EXT_E_INVAL);
+	}
 	cr_assert_eq(xp_dstopt_hoa_parse(NULL, 24, XP_DSTOPT_PRIMARY_HOA_DEFAULT, &nh, &hoa,
 					 &hl), XP_EXT_E_INVAL);
 }
