@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* bpftest.c - see bpftest.h */
+#include "bpftest.h"
+#include "pkt.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+static const char *const bt_setup[] = {
+	"ip link set lo up",
+	"ip link add xpa address " BT_MAC_A " type veth peer name xpb",
+	"ip link add xpc address " BT_MAC_C " type veth peer name xpd",
+	"sysctl -qw net.ipv6.conf.all.forwarding=1",
+	"sysctl -qw net.ipv6.conf.default.forwarding=1",
+	"ip link set xpa up", "ip link set xpb up", "ip link set xpc up", "ip link set xpd up",
+	"sysctl -qw net.ipv6.conf.xpa.forwarding=1",
+	"sysctl -qw net.ipv6.conf.xpc.forwarding=1",
+	"ip -6 addr add 2001:db8:1::1/64 dev xpa nodad",
+	"ip -6 neigh replace 2001:db8:1::2 lladdr " BT_MAC_GW2 " dev xpa nud permanent",
+	"ip -6 neigh replace 2001:db8:1::3 lladdr " BT_MAC_GW3 " dev xpa nud permanent",
+	"ip -6 route add 2001:db8:99::/64 via 2001:db8:1::3 dev xpa",
+	"ip -6 route add 2001:db8:98::/64 via 2001:db8:1::4 dev xpa",
+	"ip -6 route add unreachable 2001:db8:97::/64",
+};
+
+int bt_netns(struct bt_env *e)
+{
+	if (unshare(CLONE_NEWNET)) {
+		perror("unshare(CLONE_NEWNET)");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(bt_setup) / sizeof(bt_setup[0]); i++) {
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "%s >/dev/null 2>&1", bt_setup[i]);
+		if (system(cmd) != 0) {
+			fprintf(stderr, "bt_netns: failed: %s\n", bt_setup[i]);
+			return -1;
+		}
+	}
+	e->if_a = (int)if_nametoindex("xpa");
+	e->if_c = (int)if_nametoindex("xpc");
+	return e->if_a && e->if_c ? 0 : -1;
+}
+
+int bt_counters(int cnt_fd, uint64_t out[XP_R_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t v[ncpu > 0 ? ncpu : 1];
+
+	if (ncpu <= 0)
+		return -1;
+	for (uint32_t r = 0; r < XP_R_MAX; r++) {
+		if (bpf_map_lookup_elem(cnt_fd, &r, v))
+			return -1;
+		out[r] = 0;
+		for (int c = 0; c < ncpu; c++)
+			out[r] += v[c];
+	}
+	return 0;
+}
+
+int bt_run(int prog_fd, int cnt_fd, const void *pkt, size_t len, int ifindex,
+	   struct bt_result *r)
+{
+	uint64_t before[XP_R_MAX], after[XP_R_MAX];
+	struct xdp_md ctx = { .data = 0, .data_end = (uint32_t)len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (uint32_t)len,
+		    .data_out = r->out, .data_size_out = sizeof(r->out),
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	o.data_out = r->out;
+	if (bt_counters(cnt_fd, before))
+		return -1;
+	err = bpf_prog_test_run_opts(prog_fd, &o);
+	if (err) {
+		fprintf(stderr, "bt_run: test_run: %s\n", strerror(-err));
+		return err;
+	}
+	if (bt_counters(cnt_fd, after))
+		return -1;
+	r->retval = o.retval;
+	r->out_len = o.data_size_out;
+	for (int i = 0; i < XP_R_MAX; i++) {
+		r->cnt_delta[i] = after[i] - before[i];
+		if (r->cnt_delta[i]) {
+			r->n_reasons++;
+			r->total += (int)r->cnt_delta[i];
+		}
+	}
+	return 0;
+}
+
+const char *bt_action(uint32_t a)
+{
+	static const char *const n[] = { "ABORTED", "DROP", "PASS", "TX", "REDIRECT" };
+
+	return a < 5 ? n[a] : "?";
+}
+
+int bt_set_cfg(int fd, const char *local, uint16_t mtu, uint8_t hops, uint32_t flags)
+{
+	struct xp_cfg c = { .tunnel_mtu = mtu, .hop_limit = hops, .flags = flags };
+	uint32_t zero = 0;
+
+	pkt_addr(local, c.local_addr.a8);
+	return bpf_map_update_elem(fd, &zero, &c, BPF_ANY);
+}
+
+int bt_add_prefix(int fd, const char *addr, uint32_t plen, uint32_t mn_id, uint16_t bid,
+		  uint8_t flags)
+{
+	struct xp_prefix_key k = { .prefixlen = plen };
+	struct xp_prefix_val v = { .mn_id = mn_id, .bid = bid, .flags = flags };
+
+	pkt_addr(addr, k.addr.a8);
+	return bpf_map_update_elem(fd, &k, &v, BPF_ANY);
+}
+
+int bt_add_bind(int fd, uint32_t mn_id, uint16_t bid, const char *peer, const char *local,
+		uint32_t ifindex, const char *mn_mac, const char *if_mac, uint8_t flags)
+{
+	struct xp_bind_key k = { .mn_id = mn_id, .bid = bid };
+	struct xp_bind_val v = { .ifindex = ifindex, .flags = flags, .mtu = 1400 };
+
+	pkt_addr(peer, v.peer.a8);
+	pkt_addr(local, v.local.a8);
+	if (mn_mac)
+		pkt_mac(mn_mac, v.mn_mac);
+	if (if_mac)
+		pkt_mac(if_mac, v.if_mac);
+	return bpf_map_update_elem(fd, &k, &v, BPF_ANY);
+}
+
+int bt_add_peer(int fd, const char *addr)
+{
+	union xp_addr6 k;
+	struct xp_peer_val v = { .refcnt = 1 };
+
+	pkt_addr(addr, k.a8);
+	return bpf_map_update_elem(fd, &k, &v, BPF_ANY);
+}
+
+int bt_add_ul(int fd, const char *pcoa, uint32_t mn_id, uint16_t bid)
+{
+	struct xp_ul_key k = { .mn_id = mn_id };
+	struct xp_ul_val v = { .bid = bid };
+
+	pkt_addr(pcoa, k.pcoa.a8);
+	return bpf_map_update_elem(fd, &k, &v, BPF_ANY);
+}
