@@ -331,3 +331,87 @@ test_end() {
 	echo "[$(_ts)] $TEST_NAME: all assertions passed"
 	exit 0
 }
+
+# ------------------------------------------------------------ bindings --
+# The LMA's binding of an MN (default mn1) as one JSON object, or nothing.
+# Tolerates the field spellings mn_id / mnid / mn.
+lma_binding() {	# [MNID]
+	local id=${1:-$XP_MN_ID}
+	lma_bindings_json 2>/dev/null |
+		jq -c --arg id "$id" '[.[] | select((.mn_id // .mnid // .mn // "") == $id)] | first // empty' 2>/dev/null
+}
+# Fields of a binding object (first HNP as "prefix/len"; Proxy-CoA)
+binding_hnp() {
+	jq -r '(.hnp // .hnps // .prefixes // .home_network_prefixes) |
+		if type == "array" then .[0] else . end |
+		if type == "object" then (.prefix // .hnp // .addr) + (if ((.prefix // .hnp // .addr) | test("/")) then "" else "/" + ((.plen // .len // .prefix_len // 64) | tostring) end) else . end // empty' <<<"$1"
+}
+binding_pcoa() { jq -r '.proxy_coa // .pcoa // .coa // .peer // empty' <<<"$1"; }
+lma_binding_pcoa() { binding_pcoa "$(lma_binding "$@")"; }
+lma_has_binding() { [[ -n $(lma_binding "$@") ]]; }
+lma_no_binding() { ! lma_has_binding "$@"; }
+
+# The MN (re)attaches its interface: link down/up makes its stack send
+# Router Solicitations, which is how a MAG detects it.
+mn_attach() {	# [IF]
+	local ifc=${1:-mn-if1}
+	ip -n "$XP_NS_MN" link set "$ifc" down
+	ip -n "$XP_NS_MN" link set "$ifc" up
+}
+mn_has_addr() { [[ -n $(mn_addr "${1:-mn-if1}") ]]; }
+
+# Start the LMA and MAG1, attach the MN through MAG1, wait for its binding
+# and its SLAAC address; sets MN_ADDR and MN_HNP.
+attach_via_mag1() {
+	start_lma || return 1
+	start_mag1 || return 1
+	mn_attach mn-if1
+	assert_wait 15 "LMA binding for $XP_MN_ID" lma_has_binding
+	assert_wait 15 "MN SLAAC address on mn-if1" mn_has_addr mn-if1
+	MN_ADDR=$(mn_addr mn-if1)
+	MN_HNP=$(binding_hnp "$(lma_binding)")
+	say "MN address $MN_ADDR, HNP $MN_HNP"
+}
+
+# Resolve the neighbours on the path (first packets would otherwise be
+# queued or dropped while the kernel resolves them)
+warm_path() {
+	ns_ping "$XP_NS_CN" "${1:-$MN_ADDR}" 2 >/dev/null 2>&1 || true
+	ns_ping "$XP_NS_MN" "$XP_ADDR_CN" 2 >/dev/null 2>&1 || true
+}
+
+# udp_stream between two namespaces: udp_run SENDER_NS RECEIVER_NS DST PPS SECONDS OUT
+# Runs the receiver, then the sender, waits for both; the receiver's
+# JSON summary lands in OUT.
+udp_run() {
+	local sns=$1 rns=$2 dst=$3 pps=$4 secs=$5 out=$6 port=${7:-5001}
+	local err="$out.recv.log"
+	bg_start udp-recv ip netns exec "$rns" "$TOOLS/udp_stream" recv --port "$port" \
+		--idle-timeout 3 --duration $((secs + 10)) --out "$out" >/dev/null 2>"$err"
+	wait_for 5 "udp receiver listening" grep -q listening "$err"
+	ip netns exec "$sns" "$TOOLS/udp_stream" send --dst "$dst" --port "$port" \
+		--pps "$pps" --duration "$secs" >"$out.send" 2>&1
+	bg_wait udp-recv
+	say "udp $sns -> $rns: $(cat "$out" 2>/dev/null)"
+}
+
+# ------------------------------------------------------------ pinned maps --
+# map_count INSTANCE MAP: entries in a pinned map (bpftool), -1 if unreadable
+map_count() {
+	local n
+	n=$(bpftool -j map dump pinned "$XP_PIN_ROOT/$1/$2" 2>/dev/null | jq 'length' 2>/dev/null)
+	echo "${n:--1}"
+}
+# The per-binding maps of a role (what must be empty once an MN is gone)
+XP_LMA_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_mn_v1 xp_ul_v1 xp_peer_v1 xp_bstat_v1)
+XP_MAG_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_mn_v1 xp_bstat_v1)
+# map_summary INSTANCE MAPS...: "name=count ..." 
+map_summary() {
+	local inst=$1 m out=""; shift
+	for m in "$@"; do out+="$m=$(map_count "$inst" "$m") "; done
+	echo "${out% }"
+}
+maps_empty() {	# INSTANCE MAPS...
+	local inst=$1 m; shift
+	for m in "$@"; do [[ $(map_count "$inst" "$m") == 0 ]] || return 1; done
+}
