@@ -56,6 +56,7 @@ struct bce {
 	uint64_t registered_rt_ms;	/* CLOCK_REALTIME of the last acceptance */
 	uint64_t deadline_rt_ms;	/* CLOCK_REALTIME expiry or delete time */
 	struct ev_timer timer;		/* armed by the LMA */
+	void *owner;			/* the LMA, for the timer callback */
 
 	struct bce *mn_next;		/* the MN's bindings */
 	struct bce *pcoa_next;		/* Proxy-CoA hash chain */

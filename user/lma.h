@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * lma.h - the Local Mobility Anchor (RFC 5213 section 5), usable without
+ * sockets: lma_handle_pbu() takes an encoded PBU and returns the encoded
+ * PBA, so tests drive it directly with a fake clock and maps created by
+ * bpf_map_create (or none at all). xp_lma_ops (daemon.h) wraps it.
+ */
+#ifndef XPMIP_LMA_H
+#define XPMIP_LMA_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <netinet/in.h>
+
+#include "bcache.h"
+#include "config.h"
+
+struct evloop;
+
+/* Map fds the LMA writes; -1 for a map it should leave alone */
+struct lma_maps {
+	int cfg, pfx, bind, mn, ul, peer, bce;
+};
+
+struct lma_clock {
+	uint64_t (*realtime_ms)(void *ctx);	/* CLOCK_REALTIME, ms */
+	uint64_t (*mono_ms)(void *ctx);		/* CLOCK_MONOTONIC, ms */
+	void *ctx;
+};
+
+/* Counters the control socket shows (`xpmipctl counters`) */
+struct lma_stats {
+	uint64_t pbu_rx, pba_tx, malformed, ignored;
+	uint64_t accepted, rejected, dereg, expired, deleted;
+	uint64_t by_status[256];
+};
+
+struct lma;
+
+/* ev, maps and clk may be NULL (no timers armed; no map writes; real clock).
+ * maps are borrowed, not closed by lma_free. */
+int lma_new(const struct xp_config *cfg, struct evloop *ev, const struct lma_maps *maps,
+	    const struct lma_clock *clk, struct lma **out);
+void lma_free(struct lma *l);
+
+/* Rebuild the binding cache from the xp_bce_v1 map, rewrite the data
+ * plane entries, re-arm the timers. Returns the number of bindings restored
+ * or -errno. */
+int lma_restore(struct lma *l);
+/* Write xp_cfg_v1 with XP_CFG_F_ENABLED */
+int lma_write_cfg(struct lma *l);
+
+/* Process one Mobility Header from src to dst; writes the answer (PBA) to
+ * out and returns its length, 0 when nothing is to be sent (malformed or
+ * not a BU), never fails on input. */
+int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
+		   const struct in6_addr *src, const struct in6_addr *dst,
+		   uint8_t *out, size_t cap);
+
+/* Expire / delete every binding whose deadline has passed by the clock */
+void lma_run_timers(struct lma *l);
+
+/* Control commands: bindings, prefixes, mag-peers, lma-stats [--json] */
+int lma_ctl(struct lma *l, int argc, char **argv, FILE *out);
+
+struct bcache *lma_bcache(struct lma *l);
+const struct lma_stats *lma_stats(const struct lma *l);
+/* "ACCEPTED", "MAG_NOT_AUTHORIZED_FOR_PROXY_REG" ..., "UNKNOWN" */
+const char *lma_status_name(uint8_t status);
+
+/* Create (or open and check) the pinned xp_bce_v1 map in dir: fd or -errno */
+int lma_state_map_open(const char *dir);
+
+#endif /* XPMIP_LMA_H */
