@@ -1,9 +1,313 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* xpmipd - placeholder until the daemon lands (issue 3). */
+/*
+ * xpmipd - the PMIPv6 daemon: one binary, a role (lma | mag).
+ *
+ *   xpmipd --role lma|mag --config FILE [--instance NAME] [--foreground]
+ *          [--log-level err|warn|info|debug] [--flush]
+ *
+ * Opens the event loop, the configuration, the data plane (pinned maps
+ * under pin_root/instance), the raw MH socket and the control socket, then
+ * hands over to the role (daemon.h). SIGTERM/SIGINT stop it; the pinned
+ * maps and XDP attachments stay (the user plane keeps forwarding) unless
+ * --flush was given. Every startup error is one line and a non-zero exit.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/magic.h>
+#include <sys/epoll.h>
+#include <sys/statfs.h>
 
-int main(void)
+#include "config.h"
+#include "ctl_sock.h"
+#include "daemon.h"
+#include "dataplane.h"
+#include "evloop.h"
+#include "log.h"
+#include "mh_codec.h"
+#include "mh_sock.h"
+
+#define XPMIPD_VERSION	"0.1.0"
+#define EXIT_USAGE	2
+#define IDENT_MAX	96
+
+/*
+ * Until user/mag.c defines xp_mag_ops, this weak stub keeps the link
+ * working and makes `--role mag` say so. NOTE for mag.c: a weak definition
+ * here stops the linker from pulling mag.o out of libxpmip.a for this
+ * symbol alone; delete this stub when mag.c lands.
+ */
+__attribute__((weak)) const struct xp_role_ops xp_mag_ops = {
+	.name = "mag",
+	.role = XP_ROLE_MAG,
+};
+
+static void usage(FILE *out)
 {
-	fprintf(stderr, "xpmipd: not implemented yet\n");
-	return 1;
+	fprintf(out,
+		"usage: xpmipd --role lma|mag --config FILE [--instance NAME] [--foreground]\n"
+		"              [--log-level err|warn|info|debug] [--flush]\n"
+		"  --role        which agent to run\n"
+		"  --config      libconfig file (see deploy/examples/)\n"
+		"  --instance    pin directory and control socket name (default: config's)\n"
+		"  --foreground  stay attached to the terminal (default: daemonize)\n"
+		"  --log-level   overrides the config's log_level\n"
+		"  --flush       on stop, remove the pinned maps and detach the programs\n");
+}
+
+static const struct xp_role_ops *xpmipd_ops;
+
+static void on_mh_ready(void *ctx, int fd, uint32_t events)
+{
+	struct xp_daemon *d = ctx;
+	uint8_t buf[MH_MAX_MSG_LEN];
+	struct in6_addr src, dst;
+	int ifindex, n;
+
+	(void)events;
+	for (;;) {
+		n = mh_sock_recv(fd, buf, sizeof(buf), &src, &dst, &ifindex);
+		if (n == -EAGAIN || n == -EWOULDBLOCK || n == -EINTR)
+			return;
+		if (n < 0) {
+			pr_warn("event=mh-recv-failed error=%s", strerror(-n));
+			return;
+		}
+		xpmipd_ops->on_mh(d, buf, (size_t)n, &src, &dst, ifindex);
+	}
+}
+
+static int ctl_counters(struct xp_daemon *d, bool json, FILE *out)
+{
+	uint64_t c[XP_R_MAX];
+	int rc;
+
+	if (!d->dp)
+		return -ENODEV;
+	if ((rc = xp_dp_read_counters(d->dp, c))) {
+		fprintf(out, "cannot read counters: %s\n", strerror(-rc));
+		return rc;
+	}
+	if (json)
+		fprintf(out, "{\"counters\":[");
+	else
+		fprintf(out, "%-20s %14s  %s\n", "REASON", "PACKETS", "MEANING");
+	for (int i = 0; i < XP_R_MAX; i++) {
+		if (json)
+			fprintf(out, "%s{\"reason\":\"%s\",\"packets\":%llu,\"text\":\"%s\"}",
+				i ? "," : "", xp_reason_names[i], (unsigned long long)c[i],
+				xp_reason_text[i]);
+		else
+			fprintf(out, "%-20s %14llu  %s\n", xp_reason_names[i],
+				(unsigned long long)c[i], xp_reason_text[i]);
+	}
+	if (json)
+		fprintf(out, "]}\n");
+	return 0;
+}
+
+static int daemon_ctl(void *ctx, int argc, char **argv, FILE *out)
+{
+	struct xp_daemon *d = ctx;
+	bool json = false;
+	int rc;
+
+	for (int i = 1; i < argc; i++)
+		json |= !strcmp(argv[i], "--json");
+	if (!strcmp(argv[0], "version")) {
+		if (json)
+			fprintf(out, "{\"version\":\"%s\",\"role\":\"%s\",\"instance\":\"%s\"}\n",
+				XPMIPD_VERSION, xpmipd_ops->name, d->cfg->instance);
+		else
+			fprintf(out, "xpmipd %s role=%s instance=%s\n", XPMIPD_VERSION,
+				xpmipd_ops->name, d->cfg->instance);
+		return 0;
+	}
+	if (!strcmp(argv[0], "counters"))
+		return ctl_counters(d, json, out);
+	rc = xpmipd_ops->ctl ? xpmipd_ops->ctl(d, argc, argv, out) : -ENOENT;
+	if (rc == -ENOENT)
+		fprintf(out, "unknown command '%s' for role %s\n", argv[0], xpmipd_ops->name);
+	return rc;
+}
+
+static void on_hup(void *ctx)
+{
+	(void)ctx;
+	pr_info("event=sighup action=none hint=\"restart xpmipd to apply a new configuration; "
+		"bindings survive the restart\"");
+}
+
+/* pin_root (or its nearest existing parent) must be on a bpf filesystem */
+static int check_bpffs(const char *pin_root)
+{
+	char path[sizeof(((struct xp_config *)0)->pin_root)];
+	struct statfs sfs;
+
+	snprintf(path, sizeof(path), "%s", pin_root);
+	for (;;) {
+		if (statfs(path, &sfs) == 0)
+			return sfs.f_type == BPF_FS_MAGIC ? 0 : -ENOTSUP;
+		if (errno != ENOENT)
+			return -errno;
+		char *slash = strrchr(path, '/');
+
+		if (!slash || slash == path)
+			return -ENOTSUP;
+		*slash = '\0';
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "instance", required_argument, NULL, 'i' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "flush", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *role_s = NULL, *cfg_path = NULL, *instance = NULL, *level_s = NULL;
+	bool foreground = false, flush = false;
+	struct xp_config cfg;
+	struct xp_daemon d = { .cfg = &cfg, .mh_fd = -1 };
+	struct xp_dp_opts dpo;
+	char err[XP_CFG_ERR_MAX], ident[IDENT_MAX];
+	enum xp_role role;
+	int opt, rc, level, status = EXIT_FAILURE;
+	const struct in6_addr *local;
+
+	while ((opt = getopt_long(argc, argv, "r:c:i:fl:FhV", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': role_s = optarg; break;
+		case 'c': cfg_path = optarg; break;
+		case 'i': instance = optarg; break;
+		case 'f': foreground = true; break;
+		case 'l': level_s = optarg; break;
+		case 'F': flush = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("xpmipd %s\n", XPMIPD_VERSION); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !role_s || !cfg_path) {
+		fprintf(stderr, "xpmipd: %s\n", optind != argc ? "unexpected argument" :
+			!role_s ? "--role is required" : "--config is required");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(role_s, "lma")) {
+		role = XP_ROLE_LMA;
+		xpmipd_ops = &xp_lma_ops;
+	} else if (!strcmp(role_s, "mag")) {
+		role = XP_ROLE_MAG;
+		xpmipd_ops = &xp_mag_ops;
+	} else {
+		fprintf(stderr, "xpmipd: --role: '%s' is not lma or mag\n", role_s);
+		return EXIT_USAGE;
+	}
+	if (!xpmipd_ops->start || !xpmipd_ops->on_mh || !xpmipd_ops->stop) {
+		fprintf(stderr, "xpmipd: %s role not built\n", role_s);
+		return EXIT_FAILURE;
+	}
+	level = level_s ? xp_log_level_parse(level_s) : XP_LOG_INFO;
+	if (level < 0) {
+		fprintf(stderr, "xpmipd: --log-level: '%s' is not err, warn, info or debug\n", level_s);
+		return EXIT_USAGE;
+	}
+	if (xp_config_load(cfg_path, role, &cfg, err)) {
+		fprintf(stderr, "xpmipd: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	if (instance) {
+		if (!*instance || strchr(instance, '/') || strlen(instance) >= sizeof(cfg.instance)) {
+			fprintf(stderr, "xpmipd: --instance: '%s' cannot name a directory\n", instance);
+			goto out_cfg;
+		}
+		snprintf(cfg.instance, sizeof(cfg.instance), "%s", instance);
+	}
+	if (!level_s)
+		level = xp_log_level_parse(cfg.log_level);
+	snprintf(ident, sizeof(ident), "xpmipd[%s]", cfg.instance);
+	xp_log_init(ident, cfg.use_syslog || !foreground, (enum xp_log_level)level);
+	d.flush_on_stop = flush;
+
+	if ((rc = check_bpffs(cfg.pin_root))) {
+		fprintf(stderr, "xpmipd: pin_root %s is not on a bpf filesystem (%s); "
+			"mount one: mount -t bpf bpf /sys/fs/bpf\n", cfg.pin_root,
+			rc == -ENOTSUP ? "wrong filesystem type" : strerror(-rc));
+		goto out_cfg;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = evloop_new(&d.ev))) {
+		fprintf(stderr, "xpmipd: event loop: %s\n", strerror(-rc));
+		goto out_cfg;
+	}
+	evloop_on_sighup(d.ev, on_hup, &d);
+	if ((rc = ctl_sock_open(d.ev, cfg.instance, daemon_ctl, &d, &d.ctl))) {
+		fprintf(stderr, "xpmipd: control socket %s/%s.sock: %s\n", ctl_sock_dir(),
+			cfg.instance, rc == -EADDRINUSE ? "another xpmipd serves this instance" :
+			strerror(-rc));
+		goto out_ev;
+	}
+	memset(&dpo, 0, sizeof(dpo));
+	dpo.role = role;
+	dpo.instance = cfg.instance;
+	dpo.pin_root = cfg.pin_root;
+	if ((rc = xp_dp_open(&dpo, &d.dp))) {
+		fprintf(stderr, "xpmipd: data plane under %s/%s: %s\n", cfg.pin_root, cfg.instance,
+			strerror(-rc));
+		goto out_ctl;
+	}
+	local = role == XP_ROLE_LMA ? &cfg.lma.address : &cfg.mag.proxy_coa;
+	d.mh_fd = mh_sock_open(local);
+	if (d.mh_fd < 0) {
+		char a[INET6_ADDRSTRLEN];
+
+		fprintf(stderr, "xpmipd: Mobility Header socket on %s: %s%s\n",
+			inet_ntop(AF_INET6, local, a, sizeof(a)), strerror(-d.mh_fd),
+			d.mh_fd == -EADDRNOTAVAIL ? " (the address is not configured on this host)" : "");
+		goto out_dp;
+	}
+	if ((rc = evloop_add_fd(d.ev, d.mh_fd, EPOLLIN, on_mh_ready, &d))) {
+		fprintf(stderr, "xpmipd: event loop: %s\n", strerror(-rc));
+		goto out_mh;
+	}
+	if ((rc = xpmipd_ops->start(&d))) {
+		fprintf(stderr, "xpmipd: %s role failed to start: %s (see the log above)\n",
+			xpmipd_ops->name, strerror(-rc));
+		xpmipd_ops->stop(&d);
+		goto out_mh;
+	}
+	if (!foreground && daemon(0, 0)) {
+		fprintf(stderr, "xpmipd: daemon: %s\n", strerror(errno));
+		xpmipd_ops->stop(&d);
+		goto out_mh;
+	}
+	pr_info("event=started role=%s instance=%s version=%s pid=%d", xpmipd_ops->name,
+		cfg.instance, XPMIPD_VERSION, (int)getpid());
+	rc = evloop_run(d.ev);
+	pr_info("event=stopping flush=%s", flush ? "yes" : "no");
+	xpmipd_ops->stop(&d);
+	status = rc ? EXIT_FAILURE : EXIT_SUCCESS;
+out_mh:
+	close(d.mh_fd);
+out_dp:
+	xp_dp_close(d.dp, flush);
+out_ctl:
+	ctl_sock_close(d.ctl);
+out_ev:
+	evloop_free(d.ev);
+out_cfg:
+	xp_config_free(&cfg);
+	return status;
 }
