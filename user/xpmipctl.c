@@ -2,11 +2,13 @@
 /*
  * xpmipctl - the operator's CLI: inspect pinned state, drive the daemon,
  * decode Mobility Headers. Each subcommand lives in its own module
- * (ctl_*.c); this file only dispatches.
+ * (ctl_*.c); this file only dispatches. To add a command, add one line to
+ * cmds[] (ctl_daemon_main forwards any command word to xpmipd unchanged).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "ctl_daemon.h"
 #include "ctl_decode.h"
 
 struct ctl_cmd {
@@ -16,7 +18,14 @@ struct ctl_cmd {
 };
 
 static const struct ctl_cmd cmds[] = {
-	{ "decode", ctl_decode_main, "decode [--json] HEX|-   decode one Mobility Header" },
+	{ "bindings", ctl_daemon_main, "bindings [--json]        the binding cache (LMA) / binding list" },
+	{ "prefixes", ctl_daemon_main, "prefixes [--json]        home network prefixes and their bindings" },
+	{ "mag-peers", ctl_daemon_main, "mag-peers [--json]       Proxy-CoAs with bindings (LMA)" },
+	{ "counters", ctl_daemon_main, "counters [--json]        data plane verdict counters, per reason" },
+	{ "lma-stats", ctl_daemon_main, "lma-stats [--json]       signalling counters per PBA status (LMA)" },
+	{ "version", ctl_daemon_main, "version [--json]         the daemon's version, role and instance" },
+	{ "raw", ctl_raw_main, "raw COMMAND [ARGS...]    send any command to the daemon" },
+	{ "decode", ctl_decode_main, "decode [--json] HEX|-    decode one Mobility Header" },
 };
 
 static void usage(FILE *out)
@@ -28,14 +37,29 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	int i = 1;
+
+	while (i < argc && !strncmp(argv[i], "--instance", strlen("--instance"))) {
+		const char *v = argv[i] + strlen("--instance");
+
+		if (*v == '=') {
+			xpctl_instance = v + 1;
+			i++;
+		} else if (!*v && i + 1 < argc) {
+			xpctl_instance = argv[i + 1];
+			i += 2;
+		} else {
+			break;
+		}
 	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "xpmipctl: unknown command '%s'\n", argv[1]);
+	if (i >= argc || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		usage(i >= argc ? stderr : stdout);
+		return i >= argc ? 2 : 0;
+	}
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
+		if (!strcmp(argv[i], cmds[c].name))
+			return cmds[c].run(argc - i, argv + i);
+	fprintf(stderr, "xpmipctl: unknown command '%s'\n", argv[i]);
 	usage(stderr);
 	return 2;
 }
