@@ -61,6 +61,8 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all deps check demo fuzz bench clean install vmlinux-refresh \
 	test-unit test-bpf test-fuzz test-selftests verifier-stats
@@ -107,12 +109,16 @@ $(BUILD)/tests/bpf/%: tests/bpf/%.c $(TEST_HELPERS) $(BUILD)/libxpmip.a $(BPF_SK
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libxpmip.a | $(BUILD)/tools
 	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
 
+# Benchmarks: optimised, no sanitizers, with the test helpers and skeletons.
+$(BUILD)/bench/%: tests/bench/%.c $(TEST_HELPERS) $(BUILD)/libxpmip.a $(BPF_SKELS) | $(BUILD)/bench
+	$(CC) $(XP_CFLAGS) -Itests/lib $< $(TEST_HELPERS) $(BUILD)/libxpmip.a $(LDLIBS) -o $@
+
 # libFuzzer targets: the decoder and the extension-header parsers, alone, with ASan and UBSan.
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(USER_HDRS) | $(BUILD)/fuzz
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iuser -I$(BUILD)/bpf \
 		-D_GNU_SOURCE $< user/mh_codec.c user/ipv6_ext.c -o $@
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools:
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools $(BUILD)/bench:
 	mkdir -p $@
 
 deps:
@@ -146,7 +152,7 @@ fuzz: $(FUZZ_BINS)
 	done
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(TOOL_BINS)
+	@$(MAKE) --no-print-directory all $(TOOL_BINS) $(BENCH_BINS)
 	@tests/bench/run.sh
 
 verifier-stats: $(BPF_OBJS)

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * pktcost - per-packet cost of every user-plane path, with 1 .. 1M MNs in
+ * the maps, measured with BPF_PROG_TEST_RUN.
+ *
+ * Why repeat = 1 and not a large repeat count: a test run with repeat > 1
+ * feeds the program the buffer the previous repetition left behind, and
+ * our paths grow (encap) or shrink (decap) the packet and rewrite hop
+ * limits, so from the second repetition on they would measure a different,
+ * usually failing, path. Each sample here is one fresh packet copied in by
+ * the syscall; the kernel times only the program run (bpf_test_timer). The
+ * timer's own overhead is the same for every program, so a trivial XDP
+ * program (xp_pass) measured in the same rounds is the floor, and the table
+ * reports both the raw median and the median above the floor.
+ *
+ * Every sample's verdict is checked: a path that does not return the
+ * action it is meant to exercise aborts the benchmark instead of timing a
+ * drop.
+ *
+ * Output: one JSON object per line (path, mns, median_ns, p10, p90,
+ * floor_ns) for tests/bench/run.sh to tabulate.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpftest.h"
+#include "pkt.h"
+#include "xpmip_maps.h"
+#include "xpmip_wire.h"
+
+#include "lma.skel.h"
+#include "mag.skel.h"
+#include "pass.skel.h"
+
+#define ROUNDS		5	/* interleaved rounds; the spread is across them */
+#define SAMPLES		4000	/* packets per path per round */
+#define LMA_ADDR	"2001:db8:1::1"
+#define PEER_ADDR	"2001:db8:1::2"	/* MAG (for the LMA) / LMA (for the MAG) */
+#define CN_ADDR		"2001:db8:99::9"
+#define MN_BASE		0x20010db8u	/* MN i owns 2001:db8:<1000 + i>::/64 style */
+
+#define XP_BENCH_MAX_CPUS	1024	/* per-CPU value buffer */
+
+static const uint32_t sizes[] = { 1, 10000, 100000, 1000000 };
+static uint32_t n_sizes = sizeof(sizes) / sizeof(sizes[0]);
+
+/* MN i's /64: 2001:0db8:8000:0000 + i in the third and fourth groups */
+static void mn_prefix(uint32_t i, union xp_addr6 *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->a32[0] = htonl(MN_BASE);
+	a->a32[1] = htonl(0x80000000u | i);
+}
+
+static void mn_addr_str(uint32_t i, char *s, size_t cap)
+{
+	union xp_addr6 a;
+
+	mn_prefix(i, &a);
+	a.a8[15] = 0x10;
+	inet_ntop(AF_INET6, a.a8, s, (socklen_t)cap);
+}
+
+/*
+ * NO_PREALLOC maps allocate from the BPF memory allocator, which refills its
+ * per-CPU caches asynchronously: a burst of inserts from one syscall loop
+ * can see a transient ENOMEM long before the map is full. Retry briefly.
+ */
+static int update_retry(int fd, const void *k, const void *v)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		if (!bpf_map_update_elem(fd, k, v, BPF_ANY))
+			return 0;
+		if (errno != ENOMEM)
+			return -1;
+		sched_yield();
+	}
+	return -1;
+}
+
+struct maps {
+	int pfx, bind, ul, mn, bstat;
+};
+
+/* Fill MNs [from, to): prefix -> (i, bid 1), binding to PEER_ADDR */
+static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, int lma_side)
+{
+	struct xp_bind_val bv = { .flags = XP_BF_ACTIVE, .mtu = 1400, .ifindex = ifindex };
+	struct xp_prefix_key pk = { .prefixlen = 64 };
+	union xp_addr6 peer, local;
+	static struct xp_bind_stats zero_stats[XP_BENCH_MAX_CPUS];
+
+	pkt_addr(PEER_ADDR, peer.a8);
+	pkt_addr(LMA_ADDR, local.a8);
+	bv.peer = peer;
+	bv.local = local;
+	pkt_mac(BT_MAC_MN, bv.mn_mac);
+	pkt_mac(BT_MAC_C, bv.if_mac);
+	for (uint32_t i = from; i < to; i++) {
+		struct xp_prefix_val pv = { .mn_id = i, .bid = 1 };
+		struct xp_bind_key bk = { .mn_id = i, .bid = 1 };
+		struct xp_ul_key uk = { .mn_id = i, .pcoa = peer };
+		struct xp_ul_val uv = { .bid = 1 };
+
+		mn_prefix(i, &pk.addr);
+		/* the agent creates the per-binding counters with the binding,
+		 * so the packet path only ever finds them */
+		if (update_retry(m->bstat, &bk, zero_stats) ||
+		    update_retry(m->bind, &bk, &bv) ||
+		    update_retry(m->pfx, &pk, &pv) ||
+		    (lma_side && update_retry(m->ul, &uk, &uv))) {
+			fprintf(stderr, "pktcost: filling MN %u: %s\n", i, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+enum path { P_FLOOR, P_LMA_DL, P_LMA_UL, P_MAG_UL, P_MAG_DL, P_MAX };
+static const char *const path_name[P_MAX] = {
+	[P_FLOOR] = "floor (xp_pass)",
+	[P_LMA_DL] = "LMA downlink encap",
+	[P_LMA_UL] = "LMA uplink decap + anti-spoofing",
+	[P_MAG_UL] = "MAG uplink encap",
+	[P_MAG_DL] = "MAG downlink decap",
+};
+
+struct bench {
+	int prog[P_MAX];
+	uint32_t want[P_MAX];
+	struct bt_env env;
+};
+
+/* Build path p's packet for MN i */
+static void build(enum path p, uint32_t i, struct pkt *k)
+{
+	char mn[INET6_ADDRSTRLEN];
+
+	mn_addr_str(i, mn, sizeof(mn));
+	pkt_init(k);
+	switch (p) {
+	case P_FLOOR:
+	case P_LMA_DL:
+		pkt_eth(k, BT_MAC_A, BT_MAC_CN, 0x86dd);
+		pkt_ip6(k, CN_ADDR, mn, XP_IPPROTO_UDP, 64, 0, 0);
+		pkt_udp(k, 1000, 2000, 18);
+		break;
+	case P_LMA_UL:
+	case P_MAG_DL:
+		pkt_eth(k, BT_MAC_A, BT_MAC_GW2, 0x86dd);
+		pkt_ip6(k, PEER_ADDR, LMA_ADDR, XP_IPPROTO_IPV6, 64, 0, 0);
+		if (p == P_LMA_UL)
+			pkt_ip6(k, mn, CN_ADDR, XP_IPPROTO_UDP, 64, 0, 0);
+		else
+			pkt_ip6(k, CN_ADDR, mn, XP_IPPROTO_UDP, 64, 0, 0);
+		pkt_udp(k, 1000, 2000, 18);
+		break;
+	case P_MAG_UL:
+		pkt_eth(k, BT_MAC_C, BT_MAC_MN, 0x86dd);
+		pkt_ip6(k, mn, CN_ADDR, XP_IPPROTO_UDP, 64, 0, 0);
+		pkt_udp(k, 1000, 2000, 18);
+		break;
+	default:
+		break;
+	}
+	pkt_finish(k);
+}
+
+static int ingress(const struct bench *b, enum path p)
+{
+	return p == P_MAG_UL ? b->env.if_c : b->env.if_a;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One round of SAMPLES fresh packets on path p, random MNs among n */
+static int sample(const struct bench *b, enum path p, uint32_t n, uint32_t *out)
+{
+	static uint8_t outbuf[PKT_MAX];
+	struct pkt k;
+
+	for (int s = 0; s < SAMPLES; s++) {
+		uint32_t i = n > 1 ? (uint32_t)random() % n : 0;
+		struct xdp_md ctx = { .ingress_ifindex = (uint32_t)ingress(b, p) };
+		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+			    .data_out = outbuf, .data_size_out = sizeof(outbuf), .repeat = 1);
+		int err;
+
+		build(p, i, &k);
+		ctx.data_end = (uint32_t)k.len;
+		o.data_in = k.b;
+		o.data_size_in = (uint32_t)k.len;
+		err = bpf_prog_test_run_opts(b->prog[p], &o);
+		if (err) {
+			fprintf(stderr, "pktcost: %s: test run: %s\n", path_name[p], strerror(-err));
+			return -1;
+		}
+		if (o.retval != b->want[p]) {
+			fprintf(stderr, "pktcost: %s with %u MNs returned %s, want %s\n",
+				path_name[p], n, bt_action(o.retval), bt_action(b->want[p]));
+			return -1;
+		}
+		out[s] = o.duration;
+	}
+	qsort(out, SAMPLES, sizeof(*out), cmp_u32);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static uint32_t buf[SAMPLES];
+	struct xp_lma *lma = NULL;
+	struct xp_mag *mag = NULL;
+	struct xp_pass *pass = NULL;
+	struct maps lm, mm;
+	struct bench b = { 0 };
+	uint32_t filled = 0;
+	int rc = 1;
+
+	/* optional argument: how many of the MN counts to run (quick runs) */
+	if (argc > 1 && atoi(argv[1]) > 0 && (uint32_t)atoi(argv[1]) < n_sizes)
+		n_sizes = (uint32_t)atoi(argv[1]);
+	if (bt_netns(&b.env))
+		return 1;
+	lma = xp_lma__open();
+	mag = xp_mag__open();
+	pass = xp_pass__open_and_load();
+	if (!lma || !mag || !pass)
+		goto out;
+	/* size every map for the largest population */
+	bpf_map__set_max_entries(lma->maps.xp_pfx_v1, 1100000);
+	bpf_map__set_max_entries(mag->maps.xp_pfx_v1, 1100000);
+	if (xp_lma__load(lma) || xp_mag__load(mag)) {
+		fprintf(stderr, "pktcost: load failed\n");
+		goto out;
+	}
+	lm = (struct maps){ bpf_map__fd(lma->maps.xp_pfx_v1), bpf_map__fd(lma->maps.xp_bind_v1),
+			    bpf_map__fd(lma->maps.xp_ul_v1), bpf_map__fd(lma->maps.xp_mn_v1),
+			    bpf_map__fd(lma->maps.xp_bstat_v1) };
+	mm = (struct maps){ bpf_map__fd(mag->maps.xp_pfx_v1), bpf_map__fd(mag->maps.xp_bind_v1),
+			    bpf_map__fd(mag->maps.xp_ul_v1), bpf_map__fd(mag->maps.xp_mn_v1),
+			    bpf_map__fd(mag->maps.xp_bstat_v1) };
+	if (bt_set_cfg(bpf_map__fd(lma->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
+	    bt_set_cfg(bpf_map__fd(mag->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
+	    bt_add_peer(bpf_map__fd(lma->maps.xp_peer_v1), PEER_ADDR) ||
+	    bt_add_peer(bpf_map__fd(mag->maps.xp_peer_v1), PEER_ADDR))
+		goto out;
+
+	b.prog[P_FLOOR] = bpf_program__fd(pass->progs.xp_pass);
+	b.prog[P_LMA_DL] = bpf_program__fd(lma->progs.xp_lma_rx);
+	b.prog[P_LMA_UL] = b.prog[P_LMA_DL];
+	b.prog[P_MAG_UL] = bpf_program__fd(mag->progs.xp_mag_access);
+	b.prog[P_MAG_DL] = bpf_program__fd(mag->progs.xp_mag_core);
+	b.want[P_FLOOR] = XDP_PASS;
+	for (int p = P_LMA_DL; p < P_MAX; p++)
+		b.want[p] = XDP_REDIRECT;
+
+	for (uint32_t z = 0; z < n_sizes; z++) {
+		uint32_t n = sizes[z];
+		uint32_t med[P_MAX][ROUNDS], p10[P_MAX][ROUNDS], p90[P_MAX][ROUNDS];
+
+		if (fill(&lm, filled, n, 0, 1) || fill(&mm, filled, n, b.env.if_c, 0))
+			goto out;
+		filled = n;
+		for (int r = 0; r < ROUNDS; r++)
+			for (int p = 0; p < P_MAX; p++) {
+				if (sample(&b, (enum path)p, n, buf))
+					goto out;
+				med[p][r] = buf[SAMPLES / 2];
+				p10[p][r] = buf[SAMPLES / 10];
+				p90[p][r] = buf[SAMPLES * 9 / 10];
+			}
+		for (int p = 0; p < P_MAX; p++) {
+			qsort(med[p], ROUNDS, sizeof(uint32_t), cmp_u32);
+			qsort(p10[p], ROUNDS, sizeof(uint32_t), cmp_u32);
+			qsort(p90[p], ROUNDS, sizeof(uint32_t), cmp_u32);
+		}
+		for (int p = 0; p < P_MAX; p++)
+			printf("{\"path\":\"%s\",\"mns\":%u,\"median_ns\":%u,\"p10_ns\":%u,"
+			       "\"p90_ns\":%u,\"round_min_ns\":%u,\"round_max_ns\":%u,"
+			       "\"floor_ns\":%u}\n",
+			       path_name[p], n, med[p][ROUNDS / 2], p10[p][ROUNDS / 2],
+			       p90[p][ROUNDS / 2], med[p][0], med[p][ROUNDS - 1],
+			       med[P_FLOOR][ROUNDS / 2]);
+		fflush(stdout);
+	}
+	rc = 0;
+out:
+	xp_pass__destroy(pass);
+	xp_mag__destroy(mag);
+	xp_lma__destroy(lma);
+	return rc;
+}
