@@ -1,0 +1,884 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * LMA: encoded PBUs in, PBA bytes out, for every status the LMA sends;
+ * HI 1-5; de-registration; timestamps and sequence numbers; lifetimes and
+ * expiry on a fake clock; the data plane maps (created with bpf_map_create)
+ * and the restart state.
+ */
+#include <criterion/criterion.h>
+/* PBU(.field = x) overrides the defaults of the macro on purpose */
+#pragma GCC diagnostic ignored "-Woverride-init"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "bcache.h"
+#include "config.h"
+#include "lma.h"
+#include "mh_codec.h"
+#include "xpmip_maps.h"
+#include "xpmip_state.h"
+
+#define T0_MS		1700000000000ull	/* fake CLOCK_REALTIME start */
+#define WINDOW_MS	300
+#define MIN_DELAY_MS	10000
+
+static uint64_t fake_rt = T0_MS, fake_mono = 1000;
+
+static uint64_t clk_rt(void *ctx) { (void)ctx; return fake_rt; }
+static uint64_t clk_mono(void *ctx) { (void)ctx; return fake_mono; }
+static const struct lma_clock fake_clock = { clk_rt, clk_mono, NULL };
+
+static void advance(uint64_t ms)
+{
+	fake_rt += ms;
+	fake_mono += ms;
+}
+
+static uint64_t ts_now(void)
+{
+	uint64_t ms = fake_rt;
+
+	return ((ms / 1000) << 16) | (((ms % 1000) << 16) / 1000);
+}
+
+static const char *MAG1 = "2001:db8:a1::2", *MAG2 = "2001:db8:a2::2", *EVIL = "2001:db8:66::2";
+
+static const char *base_conf =
+	"lma = {\n"
+	"  address = \"2001:db8:ff::1\";\n"
+	"  interfaces = [ \"lo\" ];\n"
+	"  authorized_mags = [ \"2001:db8:a1::/64\", \"2001:db8:a2::/64\" ];\n"
+	"  hnp_pool = \"%s\";\n"
+	"  timestamps = %s;\n"
+	"  max_lifetime_s = 3600;\n"
+	"  default_policy = { allowed = true; hnps_per_interface = 1; };\n"
+	"  mns = (\n"
+	"    { id = \"blocked@x\"; allowed = false; },\n"
+	"    { id = \"elsewhere@x\"; served_here = false; },\n"
+	"    { id = \"two@x\"; hnps_per_interface = 2; },\n"
+	"    { id = \"short@x\"; max_lifetime_s = 40; },\n"
+	"    { id = \"fixed@x\"; hnps = [ \"2001:db8:200::/64\" ]; }\n"
+	"  );\n"
+	"};\n";
+
+static struct xp_config cfg;
+static struct lma_maps maps;
+static struct lma *L;
+
+static int mk(enum bpf_map_type t, size_t k, size_t v, uint32_t max, uint32_t flags)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = flags);
+	int fd = bpf_map_create(t, NULL, (uint32_t)k, (uint32_t)v, max, &o);
+
+	cr_assert_geq(fd, 0, "bpf_map_create: %s", strerror(errno));
+	return fd;
+}
+
+static void make_maps(void)
+{
+	maps.cfg = mk(BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct xp_cfg), 1, 0);
+	maps.pfx = mk(BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xp_prefix_key),
+		      sizeof(struct xp_prefix_val), 1024, BPF_F_NO_PREALLOC);
+	maps.bind = mk(BPF_MAP_TYPE_HASH, sizeof(struct xp_bind_key), sizeof(struct xp_bind_val), 1024, 0);
+	maps.mn = mk(BPF_MAP_TYPE_HASH, sizeof(__u32), sizeof(struct xp_mn_val), 1024, 0);
+	maps.ul = mk(BPF_MAP_TYPE_HASH, sizeof(struct xp_ul_key), sizeof(struct xp_ul_val), 1024, 0);
+	maps.peer = mk(BPF_MAP_TYPE_HASH, sizeof(union xp_addr6), sizeof(struct xp_peer_val), 64, 0);
+	maps.bce = mk(BPF_MAP_TYPE_HASH, sizeof(struct xp_bind_key), sizeof(struct xp_bce_state), 1024,
+		      BPF_F_NO_PREALLOC);
+}
+
+static void close_maps(void)
+{
+	int *f = &maps.cfg;
+
+	for (size_t i = 0; i < sizeof(maps) / sizeof(int); i++)
+		if (f[i] >= 0)
+			close(f[i]);
+}
+
+static void start(const char *pool, bool timestamps)
+{
+	char text[2048], path[] = "/tmp/xpmip-lma-test-XXXXXX", err[XP_CFG_ERR_MAX];
+	int fd = mkstemp(path);
+
+	snprintf(text, sizeof(text), base_conf, pool, timestamps ? "true" : "false");
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	cr_assert_eq(xp_config_load(path, XP_ROLE_LMA, &cfg, err), 0, "%s", err);
+	unlink(path);
+	fake_rt = T0_MS;
+	make_maps();
+	cr_assert_eq(lma_new(&cfg, NULL, &maps, &fake_clock, &L), 0);
+}
+
+static void setup_ts(void) { start("2001:db8:100::/40", true); }
+static void setup_seq(void) { start("2001:db8:100::/40", false); }
+static void setup_tiny(void) { start("2001:db8:100::/63", true); }	/* 2 prefixes */
+
+static void teardown(void)
+{
+	lma_free(L);
+	L = NULL;
+	close_maps();
+	xp_config_free(&cfg);
+}
+
+/* ---- PBU builder ---- */
+
+struct pbu {
+	const char *mn;			/* NULL: no MN-ID option */
+	uint16_t seq;
+	uint16_t lifetime_s;
+	int hi;				/* -1: no HI option */
+	int att;			/* -1: no ATT option */
+	int n_hnp;			/* -1: no HNP option; 0: one ::/0 */
+	const char *hnp[2];
+	bool no_ts;
+	int64_t ts_skew_ms;
+	uint64_t ts;			/* explicit timestamp if non-zero */
+	const char *llid;		/* MN-LL-ID octets as a string */
+	bool no_p;
+};
+
+#define PBU(...) ((struct pbu){ .mn = "mn1@x", .seq = 1, .lifetime_s = 3600, .hi = 1, .att = 4, \
+				.n_hnp = 0, __VA_ARGS__ })
+
+static struct in6_addr A(const char *s)
+{
+	struct in6_addr a;
+
+	cr_assert_eq(inet_pton(AF_INET6, s, &a), 1, "%s", s);
+	return a;
+}
+
+static size_t encode_pbu(const struct pbu *p, uint8_t *buf)
+{
+	struct mh_msg m;
+	int n;
+
+	mh_msg_init(&m, XP_MH_TYPE_BU);
+	m.bu.seq = p->seq;
+	m.bu.flags = XP_BU_F_A | XP_BU_F_H | XP_BU_F_L | (p->no_p ? 0 : XP_BU_F_P);
+	m.bu.lifetime = (uint16_t)(p->lifetime_s / XP_LIFETIME_UNIT_S);
+	if (p->mn)
+		cr_assert_eq(mh_set_mnid(&m, p->mn), 0);
+	if (p->n_hnp == 0) {
+		struct in6_addr z = { 0 };
+
+		mh_add_hnp(&m, &z, 0, 0);
+	}
+	for (int i = 0; i < p->n_hnp; i++) {
+		struct xp_prefix x;
+
+		cr_assert_eq(xp_prefix_parse(p->hnp[i], &x), 0);
+		mh_add_hnp(&m, &x.addr, x.plen, 0);
+	}
+	if (p->hi >= 0) {
+		m.opt.present |= MH_HAS_HI;
+		m.opt.hi = (uint8_t)p->hi;
+	}
+	if (p->att >= 0) {
+		m.opt.present |= MH_HAS_ATT;
+		m.opt.att = (uint8_t)p->att;
+	}
+	if (!p->no_ts) {
+		m.opt.present |= MH_HAS_TIMESTAMP;
+		m.opt.timestamp = p->ts ? p->ts :
+			ts_now() + (uint64_t)((p->ts_skew_ms * 65536) / 1000);
+	}
+	if (p->llid) {
+		m.opt.present |= MH_HAS_MN_LLID;
+		m.opt.llid_len = (uint8_t)strlen(p->llid);
+		memcpy(m.opt.llid, p->llid, m.opt.llid_len);
+	}
+	n = mh_encode(&m, buf, MH_MAX_MSG_LEN);
+	cr_assert_gt(n, 0, "encode: %s", mh_strerror(n));
+	return (size_t)n;
+}
+
+static struct mh_msg last_pba;
+static uint8_t last_raw[MH_MAX_MSG_LEN];
+
+/* send a PBU from mag, return the PBA status; the PBA is kept in last_pba */
+static int send_pbu(const char *mag, const struct pbu *p)
+{
+	uint8_t in[MH_MAX_MSG_LEN];
+	struct in6_addr src = A(mag), dst = A("2001:db8:ff::1");
+	size_t len = encode_pbu(p, in);
+	int n = lma_handle_pbu(L, in, len, &src, &dst, last_raw, sizeof(last_raw));
+
+	cr_assert_gt(n, 0, "no PBA");
+	cr_assert_eq(n % 8, 0);
+	/* raw bytes: payload proto 59, header length, type BA, status, P flag */
+	cr_assert_eq(last_raw[0], XP_IPPROTO_NONE);
+	cr_assert_eq((last_raw[1] + 1) * 8, n);
+	cr_assert_eq(last_raw[2], XP_MH_TYPE_BA);
+	cr_assert(last_raw[7] & XP_BA_F_P);
+	cr_assert_eq(mh_decode(last_raw, (size_t)n, &last_pba, NULL), MH_OK);
+	cr_assert_eq(last_pba.type, XP_MH_TYPE_BA);
+	cr_assert_eq(last_pba.ba.status, last_raw[6]);
+	if (last_raw[6] != XP_PBA_SEQ_OUT_OF_WINDOW)
+		cr_assert_eq(last_pba.ba.seq, p->seq);
+	cr_assert_eq((uint16_t)(last_raw[8] << 8 | last_raw[9]), last_pba.ba.seq);
+	/* the options the RFC asks for, when the PBU had them */
+	if (p->mn) {
+		cr_assert(last_pba.opt.present & MH_HAS_MN_ID);
+		cr_assert_str_eq((char *)last_pba.opt.mnid, p->mn);
+	}
+	if (p->hi >= 0)
+		cr_assert_eq(last_pba.opt.hi, p->hi);
+	if (p->att >= 0)
+		cr_assert_eq(last_pba.opt.att, p->att);
+	if (p->llid) {
+		cr_assert(last_pba.opt.present & MH_HAS_MN_LLID);
+		cr_assert_eq(last_pba.opt.llid_len, strlen(p->llid));
+		cr_assert_eq(memcmp(last_pba.opt.llid, p->llid, strlen(p->llid)), 0);
+	}
+	if (p->n_hnp >= 0)
+		cr_assert_geq(last_pba.opt.n_hnp, 1);
+	if (last_raw[6] != XP_PBA_ACCEPTED)
+		cr_assert_eq(last_pba.ba.lifetime, 0);
+	return last_raw[6];
+}
+
+static char *pfx_str(int i)
+{
+	static char buf[2][64];
+	struct xp_prefix p = { .addr = last_pba.opt.hnp[i].prefix, .plen = last_pba.opt.hnp[i].plen };
+
+	return (char *)xp_prefix_str(&p, buf[i & 1], sizeof(buf[0]));
+}
+
+static int map_count(int fd, size_t ksize)
+{
+	uint8_t k[64], next[64];
+	int n = 0;
+	void *prev = NULL;
+
+	(void)ksize;
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(k, next, sizeof(k));
+		prev = k;
+		n++;
+	}
+	return n;
+}
+
+static uint32_t peer_refs(const char *mag)
+{
+	union xp_addr6 k;
+	struct xp_peer_val v;
+	struct in6_addr a = A(mag);
+
+	memcpy(k.a8, &a, 16);
+	if (bpf_map_lookup_elem(maps.peer, &k, &v))
+		return 0;
+	return v.refcnt;
+}
+
+static bool ul_has(const char *mag, uint32_t idx)
+{
+	struct xp_ul_key k;
+	struct xp_ul_val v;
+	struct in6_addr a = A(mag);
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.pcoa.a8, &a, 16);
+	k.mn_id = idx;
+	return !bpf_map_lookup_elem(maps.ul, &k, &v);
+}
+
+static int pfx_lookup(const char *addr, struct xp_prefix_val *v)
+{
+	struct xp_prefix_key k = { .prefixlen = 128 };
+	struct in6_addr a = A(addr);
+
+	memcpy(k.addr.a8, &a, 16);
+	return bpf_map_lookup_elem(maps.pfx, &k, v);
+}
+
+static int bind_lookup(uint32_t idx, uint16_t bid, struct xp_bind_val *v)
+{
+	struct xp_bind_key k = { .mn_id = idx, .bid = bid };
+
+	return bpf_map_lookup_elem(maps.bind, &k, v);
+}
+
+static void assert_maps_empty(void)
+{
+	cr_assert_eq(map_count(maps.pfx, sizeof(struct xp_prefix_key)), 0);
+	cr_assert_eq(map_count(maps.bind, sizeof(struct xp_bind_key)), 0);
+	cr_assert_eq(map_count(maps.mn, sizeof(__u32)), 0);
+	cr_assert_eq(map_count(maps.ul, sizeof(struct xp_ul_key)), 0);
+	cr_assert_eq(map_count(maps.peer, sizeof(union xp_addr6)), 0);
+	cr_assert_eq(map_count(maps.bce, sizeof(struct xp_bind_key)), 0);
+}
+
+/* ---- every status ---- */
+
+TestSuite(lma, .init = setup_ts, .fini = teardown);
+
+Test(lma, accepted_initial_registration_writes_every_map)
+{
+	struct pbu p = PBU(.llid = "mac-01");
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(last_pba.ba.lifetime, 3600 / 4);
+	cr_assert_eq(last_pba.opt.n_hnp, 1);
+	cr_assert_eq(last_pba.opt.hnp[0].plen, 64);
+	cr_assert(last_pba.opt.present & MH_HAS_TIMESTAMP);
+	struct xp_prefix pool;
+	xp_prefix_parse("2001:db8:100::/40", &pool);
+	cr_assert(xp_prefix_contains(&pool, &last_pba.opt.hnp[0].prefix));
+
+	struct bce *b = bcache_get(lma_bcache(L), "mn1@x", 1);
+	cr_assert_not_null(b);
+	uint32_t idx = b->mn->idx;
+	char host[64];
+	snprintf(host, sizeof(host), "%.*s1", (int)(strlen(pfx_str(0)) - 3), pfx_str(0));	/* <prefix>::1 */
+
+	struct xp_prefix_val pv;
+	cr_assert_eq(pfx_lookup(host, &pv), 0, "no prefix entry for %s", host);
+	cr_assert_eq(pv.mn_id, idx);
+	cr_assert_eq(pv.bid, 1);
+	cr_assert_eq(pv.kind, XP_PFX_PERMANENT);
+	struct xp_bind_val bv;
+	cr_assert_eq(bind_lookup(idx, 1, &bv), 0);
+	struct in6_addr m1 = A(MAG1), lma = A("2001:db8:ff::1");
+	cr_assert_eq(memcmp(bv.peer.a8, &m1, 16), 0);
+	cr_assert_eq(memcmp(bv.local.a8, &lma, 16), 0);
+	cr_assert(bv.flags & XP_BF_ACTIVE);
+	cr_assert_eq(bv.att, 4);
+	struct xp_mn_val mv;
+	cr_assert_eq(bpf_map_lookup_elem(maps.mn, &idx, &mv), 0);
+	cr_assert(ul_has(MAG1, idx));
+	cr_assert_eq(peer_refs(MAG1), 1);
+
+	struct xp_bind_key bk = { .mn_id = idx, .bid = 1 };
+	struct xp_bce_state st;
+	cr_assert_eq(bpf_map_lookup_elem(maps.bce, &bk, &st), 0);
+	cr_assert_str_eq(st.mn_id, "mn1@x");
+	cr_assert_eq(st.deadline_rt_ms, T0_MS + 3600 * 1000);
+	cr_assert_eq(st.n_hnp, 1);
+	cr_assert_eq(st.llid_len, 6);
+	cr_assert_eq(st.version, XP_BCE_VERSION);
+
+	cr_assert_eq(lma_write_cfg(L), 0);
+	__u32 zero = 0;
+	struct xp_cfg c;
+	cr_assert_eq(bpf_map_lookup_elem(maps.cfg, &zero, &c), 0);
+	cr_assert_eq(c.role, XP_ROLE_LMA);
+	cr_assert(c.flags & XP_CFG_F_ENABLED);
+	cr_assert_eq(c.tunnel_mtu, 1500);
+	cr_assert_eq(c.hop_limit, 64);
+	cr_assert_eq(memcmp(c.local_addr.a8, &lma, 16), 0);
+}
+
+Test(lma, status_152_without_p_flag)
+{
+	struct pbu p = PBU(.no_p = true);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_PROXY_REG_NOT_ENABLED);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 0);
+}
+
+Test(lma, status_154_unauthorized_mag)
+{
+	struct pbu p = PBU();
+
+	cr_assert_eq(send_pbu(EVIL, &p), XP_PBA_MAG_NOT_AUTHORIZED);
+	assert_maps_empty();
+}
+
+Test(lma, status_160_missing_mn_id)
+{
+	struct pbu p = PBU(.mn = NULL);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_MISSING_MN_ID);
+}
+
+Test(lma, status_153_and_129_by_policy)
+{
+	struct pbu p = PBU(.mn = "elsewhere@x");
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_NOT_LMA_FOR_THIS_MN);
+	p = PBU(.mn = "blocked@x");
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ADMIN_PROHIBITED);
+	assert_maps_empty();
+}
+
+Test(lma, status_158_161_162_missing_options)
+{
+	struct pbu p = PBU(.n_hnp = -1);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_MISSING_HNP);
+	p = PBU(.hi = -1);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_MISSING_HI);
+	p = PBU(.att = -1);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_MISSING_ATT);
+	assert_maps_empty();
+}
+
+Test(lma, status_128_unknown_handoff_indicator)
+{
+	struct pbu p = PBU(.hi = 0);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_UNSPECIFIED);
+	p = PBU(.hi = 77);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_UNSPECIFIED);
+}
+
+Test(lma, status_155_prefix_of_another_mn)
+{
+	struct pbu p = PBU();
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	char owned[64];
+	strcpy(owned, pfx_str(0));
+	p = PBU(.mn = "mn2@x", .n_hnp = 1, .hnp = { owned }, .hi = 5);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_NOT_AUTHORIZED_FOR_HNP);
+	/* a prefix outside the pool, nobody's */
+	p = PBU(.mn = "mn2@x", .n_hnp = 1, .hnp = { "2001:db8:999::/64" }, .hi = 5);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_NOT_AUTHORIZED_FOR_HNP);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 1);
+}
+
+Test(lma, status_159_prefix_set_mismatch)
+{
+	struct pbu p = PBU(.mn = "two@x");
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(last_pba.opt.n_hnp, 2);
+	char first[64];
+	strcpy(first, pfx_str(0));
+	p = PBU(.mn = "two@x", .seq = 2, .n_hnp = 1, .hnp = { first }, .hi = 5);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_BCE_PREFIX_MISMATCH);
+}
+
+Test(lma, status_156_timestamp_window_and_missing)
+{
+	struct pbu p = PBU(.ts_skew_ms = WINDOW_MS + 50);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_TIMESTAMP_MISMATCH);
+	/* 5.3.6: the PBA carries the LMA's current time */
+	cr_assert(last_pba.opt.present & MH_HAS_TIMESTAMP);
+	cr_assert_eq(last_pba.opt.timestamp, ts_now());
+	p = PBU(.ts_skew_ms = -(WINDOW_MS + 50));
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_TIMESTAMP_MISMATCH);
+	p = PBU(.no_ts = true);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_TIMESTAMP_MISMATCH);
+	/* inside the window, either side */
+	p = PBU(.ts_skew_ms = WINDOW_MS - 50);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(last_pba.opt.timestamp, ts_now() + ((WINDOW_MS - 50) * 65536) / 1000);
+}
+
+Test(lma, status_157_timestamp_lower_than_accepted)
+{
+	struct pbu p = PBU();
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	uint64_t first = ts_now();
+	advance(100);
+	p = PBU(.hi = 5, .ts = first - 1);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_TIMESTAMP_LOWER);
+	p = PBU(.hi = 5, .ts = first);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_TIMESTAMP_LOWER);
+	p = PBU(.hi = 5);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+}
+
+Test(lma, status_130_pool_exhausted, .init = setup_tiny)
+{
+	struct pbu p = PBU(.mn = "a@x");
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	p = PBU(.mn = "b@x");
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	p = PBU(.mn = "c@x");
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_INSUFFICIENT_RESOURCES);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 2);
+	cr_assert_null(bcache_mn(lma_bcache(L), "c@x"));
+}
+
+Test(lma, status_135_sequence_numbers, .init = setup_seq)
+{
+	struct pbu p = PBU(.seq = 10, .no_ts = true);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_not(last_pba.opt.present & MH_HAS_TIMESTAMP);
+	p = PBU(.seq = 10, .no_ts = true, .hi = 5);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_SEQ_OUT_OF_WINDOW);
+	cr_assert_eq(last_pba.ba.seq, 10);
+	p = PBU(.seq = 9, .no_ts = true, .hi = 5);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_SEQ_OUT_OF_WINDOW);
+	cr_assert_eq(last_pba.ba.seq, 10);
+	p = PBU(.seq = 11, .no_ts = true, .hi = 5);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	/* wrap-around: 65535 -> 0 is newer */
+	p = PBU(.mn = "w@x", .seq = 65535, .no_ts = true);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	p = PBU(.mn = "w@x", .seq = 0, .no_ts = true, .hi = 5);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+}
+
+/* ---- handoff indicators ---- */
+
+Test(lma, hi1_new_interface_creates_second_binding)
+{
+	struct pbu p = PBU(.llid = "ifA");
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	char a[64];
+	strcpy(a, pfx_str(0));
+	p = PBU(.llid = "ifB", .att = 3);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_neq(pfx_str(0), a);
+	struct bc_mn *m = bcache_mn(lma_bcache(L), "mn1@x");
+	cr_assert_eq(m->n_bce, 2);
+	cr_assert_not_null(bcache_get(lma_bcache(L), "mn1@x", 2));
+	cr_assert_eq(peer_refs(MAG1), 1);
+	cr_assert_eq(peer_refs(MAG2), 1);
+	cr_assert(ul_has(MAG1, m->idx));
+	cr_assert(ul_has(MAG2, m->idx));
+	cr_assert_eq(map_count(maps.bind, 8), 2);
+	cr_assert_eq(map_count(maps.mn, 4), 1);
+}
+
+static void handoff(int hi, int new_att)
+{
+	struct pbu p = PBU(.llid = "ifA");
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	char a[64];
+	strcpy(a, pfx_str(0));
+	struct bce *b = bcache_get(lma_bcache(L), "mn1@x", 1);
+	uint32_t idx = b->mn->idx;
+
+	advance(1000);
+	p = PBU(.hi = hi, .att = new_att, .seq = 2, .llid = new_att == 4 ? "ifA" : "ifB");
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), a, "the MN keeps its prefix");
+	cr_assert_eq(bcache_count(lma_bcache(L)), 1);
+	b = bcache_get(lma_bcache(L), "mn1@x", 1);
+	struct in6_addr m2 = A(MAG2);
+	cr_assert_eq(memcmp(&b->pcoa, &m2, 16), 0);
+	cr_assert_eq(b->hi, hi);
+	struct xp_bind_val bv;
+	cr_assert_eq(bind_lookup(idx, 1, &bv), 0);
+	cr_assert_eq(memcmp(bv.peer.a8, &m2, 16), 0);
+	cr_assert(bv.flags & XP_BF_ACTIVE);
+	cr_assert(ul_has(MAG2, idx));
+	cr_assert_not(ul_has(MAG1, idx));
+	cr_assert_eq(peer_refs(MAG1), 0);
+	cr_assert_eq(peer_refs(MAG2), 1);
+	struct xp_bind_key bk = { .mn_id = idx, .bid = 1 };
+	struct xp_bce_state st;
+	cr_assert_eq(bpf_map_lookup_elem(maps.bce, &bk, &st), 0);
+	cr_assert_eq(memcmp(st.pcoa.a8, &m2, 16), 0);
+	cr_assert_eq(st.hi, hi);
+}
+
+Test(lma, hi3_inter_access_handoff_updates_proxy_coa) { handoff(XP_HI_IAHO, 4); }
+Test(lma, hi2_inter_interface_handoff_updates_proxy_coa) { handoff(XP_HI_IIHO, 3); }
+Test(lma, hi4_unknown_with_matching_binding_is_a_handoff) { handoff(XP_HI_UNKNOWN, 4); }
+
+Test(lma, hi4_unknown_without_binding_creates)
+{
+	struct pbu p = PBU(.hi = XP_HI_UNKNOWN);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 1);
+	/* a different access technology: not the same interface, a new session */
+	p = PBU(.hi = XP_HI_UNKNOWN, .att = 8, .seq = 2);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 2);
+}
+
+Test(lma, hi5_reregistration_extends_lifetime)
+{
+	struct pbu p = PBU();
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	char a[64];
+	strcpy(a, pfx_str(0));
+	advance(3000 * 1000);
+	p = PBU(.hi = 5, .seq = 2, .n_hnp = 1, .hnp = { a });
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), a);
+	struct bce *b = bcache_get(lma_bcache(L), "mn1@x", 1);
+	cr_assert_eq(b->deadline_rt_ms, fake_rt + 3600 * 1000);
+	advance(1000 * 1000);	/* past the first lifetime */
+	lma_run_timers(L);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 1);
+	/* HI 5 with a zero prefix from the same MAG also refreshes */
+	p = PBU(.hi = 5, .seq = 3);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), a);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 1);
+}
+
+Test(lma, lifetime_is_capped_by_policy_and_config)
+{
+	struct pbu p = PBU(.lifetime_s = 60000);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(last_pba.ba.lifetime, 3600 / 4);
+	p = PBU(.mn = "short@x");
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(last_pba.ba.lifetime, 40 / 4);
+}
+
+Test(lma, static_prefix_from_policy)
+{
+	struct pbu p = PBU(.mn = "fixed@x");
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), "2001:db8:200::/64");
+	/* asking for it explicitly works too (after a de-registration) */
+	advance(10);
+	p = PBU(.mn = "fixed@x", .seq = 2, .lifetime_s = 0, .hi = 5);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	advance(MIN_DELAY_MS);
+	lma_run_timers(L);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 0);
+	p = PBU(.mn = "fixed@x", .seq = 3, .n_hnp = 1, .hnp = { "2001:db8:200::/64" }, .hi = 4);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), "2001:db8:200::/64");
+}
+
+/* ---- de-registration and expiry ---- */
+
+Test(lma, deregistration_waits_min_delay_then_removes_everything)
+{
+	struct pbu p = PBU();
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	uint32_t idx = bcache_mn(lma_bcache(L), "mn1@x")->idx;
+	char a[64];
+	strcpy(a, pfx_str(0));
+	advance(500);
+	p = PBU(.hi = 5, .seq = 2, .lifetime_s = 0, .n_hnp = 1, .hnp = { a });
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(last_pba.ba.lifetime, 0);
+	struct bce *b = bcache_get(lma_bcache(L), "mn1@x", 1);
+	cr_assert_not_null(b);
+	cr_assert_eq(b->state, BCE_DEREG);
+	struct xp_bind_val bv;
+	cr_assert_eq(bind_lookup(idx, 1, &bv), 0);
+	cr_assert_not(bv.flags & XP_BF_ACTIVE, "forwarding stops at de-registration");
+	advance(MIN_DELAY_MS - 1);
+	lma_run_timers(L);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 1);
+	advance(1);
+	lma_run_timers(L);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 0);
+	assert_maps_empty();
+	/* the prefix went back to the pool and comes back to the same MN */
+	p = PBU(.seq = 3);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), a);
+}
+
+Test(lma, handoff_during_dereg_wait_keeps_binding)
+{
+	struct pbu p = PBU();
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	advance(10);
+	p = PBU(.hi = 5, .seq = 2, .lifetime_s = 0);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	advance(10);
+	p = PBU(.hi = 3, .seq = 3);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	struct bce *b = bcache_get(lma_bcache(L), "mn1@x", 1);
+	cr_assert_eq(b->state, BCE_ACTIVE);
+	advance(MIN_DELAY_MS);
+	lma_run_timers(L);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 1);
+}
+
+Test(lma, dereg_from_previous_mag_does_not_delete)
+{
+	struct pbu p = PBU();
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	char a[64];
+	strcpy(a, pfx_str(0));
+	advance(10);
+	p = PBU(.hi = 3, .seq = 2);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	advance(10);
+	/* MAG1 noticed the detach late and de-registers */
+	p = PBU(.hi = 5, .seq = 3, .lifetime_s = 0, .n_hnp = 1, .hnp = { a });
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	struct bce *b = bcache_get(lma_bcache(L), "mn1@x", 1);
+	cr_assert_eq(b->state, BCE_ACTIVE);
+	struct in6_addr m2 = A(MAG2);
+	cr_assert_eq(memcmp(&b->pcoa, &m2, 16), 0);
+	advance(MIN_DELAY_MS * 2);
+	lma_run_timers(L);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 1);
+	cr_assert_eq(peer_refs(MAG2), 1);
+}
+
+Test(lma, dereg_of_unknown_binding_is_acknowledged)
+{
+	struct pbu p = PBU(.lifetime_s = 0, .hi = 5);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 0);
+}
+
+Test(lma, lifetime_expiry_removes_binding)
+{
+	struct pbu p = PBU(.mn = "short@x");
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	advance(39 * 1000);
+	lma_run_timers(L);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 1);
+	advance(1000);
+	lma_run_timers(L);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 0);
+	assert_maps_empty();
+	cr_assert_eq(lma_stats(L)->expired, 1);
+}
+
+/* ---- restart ---- */
+
+Test(lma, restart_rebuilds_from_state_map)
+{
+	struct pbu p = PBU(.llid = "ifA");
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	char a[64];
+	strcpy(a, pfx_str(0));
+	p = PBU(.mn = "two@x");
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	uint32_t idx1 = bcache_mn(lma_bcache(L), "mn1@x")->idx;
+	uint64_t ts1 = bcache_get(lma_bcache(L), "mn1@x", 1)->last_ts;
+
+	/* the daemon stops; the data plane maps are wiped to prove the rewrite */
+	lma_free(L);
+	struct xp_bind_key bk = { .mn_id = idx1, .bid = 1 };
+	bpf_map_delete_elem(maps.bind, &bk);
+	advance(60 * 1000);
+	cr_assert_eq(lma_new(&cfg, NULL, &maps, &fake_clock, &L), 0);
+	cr_assert_eq(lma_restore(L), 2);
+	struct bce *b = bcache_get(lma_bcache(L), "mn1@x", 1);
+	cr_assert_not_null(b);
+	cr_assert_eq(b->mn->idx, idx1);
+	cr_assert_eq(b->last_ts, ts1);
+	cr_assert_eq(b->llid_len, 3);
+	cr_assert_eq(b->deadline_rt_ms, T0_MS + 3600 * 1000);
+	struct xp_bind_val bv;
+	cr_assert_eq(bind_lookup(idx1, 1, &bv), 0, "binding rewritten");
+	cr_assert_eq(bcache_get(lma_bcache(L), "two@x", 1)->n_hnp, 2);
+	cr_assert_eq(peer_refs(MAG1), 1);
+	cr_assert_eq(peer_refs(MAG2), 1);
+	/* a refresh works; its timestamp is remembered across the restart */
+	p = PBU(.hi = 5, .seq = 2, .llid = "ifA");
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), a);
+	lma_free(L);
+	cr_assert_eq(lma_new(&cfg, NULL, &maps, &fake_clock, &L), 0);
+	cr_assert_eq(lma_restore(L), 2);
+	p = PBU(.hi = 5, .seq = 3, .llid = "ifA");	/* same timestamp as before */
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_TIMESTAMP_LOWER);
+	/* the pool knows the restored prefixes are taken */
+	p = PBU(.mn = "other@x");
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_neq(pfx_str(0), a);
+	/* expiry still happens, from the restored deadline */
+	fake_rt = T0_MS + 3600 * 1000;
+	lma_run_timers(L);
+	cr_assert_null(bcache_get(lma_bcache(L), "two@x", 1));
+}
+
+/* ---- robustness ---- */
+
+Test(lma, malformed_and_other_messages_get_no_answer)
+{
+	uint8_t out[MH_MAX_MSG_LEN], junk[64];
+	struct in6_addr src = A(MAG1), dst = A("2001:db8:ff::1");
+
+	srand(7);
+	for (int i = 0; i < 2000; i++) {
+		size_t len = (size_t)(rand() % (int)sizeof(junk));
+
+		for (size_t j = 0; j < len; j++)
+			junk[j] = (uint8_t)rand();
+		lma_handle_pbu(L, junk, len, &src, &dst, out, sizeof(out));
+	}
+	/* truncations of a valid PBU */
+	uint8_t in[MH_MAX_MSG_LEN];
+	struct pbu p = PBU();
+	size_t n = encode_pbu(&p, in);
+	for (size_t len = 0; len < n; len++)
+		cr_assert_eq(lma_handle_pbu(L, in, len, &src, &dst, out, sizeof(out)), 0);
+	/* a PBA sent to the LMA is ignored */
+	struct mh_msg m;
+	mh_msg_init(&m, XP_MH_TYPE_BA);
+	int k = mh_encode(&m, in, sizeof(in));
+	cr_assert_eq(lma_handle_pbu(L, in, (size_t)k, &src, &dst, out, sizeof(out)), 0);
+	cr_assert_geq(lma_stats(L)->malformed, 1);
+	cr_assert_eq(lma_stats(L)->ignored, 1);
+}
+
+Test(lma, no_maps_no_clock_still_answers)
+{
+	struct lma *l2;
+	uint8_t in[MH_MAX_MSG_LEN], out[MH_MAX_MSG_LEN];
+	struct in6_addr src = A(MAG1), dst = A("2001:db8:ff::1");
+	struct pbu p = PBU(.no_ts = true);
+
+	cr_assert_eq(lma_new(&cfg, NULL, NULL, NULL, &l2), 0);
+	size_t n = encode_pbu(&p, in);
+	int k = lma_handle_pbu(l2, in, n, &src, &dst, out, sizeof(out));
+	cr_assert_gt(k, 0);
+	cr_assert_eq(out[6], XP_PBA_TIMESTAMP_MISMATCH);
+	lma_free(l2);
+}
+
+Test(lma, status_names)
+{
+	cr_assert_str_eq(lma_status_name(0), "ACCEPTED");
+	cr_assert_str_eq(lma_status_name(154), "MAG_NOT_AUTHORIZED_FOR_PROXY_REG");
+	cr_assert_str_eq(lma_status_name(200), "UNKNOWN");
+}
+
+Test(lma, ctl_tables_and_json)
+{
+	struct pbu p = PBU();
+	char *buf = NULL;
+	size_t len = 0;
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	char a[64];
+	strcpy(a, pfx_str(0));
+	FILE *out = open_memstream(&buf, &len);
+	char *argv1[] = { "bindings", NULL };
+	cr_assert_eq(lma_ctl(L, 1, argv1, out), 0);
+	char *argv2[] = { "bindings", "--json", NULL };
+	cr_assert_eq(lma_ctl(L, 2, argv2, out), 0);
+	char *argv3[] = { "prefixes", "--json", NULL };
+	cr_assert_eq(lma_ctl(L, 2, argv3, out), 0);
+	char *argv4[] = { "mag-peers", NULL };
+	cr_assert_eq(lma_ctl(L, 1, argv4, out), 0);
+	char *argv5[] = { "nonsense", NULL };
+	cr_assert_eq(lma_ctl(L, 1, argv5, out), -ENOENT);
+	char *argv6[] = { "bindings", "--bogus", NULL };
+	cr_assert_eq(lma_ctl(L, 2, argv6, out), -EINVAL);
+	fclose(out);
+	cr_assert(strstr(buf, "mn1@x"));
+	cr_assert(strstr(buf, "{\"bindings\":[{\"mn_id\":\"mn1@x\",\"bid\":1,"), "%s", buf);
+	cr_assert(strstr(buf, a));
+	cr_assert(strstr(buf, "2001:db8:a1::2        "), "%s", buf);
+	free(buf);
+}
