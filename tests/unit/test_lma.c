@@ -493,7 +493,7 @@ Test(lma, status_157_timestamp_lower_than_accepted)
 	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
 }
 
-Test(lma, status_130_pool_exhausted, .init = setup_tiny)
+Test(lma, status_130_pool_exhausted, .init = setup_tiny, .fini = teardown)
 {
 	struct pbu p = PBU(.mn = "a@x");
 
@@ -506,7 +506,7 @@ Test(lma, status_130_pool_exhausted, .init = setup_tiny)
 	cr_assert_null(bcache_mn(lma_bcache(L), "c@x"));
 }
 
-Test(lma, status_135_sequence_numbers, .init = setup_seq)
+Test(lma, status_135_sequence_numbers, .init = setup_seq, .fini = teardown)
 {
 	struct pbu p = PBU(.seq = 10, .no_ts = true);
 
