@@ -493,8 +493,10 @@ Test(lma, status_157_timestamp_lower_than_accepted)
 	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
 }
 
-Test(lma, status_130_pool_exhausted, .init = setup_tiny, .fini = teardown)
+Test(lma, status_130_pool_exhausted)
 {
+	teardown();
+	setup_tiny();	/* the suite fixture ran first: replace it */
 	struct pbu p = PBU(.mn = "a@x");
 
 	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
@@ -506,8 +508,10 @@ Test(lma, status_130_pool_exhausted, .init = setup_tiny, .fini = teardown)
 	cr_assert_null(bcache_mn(lma_bcache(L), "c@x"));
 }
 
-Test(lma, status_135_sequence_numbers, .init = setup_seq, .fini = teardown)
+Test(lma, status_135_sequence_numbers)
 {
+	teardown();
+	setup_seq();
 	struct pbu p = PBU(.seq = 10, .no_ts = true);
 
 	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
