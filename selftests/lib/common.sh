@@ -179,10 +179,14 @@ daemon_start() {
 $(tail -n 15 "$log")"
 			return 1
 		fi
-		[[ -S $XP_CTL_DIR/$name.sock ]] && return 0
+		# ready = the control socket answers: it is served by the event
+		# loop, which runs only once the role has started (the socket file
+		# itself appears before the MH socket is open)
+		[[ -S $XP_CTL_DIR/$name.sock ]] && timeout 2 "$XPMIPCTL" --instance "$name" version \
+			>/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
-	_fail "xpmipd '$name': no control socket $XP_CTL_DIR/$name.sock after 5 s; log:
+	_fail "xpmipd '$name': control socket $XP_CTL_DIR/$name.sock not answering after 5 s; log:
 $(tail -n 15 "$log")"
 }
 
