@@ -23,6 +23,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "mag-peers", ctl_daemon_main, "mag-peers [--json]       Proxy-CoAs with bindings (LMA)" },
 	{ "counters", ctl_daemon_main, "counters [--json]        data plane verdict counters, per reason" },
 	{ "lma-stats", ctl_daemon_main, "lma-stats [--json]       signalling counters per PBA status (LMA)" },
+	{ "detach", ctl_daemon_main, "detach MAC               de-register an MN interface (MAG)" },
 	{ "version", ctl_daemon_main, "version [--json]         the daemon's version, role and instance" },
 	{ "raw", ctl_raw_main, "raw COMMAND [ARGS...]    send any command to the daemon" },
 	{ "decode", ctl_decode_main, "decode [--json] HEX|-    decode one Mobility Header" },
