@@ -1257,7 +1257,14 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 {
 	struct ctl_walk w = { .l = l, .out = out };
 
+	static const char *const known[] = { "bindings", "prefixes", "mag-peers", "lma-stats" };
+	bool is_known = false;
+
 	if (argc < 1)
+		return -ENOENT;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		is_known |= !strcmp(argv[0], known[i]);
+	if (!is_known)
 		return -ENOENT;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
