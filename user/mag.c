@@ -1,0 +1,913 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * mag.c - xpmipd --role mag: wires the Binding Update List state machine
+ * (mag_bul.c) to the event loop, the sockets, netlink and the pinned maps.
+ *
+ *  - access interfaces: every configured name, present at start or
+ *    appearing later (RTM_NEWLINK, e.g. a veth end moved into this
+ *    namespace). Each gets the shared RA MAC and link-local (RFC 5213 6.8 /
+ *    6.9.3: every MAG looks like the same router), is brought up, joins
+ *    ff02::2 and gets XP_PROG_MAG_ACCESS. Down, no carrier or gone: every
+ *    MN on it is de-registered.
+ *  - the core interface gets XP_PROG_MAG_CORE (again when it re-appears).
+ *  - RS on the ICMPv6 socket -> mag_mn_detected(); PBA from the MH socket ->
+ *    mag_on_pba(); per-entry timers on the event loop.
+ *  - user plane: xp_cfg_v1 (Proxy-CoA, enabled), xp_peer_v1 (the LMA),
+ *    xp_bind_v1 then xp_pfx_v1 on registration; prefixes then binding on
+ *    removal.
+ *  - restart: the BUL lives in the pinned xp_bul_v1 (xpmip_mag_state.h)
+ *    and is rebuilt from it at start.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/epoll.h>
+#include <bpf/bpf.h>
+
+#include "daemon.h"
+#include "dataplane.h"
+#include "evloop.h"
+#include "log.h"
+#include "mag.h"
+#include "mh_codec.h"
+#include "mh_sock.h"
+#include "ndisc.h"
+#include "netlink.h"
+#include "xpmip_mag_state.h"
+#include "xpmip_maps.h"
+
+#define MAG_HOP_LIMIT		64	/* outer hop limit of encapsulated packets */
+#define MAG_LL_PLEN		64	/* fe80::/64 */
+#define MAG_RX_BUF		2048
+#define MAG_MS_PER_S		1000u
+#define MAG_NS_PER_MS		1000000u
+
+struct mag_role;
+
+struct mag_if {
+	struct mag_role *r;
+	char name[IF_NAMESIZE];
+	int ifindex;			/* 0: not in this namespace */
+	bool usable;			/* up and with carrier */
+	bool appeared;			/* showed up while we were running */
+	uint8_t mac[ND_ETH_ALEN];	/* its MAC after our change */
+	struct ev_timer ra_timer;
+	uint32_t ra_sent;
+};
+
+struct mag_role {
+	struct xp_daemon *d;
+	const struct xp_mag_config *mc;
+	struct mag m;
+	struct mag_if ifs[XP_CFG_MAX_IFS];
+	unsigned int n_ifs;
+	int core_ifindex;
+	int nd_fd, bul_fd;
+	int fd_cfg, fd_pfx, fd_bind, fd_peer;
+	struct nl_watch *nw;
+	char dir[256];
+	bool running;
+	uint32_t rnd;
+};
+
+struct mag_timer {
+	struct ev_timer t;
+	struct mag_role *r;
+	struct mag_entry *e;
+};
+
+static void a6(union xp_addr6 *o, const struct in6_addr *a)
+{
+	memcpy(o->a8, a->s6_addr, sizeof(o->a8));
+}
+
+static struct mag_if *if_by_index(struct mag_role *r, int ifindex)
+{
+	for (unsigned int i = 0; i < r->n_ifs; i++)
+		if (r->ifs[i].ifindex && r->ifs[i].ifindex == ifindex)
+			return &r->ifs[i];
+	return NULL;
+}
+
+static struct mag_if *if_by_name(struct mag_role *r, const char *name)
+{
+	for (unsigned int i = 0; i < r->n_ifs; i++)
+		if (!strcmp(r->ifs[i].name, name))
+			return &r->ifs[i];
+	return NULL;
+}
+
+/* ---- hooks: clocks and sending ---- */
+
+static uint64_t h_now(void *ctx)
+{
+	(void)ctx;
+	return evloop_now_ms();
+}
+
+static uint64_t h_realtime(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	if (clock_gettime(CLOCK_REALTIME, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * MAG_MS_PER_S + (uint64_t)ts.tv_nsec / MAG_NS_PER_MS;
+}
+
+static uint64_t h_timestamp(void *ctx)
+{
+	(void)ctx;
+	return mh_timestamp_now();
+}
+
+static int h_send_mh(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct mag_role *r = ctx;
+
+	return mh_sock_send(r->d->mh_fd, &r->mc->proxy_coa, &r->mc->lma_address, buf, len);
+}
+
+static int send_ra_to(struct mag_role *r, const struct mag_entry *e, int ifindex,
+		      const struct in6_addr *dst, const char *kind)
+{
+	struct nd_ra_params p;
+	uint8_t buf[ND_RA_MAX_LEN];
+	char db[INET6_ADDRSTRLEN];
+	int n, err;
+
+	mag_ra_params(&r->m, e, &p);
+	n = nd_build_ra(&p, buf, sizeof(buf));
+	if (n < 0) {
+		pr_err("event=ra_build_failed err=%s", strerror(-n));
+		return n;
+	}
+	err = nd_sock_send(r->nd_fd, ifindex, &r->mc->ra_link_local, dst, buf, (size_t)n);
+	inet_ntop(AF_INET6, dst, db, sizeof(db));
+	if (e)
+		xp_log(err ? XP_LOG_WARN : XP_LOG_DEBUG,
+		       "event=ra_sent mn=%s bid=%u if=%s kind=%s dst=%s prefixes=%u%s%s",
+		       e->mn_id, (unsigned int)e->bid, e->ifname, kind, db,
+		       (unsigned int)p.n_prefix, err ? " err=" : "", err ? strerror(-err) : "");
+	return err;
+}
+
+static unsigned int bound_on(struct mag_role *r, int ifindex)
+{
+	unsigned int n = 0;
+
+	for (struct mag_entry *e = r->m.head; e; e = e->next)
+		if (e->ifindex == ifindex &&
+		    (e->state == MAG_S_BOUND || e->state == MAG_S_REFRESHING))
+			n++;
+	return n;
+}
+
+/* Where an RA for e goes: all-nodes when e is alone on its link (the
+ * point-to-point access link of RFC 5213 6.2), else the MN's link-local so
+ * that no MN configures another MN's prefix */
+static const struct in6_addr *ra_dst(struct mag_role *r, const struct mag_entry *e)
+{
+	if (bound_on(r, e->ifindex) <= 1 || IN6_IS_ADDR_UNSPECIFIED(&e->mn_ll))
+		return &nd_all_nodes;
+	return &e->mn_ll;
+}
+
+static void ra_timer_arm(struct mag_if *mi)
+{
+	struct mag_role *r = mi->r;
+	uint32_t ms;
+
+	r->rnd = r->rnd * 1103515245u + 12345u;
+	ms = nd_ra_interval_ms(r->mc->ra_min_interval_ms, r->mc->ra_max_interval_ms,
+			       mi->ra_sent, r->rnd ^ (uint32_t)rand());
+	evloop_timer_arm(r->d->ev, &mi->ra_timer, ms);
+}
+
+static int h_send_ra(void *ctx, struct mag *m, struct mag_entry *e, bool solicited)
+{
+	struct mag_role *r = ctx;
+	struct mag_if *mi = if_by_index(r, e->ifindex);
+	const struct in6_addr *dst;
+
+	(void)m;
+	if (solicited && !IN6_IS_ADDR_UNSPECIFIED(&e->mn_ll) && IN6_IS_ADDR_LINKLOCAL(&e->mn_ll))
+		dst = &e->mn_ll;	/* RFC 4861 6.2.6: unicast to the soliciting host */
+	else
+		dst = ra_dst(r, e);
+	/* unsolicited RAs on this link from now on; the first ones faster */
+	if (mi && !ev_timer_armed(&mi->ra_timer)) {
+		mi->ra_sent = 0;
+		ra_timer_arm(mi);
+	}
+	return send_ra_to(r, e, e->ifindex, dst, solicited ? "solicited" : "unsolicited");
+}
+
+static void on_ra_timer(void *ctx)
+{
+	struct mag_if *mi = ctx;
+	struct mag_role *r = mi->r;
+
+	if (!mi->ifindex || !bound_on(r, mi->ifindex))
+		return;		/* nobody registered here: stop advertising */
+	for (struct mag_entry *e = r->m.head; e; e = e->next)
+		if (e->ifindex == mi->ifindex &&
+		    (e->state == MAG_S_BOUND || e->state == MAG_S_REFRESHING))
+			send_ra_to(r, e, mi->ifindex, ra_dst(r, e), "unsolicited");
+	mi->ra_sent++;
+	ra_timer_arm(mi);
+}
+
+/* ---- hooks: timers ---- */
+
+static void on_entry_timer(void *ctx)
+{
+	struct mag_timer *t = ctx;
+
+	mag_timer_fired(&t->r->m, t->e);
+}
+
+static void h_timer_set(void *ctx, struct mag_entry *e, uint64_t deadline)
+{
+	struct mag_role *r = ctx;
+	struct mag_timer *t = e->glue;
+
+	if (!deadline) {
+		if (t)
+			evloop_timer_cancel(r->d->ev, &t->t);
+		return;
+	}
+	if (!t) {
+		t = calloc(1, sizeof(*t));
+		if (!t) {
+			pr_err("event=timer_alloc_failed mn=%s bid=%u", e->mn_id, (unsigned int)e->bid);
+			return;
+		}
+		t->r = r;
+		t->e = e;
+		ev_timer_init(&t->t, on_entry_timer, t);
+		e->glue = t;
+	}
+	if (evloop_timer_arm_at(r->d->ev, &t->t, deadline))
+		pr_err("event=timer_arm_failed mn=%s bid=%u", e->mn_id, (unsigned int)e->bid);
+}
+
+static void h_entry_free(void *ctx, struct mag_entry *e)
+{
+	struct mag_role *r = ctx;
+	struct mag_timer *t = e->glue;
+
+	if (t) {
+		evloop_timer_cancel(r->d->ev, &t->t);
+		free(t);
+		e->glue = NULL;
+	}
+}
+
+/* ---- hooks: user plane ---- */
+
+static int map_put(int fd, const void *k, const void *v, const char *name)
+{
+	if (fd < 0)
+		return 0;
+	if (bpf_map_update_elem(fd, k, v, BPF_ANY)) {
+		int err = -errno;
+
+		pr_err("event=map_write_failed map=%s err=%s", name, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static void map_del(int fd, const void *k, const char *name)
+{
+	if (fd < 0)
+		return;
+	if (bpf_map_delete_elem(fd, k) && errno != ENOENT)
+		pr_warn("event=map_delete_failed map=%s err=%s", name, strerror(errno));
+}
+
+/* xp_peer_v1[LMA].refcnt = bindings installed (excluding one being removed) */
+static int peer_sync(struct mag_role *r, const struct mag_entry *excl, unsigned int plus)
+{
+	union xp_addr6 k;
+	struct xp_peer_val v = { 0 };
+	unsigned int n = plus;
+
+	for (struct mag_entry *e = r->m.head; e; e = e->next)
+		if (e != excl && e->dp_installed)
+			n++;
+	memset(&k, 0, sizeof(k));
+	a6(&k, &r->mc->lma_address);
+	if (!n) {
+		map_del(r->fd_peer, &k, XP_MAP_PEER);
+		return 0;
+	}
+	v.refcnt = n;
+	return map_put(r->fd_peer, &k, &v, XP_MAP_PEER);
+}
+
+static void pfx_key(struct xp_prefix_key *k, const struct nd_prefix *p)
+{
+	memset(k, 0, sizeof(*k));
+	k->prefixlen = p->plen;
+	a6(&k->addr, &p->prefix);
+}
+
+static int h_dp_install(void *ctx, const struct mag_entry *e)
+{
+	struct mag_role *r = ctx;
+	struct mag_if *mi = if_by_index(r, e->ifindex);
+	struct xp_bind_key bk = { .mn_id = e->mn_idx, .bid = e->bid };
+	struct xp_bind_val bv;
+	int err;
+
+	memset(&bv, 0, sizeof(bv));
+	a6(&bv.peer, &r->mc->lma_address);
+	a6(&bv.local, &r->mc->proxy_coa);
+	bv.ifindex = (__u32)e->ifindex;
+	memcpy(bv.mn_mac, e->mac, ND_ETH_ALEN);
+	memcpy(bv.if_mac, mi ? mi->mac : r->mc->ra_mac, ND_ETH_ALEN);
+	bv.mtu = r->mc->mtu;
+	bv.ifp = e->ifp;
+	bv.flags = XP_BF_ACTIVE | (e->primary ? XP_BF_PRIMARY : 0);
+	bv.att = e->att;
+	if ((err = peer_sync(r, e, 1)))
+		return err;
+	/* the binding before its prefixes: a prefix never points nowhere */
+	if ((err = map_put(r->fd_bind, &bk, &bv, XP_MAP_BIND)))
+		return err;
+	for (unsigned int i = 0; i < e->n_hnp; i++) {
+		struct xp_prefix_key pk;
+		struct xp_prefix_val pv = { .mn_id = e->mn_idx, .bid = e->bid,
+					    .kind = XP_PFX_PERMANENT };
+
+		/* off-link prefixes are delivered too, only not advertised */
+		if (e->hnp[i].flags & ND_PFX_F_OFFLINK)
+			pv.flags |= XP_PFXF_OFFLINK;
+		pfx_key(&pk, &e->hnp[i]);
+		if ((err = map_put(r->fd_pfx, &pk, &pv, XP_MAP_PREFIX)))
+			return err;
+	}
+	return 0;
+}
+
+static int h_dp_remove_prefixes(void *ctx, const struct mag_entry *e,
+				const struct nd_prefix *pfx, unsigned int n)
+{
+	struct mag_role *r = ctx;
+
+	(void)e;
+	for (unsigned int i = 0; i < n; i++) {
+		struct xp_prefix_key pk;
+
+		pfx_key(&pk, &pfx[i]);
+		map_del(r->fd_pfx, &pk, XP_MAP_PREFIX);
+	}
+	return 0;
+}
+
+static int h_dp_remove(void *ctx, const struct mag_entry *e)
+{
+	struct mag_role *r = ctx;
+	struct xp_bind_key bk = { .mn_id = e->mn_idx, .bid = e->bid };
+
+	/* prefixes first, then the binding they point to */
+	h_dp_remove_prefixes(ctx, e, e->hnp, e->n_hnp);
+	map_del(r->fd_bind, &bk, XP_MAP_BIND);
+	return peer_sync(r, e, 0);
+}
+
+/* ---- hooks: persistence (xp_bul_v1) ---- */
+
+static void bul_from_entry(const struct mag_entry *e, struct xp_bul_key *k, struct xp_bul_val *v)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->mac, e->mac, ND_ETH_ALEN);
+	memset(v, 0, sizeof(*v));
+	snprintf(v->mn_id, sizeof(v->mn_id), "%s", e->mn_id);
+	snprintf(v->ifname, sizeof(v->ifname), "%s", e->ifname);
+	memcpy(v->mn_ll, &e->mn_ll, sizeof(v->mn_ll));
+	v->expire_rt_ms = e->expire_rt_ms;
+	v->refresh_rt_ms = e->refresh_rt_ms;
+	v->ifindex = (__u32)e->ifindex;
+	v->mn_idx = e->mn_idx;
+	v->lifetime_s = e->lifetime_s;
+	v->bid = e->bid;
+	v->seq = e->seq;
+	v->state = (__u8)e->state;
+	v->hi = e->hi;
+	v->att = e->att;
+	v->ifp = e->ifp;
+	v->primary = e->primary;
+	v->n_hnp = e->n_hnp > XP_BUL_MAX_HNP ? XP_BUL_MAX_HNP : e->n_hnp;
+	for (unsigned int i = 0; i < v->n_hnp; i++) {
+		memcpy(v->hnp[i].prefix, &e->hnp[i].prefix, sizeof(v->hnp[i].prefix));
+		v->hnp[i].plen = e->hnp[i].plen;
+		v->hnp[i].flags = e->hnp[i].flags;
+	}
+}
+
+static int entry_from_bul(const struct xp_bul_key *k, const struct xp_bul_val *v,
+			  struct mag_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (v->state < MAG_S_REGISTERING || v->state > MAG_S_FAILED ||
+	    v->n_hnp > XP_BUL_MAX_HNP || v->n_hnp > XP_CFG_MAX_HNP || !v->mn_idx || !v->bid)
+		return -EINVAL;
+	memcpy(e->mac, k->mac, ND_ETH_ALEN);
+	/* copied bounded and terminated: the map is not trusted */
+	memcpy(e->mn_id, v->mn_id, sizeof(e->mn_id) - 1);
+	e->mn_id[sizeof(e->mn_id) - 1] = 0;
+	memcpy(e->ifname, v->ifname, sizeof(e->ifname) - 1);
+	e->ifname[sizeof(e->ifname) - 1] = 0;
+	memcpy(&e->mn_ll, v->mn_ll, sizeof(e->mn_ll));
+	e->expire_rt_ms = v->expire_rt_ms;
+	e->refresh_rt_ms = v->refresh_rt_ms;
+	e->ifindex = (int)v->ifindex;
+	e->mn_idx = v->mn_idx;
+	e->lifetime_s = v->lifetime_s;
+	e->bid = v->bid;
+	e->seq = v->seq;
+	e->state = (enum mag_state)v->state;
+	e->hi = v->hi;
+	e->att = v->att;
+	e->ifp = v->ifp;
+	e->primary = v->primary;
+	e->n_hnp = v->n_hnp;
+	for (unsigned int i = 0; i < v->n_hnp; i++) {
+		if (v->hnp[i].plen > XP_IPV6_PREFIX_MAX)
+			return -EINVAL;
+		memcpy(&e->hnp[i].prefix, v->hnp[i].prefix, sizeof(e->hnp[i].prefix));
+		e->hnp[i].plen = v->hnp[i].plen;
+		e->hnp[i].flags = v->hnp[i].flags;
+	}
+	/* what was in the maps before the restart is still there */
+	e->dp_installed = e->state == MAG_S_BOUND || e->state == MAG_S_REFRESHING;
+	return 0;
+}
+
+static int h_store(void *ctx, const struct mag_entry *e)
+{
+	struct mag_role *r = ctx;
+	struct xp_bul_key k;
+	struct xp_bul_val v;
+
+	if (r->bul_fd < 0)
+		return 0;
+	bul_from_entry(e, &k, &v);
+	return bpf_map_update_elem(r->bul_fd, &k, &v, BPF_ANY) ? -errno : 0;
+}
+
+static int h_unstore(void *ctx, const struct mag_entry *e)
+{
+	struct mag_role *r = ctx;
+	struct xp_bul_key k;
+
+	if (r->bul_fd < 0)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.mac, e->mac, ND_ETH_ALEN);
+	if (bpf_map_delete_elem(r->bul_fd, &k) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static const struct xp_mag_mn_profile *h_profile(void *ctx, const uint8_t mac[6],
+						  struct xp_mag_mn_profile *scratch)
+{
+	struct mag_role *r = ctx;
+
+	return xp_config_mag_profile(r->mc, mac, scratch);
+}
+
+static int bul_map_open(const char *dir)
+{
+	char path[320];
+	struct bpf_map_info info;
+	__u32 ilen = sizeof(info);
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, XP_MAP_BUL) >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fd, &info, &ilen) || info.type != BPF_MAP_TYPE_HASH ||
+		    info.key_size != sizeof(struct xp_bul_key) ||
+		    info.value_size != sizeof(struct xp_bul_val)) {
+			pr_err("event=state_map_mismatch map=%s pinned=type:%u,key:%u,value:%u "
+			       "want=type:%u,key:%zu,value:%zu hint=\"remove it (BUL lost) or run "
+			       "the matching xpmipd\"", path, info.type, info.key_size,
+			       info.value_size, BPF_MAP_TYPE_HASH, sizeof(struct xp_bul_key),
+			       sizeof(struct xp_bul_val));
+			close(fd);
+			return -EPROTO;
+		}
+		return fd;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, XP_MAP_BUL, sizeof(struct xp_bul_key),
+			    sizeof(struct xp_bul_val), XP_BUL_MAX_ENTRIES, &opts);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_pin(fd, path)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int bul_restore(struct mag_role *r)
+{
+	struct xp_bul_key k, next;
+	struct xp_bul_val v;
+	struct mag_entry e;
+	void *prev = NULL;
+	int n = 0;
+
+	if (r->bul_fd < 0)
+		return 0;
+	while (!bpf_map_get_next_key(r->bul_fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(r->bul_fd, &k, &v))
+			continue;
+		if (entry_from_bul(&k, &v, &e)) {
+			pr_warn("event=bul_entry_invalid mac=%02x:%02x:%02x:%02x:%02x:%02x: dropped",
+				k.mac[0], k.mac[1], k.mac[2], k.mac[3], k.mac[4], k.mac[5]);
+			continue;
+		}
+		/* the access link may have another index now */
+		{
+			struct mag_if *mi = if_by_name(r, e.ifname);
+
+			if (mi && mi->ifindex)
+				e.ifindex = mi->ifindex;
+		}
+		if (!mag_restore(&r->m, &e))
+			n++;
+	}
+	return n;
+}
+
+/* ---- interfaces ---- */
+
+static void access_setup(struct mag_role *r, struct mag_if *mi, const struct nl_link *l)
+{
+	int err;
+
+	mi->ifindex = l->ifindex;
+	memcpy(mi->mac, l->has_mac ? l->mac : r->mc->ra_mac, ND_ETH_ALEN);
+	/* RFC 5213 6.8 / 6.9.3: the same link-layer and link-local address on
+	 * every access link of every MAG */
+	if ((err = nl_link_set_mac(l->ifindex, r->mc->ra_mac)))
+		pr_warn("event=access_mac_failed if=%s err=%s", mi->name, strerror(-err));
+	else
+		memcpy(mi->mac, r->mc->ra_mac, ND_ETH_ALEN);
+	if ((err = nl_link_set_up(l->ifindex)))
+		pr_warn("event=access_up_failed if=%s err=%s", mi->name, strerror(-err));
+	if ((err = nl_addr_add6(l->ifindex, &r->mc->ra_link_local, MAG_LL_PLEN, true)))
+		pr_warn("event=access_ll_failed if=%s err=%s", mi->name, strerror(-err));
+	if ((err = nd_sock_join_routers(r->nd_fd, l->ifindex)))
+		pr_warn("event=access_join_failed if=%s err=%s", mi->name, strerror(-err));
+	if (r->d->dp && (err = xp_dp_attach_xdp(r->d->dp, XP_PROG_MAG_ACCESS, l->ifindex)))
+		pr_warn("event=access_attach_failed if=%s err=%s", mi->name, strerror(-err));
+	pr_info("event=access_link if=%s ifindex=%d appeared=%s", mi->name, l->ifindex,
+		mi->appeared ? "yes" : "no");
+}
+
+static void access_gone(struct mag_role *r, struct mag_if *mi, const char *why)
+{
+	pr_info("event=access_link_%s if=%s ifindex=%d", why, mi->name, mi->ifindex);
+	mag_link_down(&r->m, mi->ifindex);
+	evloop_timer_cancel(r->d->ev, &mi->ra_timer);
+}
+
+static void on_link(void *ctx, bool deleted, const struct nl_link *l)
+{
+	struct mag_role *r = ctx;
+	struct mag_if *mi = if_by_name(r, l->name);
+	bool usable = l->up && l->carrier;
+
+	if (!strcmp(l->name, r->mc->core_interface)) {
+		if (!deleted && l->ifindex != r->core_ifindex) {
+			int err = r->d->dp ? xp_dp_attach_xdp(r->d->dp, XP_PROG_MAG_CORE, l->ifindex) : 0;
+
+			r->core_ifindex = l->ifindex;
+			pr_info("event=core_link if=%s ifindex=%d%s%s", l->name, l->ifindex,
+				err ? " attach_err=" : "", err ? strerror(-err) : "");
+		} else if (deleted && l->ifindex == r->core_ifindex) {
+			pr_warn("event=core_link_gone if=%s", l->name);
+			r->core_ifindex = 0;
+		}
+		return;
+	}
+	if (!mi) {
+		/* a configured name renamed away: find it by index */
+		mi = if_by_index(r, l->ifindex);
+		if (!mi)
+			return;
+		deleted = true;
+	}
+	if (deleted) {
+		if (mi->ifindex == l->ifindex) {
+			access_gone(r, mi, "gone");
+			mi->ifindex = 0;
+			mi->usable = false;
+		}
+		return;
+	}
+	if (mi->ifindex != l->ifindex) {
+		if (mi->ifindex)
+			access_gone(r, mi, "replaced");
+		mi->appeared = r->running;
+		mi->usable = false;
+		access_setup(r, mi, l);
+		return;	/* our own changes come back as events */
+	}
+	if (mi->usable && !usable) {
+		access_gone(r, mi, "down");
+	} else if (!mi->usable && usable) {
+		pr_info("event=access_link_up if=%s ifindex=%d", mi->name, mi->ifindex);
+		/* a link that came back (e.g. moved in and brought up) lost
+		 * its IPv6 addresses while down */
+		nl_addr_add6(l->ifindex, &r->mc->ra_link_local, MAG_LL_PLEN, true);
+	}
+	mi->usable = usable;
+}
+
+static void on_nl_ready(void *ctx, int fd, uint32_t events)
+{
+	struct mag_role *r = ctx;
+	int err;
+
+	(void)fd;
+	(void)events;
+	if ((err = nl_watch_dispatch(r->nw)))
+		pr_warn("event=netlink_error err=%s", strerror(-err));
+}
+
+/* ---- Router Solicitations ---- */
+
+static void on_nd_ready(void *ctx, int fd, uint32_t events)
+{
+	struct mag_role *r = ctx;
+	uint8_t buf[MAG_RX_BUF];
+
+	(void)events;
+	for (;;) {
+		struct in6_addr src;
+		struct nd_rs rs;
+		struct mag_if *mi;
+		int ifindex, hl, n, err;
+		char sb[INET6_ADDRSTRLEN];
+
+		n = nd_sock_recv(fd, buf, sizeof(buf), &src, &ifindex, &hl);
+		if (n == -EAGAIN || n == -EWOULDBLOCK)
+			return;
+		if (n < 0) {
+			if (n == -EINTR || n == -EMSGSIZE)
+				continue;
+			pr_warn("event=nd_recv_failed err=%s", strerror(-n));
+			return;
+		}
+		mi = if_by_index(r, ifindex);
+		if (!mi)
+			continue;	/* not an access link */
+		inet_ntop(AF_INET6, &src, sb, sizeof(sb));
+		if (nd_parse_rs(buf, (size_t)n, hl, &src, &rs)) {
+			pr_debug("event=rs_invalid if=%s src=%s hop_limit=%d len=%d", mi->name, sb, hl, n);
+			continue;
+		}
+		if (!rs.has_sllao) {
+			/* see ndisc.h: ask the neighbour cache, never guess */
+			if (IN6_IS_ADDR_UNSPECIFIED(&src) ||
+			    nl_neigh_lookup6(ifindex, &src, rs.mac)) {
+				pr_info("event=rs_ignored if=%s src=%s reason=no_link_layer_address",
+					mi->name, sb);
+				continue;
+			}
+		}
+		pr_debug("event=rs_received if=%s src=%s", mi->name, sb);
+		err = mag_mn_detected(&r->m, ifindex, mi->name, rs.mac, &src, mi->appeared);
+		if (err && err != -ENOENT)
+			pr_warn("event=mn_detect_failed if=%s err=%s", mi->name, strerror(-err));
+	}
+}
+
+/* ---- role ops ---- */
+
+static int write_cfg(struct mag_role *r)
+{
+	struct xp_cfg c;
+
+	if (!r->d->dp)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	a6(&c.local_addr, &r->mc->proxy_coa);
+	c.role = XP_ROLE_MAG;
+	c.flags = XP_CFG_F_ENABLED;
+	c.tunnel_mtu = (__u16)(r->mc->mtu + XP_IPV6_HDR_LEN);
+	c.hop_limit = MAG_HOP_LIMIT;
+	c.primary_hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT;
+	return xp_dp_set_cfg(r->d->dp, &c);
+}
+
+static void link_dump_cb(void *ctx, bool deleted, const struct nl_link *l)
+{
+	on_link(ctx, deleted, l);
+}
+
+static int mag_start(struct xp_daemon *d)
+{
+	struct mag_role *r = calloc(1, sizeof(*r));
+	struct mag_hooks h = {
+		.now_ms = h_now, .realtime_ms = h_realtime, .timestamp = h_timestamp,
+		.send_mh = h_send_mh, .send_ra = h_send_ra, .timer_set = h_timer_set,
+		.dp_install = h_dp_install, .dp_remove_prefixes = h_dp_remove_prefixes,
+		.dp_remove = h_dp_remove, .store = h_store, .unstore = h_unstore,
+		.profile = h_profile, .entry_free = h_entry_free,
+	};
+	int rc, n;
+
+	if (!r)
+		return -ENOMEM;
+	d->role_state = r;
+	r->d = d;
+	r->mc = &d->cfg->mag;
+	r->nd_fd = r->bul_fd = -1;
+	r->rnd = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+	srand(r->rnd);
+	h.ctx = r;
+	mag_init(&r->m, r->mc, &h);
+	snprintf(r->dir, sizeof(r->dir), "%s/%s", d->cfg->pin_root, d->cfg->instance);
+	r->fd_cfg = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_CFG) : -1;
+	r->fd_pfx = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PREFIX) : -1;
+	r->fd_bind = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_BIND) : -1;
+	r->fd_peer = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PEER) : -1;
+	for (unsigned int i = 0; i < r->mc->n_access && i < XP_CFG_MAX_IFS; i++) {
+		struct mag_if *mi = &r->ifs[r->n_ifs++];
+
+		mi->r = r;
+		snprintf(mi->name, sizeof(mi->name), "%s", r->mc->access_interfaces[i]);
+		ev_timer_init(&mi->ra_timer, on_ra_timer, mi);
+	}
+
+	rc = bul_map_open(r->dir);
+	if (rc < 0) {
+		pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir, XP_MAP_BUL,
+		       strerror(-rc));
+		return rc;
+	}
+	r->bul_fd = rc;
+	r->nd_fd = nd_sock_open();
+	if (r->nd_fd < 0) {
+		rc = r->nd_fd;
+		pr_err("event=start_failed reason=\"ICMPv6 socket: %s\"", strerror(-rc));
+		return rc;
+	}
+	if ((rc = evloop_add_fd(d->ev, r->nd_fd, EPOLLIN, on_nd_ready, r)))
+		return rc;
+	/* watch first, then dump: no link event falls between the two */
+	if ((rc = nl_watch_open(on_link, r, &r->nw))) {
+		pr_err("event=start_failed reason=\"netlink: %s\"", strerror(-rc));
+		return rc;
+	}
+	if ((rc = evloop_add_fd(d->ev, nl_watch_fd(r->nw), EPOLLIN, on_nl_ready, r)))
+		return rc;
+	if ((rc = nl_link_dump(link_dump_cb, r))) {
+		pr_err("event=start_failed reason=\"link dump: %s\"", strerror(-rc));
+		return rc;
+	}
+	if (!r->core_ifindex)
+		pr_warn("event=core_link_missing if=%s: waiting for it", r->mc->core_interface);
+	n = bul_restore(r);
+	if ((rc = write_cfg(r))) {
+		pr_err("event=start_failed reason=\"xp_cfg_v1: %s\"", strerror(-rc));
+		return rc;
+	}
+	/* restored entries: the access link may be gone since, and each
+	 * binding's user plane state is rewritten (idempotent) */
+	for (struct mag_entry *e = r->m.head, *next; e; e = next) {
+		struct mag_if *mi = if_by_name(r, e->ifname);
+
+		next = e->next;
+		if (!mi || !mi->ifindex) {
+			mag_link_down(&r->m, e->ifindex);
+			continue;
+		}
+		if (e->dp_installed)
+			h_dp_install(r, e);
+		if (e->state == MAG_S_BOUND || e->state == MAG_S_REFRESHING)
+			evloop_timer_arm(d->ev, &mi->ra_timer, 0);
+	}
+	r->running = true;
+	pr_info("event=mag_started proxy_coa=%s lma=%s access_links=%u bul_restored=%d",
+		inet_ntop(AF_INET6, &r->mc->proxy_coa, (char[INET6_ADDRSTRLEN]){ 0 }, INET6_ADDRSTRLEN),
+		inet_ntop(AF_INET6, &r->mc->lma_address, (char[INET6_ADDRSTRLEN]){ 0 }, INET6_ADDRSTRLEN),
+		r->n_ifs, n);
+	return 0;
+}
+
+static void mag_on_mh(struct xp_daemon *d, const uint8_t *buf, size_t len,
+		      const struct in6_addr *src, const struct in6_addr *dst, int ifindex)
+{
+	struct mag_role *r = d->role_state;
+
+	(void)dst;
+	(void)ifindex;
+	if (!r)
+		return;
+	(void)mag_on_pba(&r->m, buf, len, src);
+}
+
+static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
+{
+	struct mag_role *r = d->role_state;
+	bool json = argc > 1 && !strcmp(argv[argc - 1], "--json");
+
+	if (!r || argc < 1)
+		return -ENOENT;
+	if (!strcmp(argv[0], "bindings")) {
+		mag_print_bul(&r->m, out, json);
+		return 0;
+	}
+	if (!strcmp(argv[0], "detach")) {
+		uint8_t mac[6];
+		int rc;
+
+		if (argc != 2 || xp_mac_parse(argv[1], mac)) {
+			fprintf(out, "usage: detach MAC (e.g. 02:00:00:00:01:01)\n");
+			return -EINVAL;
+		}
+		rc = mag_detach(&r->m, mac);
+		if (rc == -ENOENT) {
+			fprintf(out, "no binding for %s\n", argv[1]);
+			return -ESRCH;
+		}
+		fprintf(out, "de-registering %s\n", argv[1]);
+		return rc;
+	}
+	if (!strcmp(argv[0], "mag-peers")) {
+		char a[INET6_ADDRSTRLEN];
+		unsigned int n = 0;
+
+		for (struct mag_entry *e = r->m.head; e; e = e->next)
+			n += e->dp_installed;
+		inet_ntop(AF_INET6, &r->mc->lma_address, a, sizeof(a));
+		if (json)
+			fprintf(out, "[{\"lma\":\"%s\",\"bindings\":%u}]\n", a, n);
+		else
+			fprintf(out, "%-40s %s\n%-40s %u\n", "LMA", "BINDINGS", a, n);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static void mag_stop(struct xp_daemon *d)
+{
+	struct mag_role *r = d->role_state;
+
+	if (!r)
+		return;
+	for (unsigned int i = 0; i < r->n_ifs; i++)
+		evloop_timer_cancel(d->ev, &r->ifs[i].ra_timer);
+	/* timers go; the BUL and the user plane stay for the next start */
+	mag_fini(&r->m);
+	if (r->nw) {
+		evloop_del_fd(d->ev, nl_watch_fd(r->nw));
+		nl_watch_close(r->nw);
+	}
+	if (r->nd_fd >= 0) {
+		evloop_del_fd(d->ev, r->nd_fd);
+		close(r->nd_fd);
+	}
+	if (r->bul_fd >= 0)
+		close(r->bul_fd);
+	if (d->flush_on_stop) {
+		char path[320];
+
+		snprintf(path, sizeof(path), "%s/%s", r->dir, XP_MAP_BUL);
+		if (unlink(path) && errno != ENOENT)
+			pr_warn("event=state_unpin_failed map=%s err=%s", path, strerror(errno));
+	}
+	free(r);
+	d->role_state = NULL;
+}
+
+const struct xp_role_ops xp_mag_ops = {
+	.name = "mag",
+	.role = XP_ROLE_MAG,
+	.start = mag_start,
+	.on_mh = mag_on_mh,
+	.ctl = mag_role_ctl,
+	.stop = mag_stop,
+};
