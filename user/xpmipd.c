@@ -36,17 +36,6 @@
 #define EXIT_USAGE	2
 #define IDENT_MAX	96
 
-/*
- * Until user/mag.c defines xp_mag_ops, this weak stub keeps the link
- * working and makes `--role mag` say so. NOTE for mag.c: a weak definition
- * here stops the linker from pulling mag.o out of libxpmip.a for this
- * symbol alone; delete this stub when mag.c lands.
- */
-__attribute__((weak)) const struct xp_role_ops xp_mag_ops = {
-	.name = "mag",
-	.role = XP_ROLE_MAG,
-};
-
 static void usage(FILE *out)
 {
 	fprintf(out,
