@@ -18,6 +18,7 @@
 #include "xp_encap.h"
 #include "xp_fib.h"
 #include "xp_ptb.h"
+#include "xp_prefix.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -33,7 +34,6 @@ int xp_lma_downlink(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ipv6hdr *ip6 = data + XP_ETH_HLEN;
-	struct xp_prefix_key pk;
 	struct xp_prefix_val *pv;
 	struct xp_bind_key bk = {};
 	struct xp_bind_val *b;
@@ -51,9 +51,7 @@ int xp_lma_downlink(struct xdp_md *ctx)
 	if (!cfg)
 		return xp_verdict(XP_R_PASS_DISABLED, XDP_PASS);
 
-	pk.prefixlen = 128;
-	xp_addr_cpy(&pk.addr, &ip6->daddr);
-	pv = bpf_map_lookup_elem(&xp_pfx_v1, &pk);
+	pv = xp_prefix_lookup(&ip6->daddr);
 	if (!pv)
 		return xp_verdict(XP_R_PASS_NO_PREFIX, XDP_PASS);
 	bk.mn_id = pv->mn_id;
@@ -87,7 +85,6 @@ int xp_lma_downlink(struct xdp_md *ctx)
 /* IPv6-in-IPv6 addressed to the LMA: p describes the outer packet. */
 static __always_inline int xp_lma_uplink(struct xdp_md *ctx, struct xp_pkt *p)
 {
-	struct xp_prefix_key pk;
 	struct xp_prefix_val *pv;
 	struct xp_ul_key uk = {};
 	struct xp_ul_val *ul;
@@ -108,9 +105,7 @@ static __always_inline int xp_lma_uplink(struct xdp_md *ctx, struct xp_pkt *p)
 		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
 
 	/* anti-spoofing: the inner source belongs to an MN registered via this peer */
-	pk.prefixlen = 128;
-	xp_addr_cpy(&pk.addr, &in->saddr);
-	pv = bpf_map_lookup_elem(&xp_pfx_v1, &pk);
+	pv = xp_prefix_lookup(&in->saddr);
 	if (!pv)
 		return xp_verdict(XP_R_DROP_SPOOFED_SRC, XDP_DROP);
 	mn_id = pv->mn_id;
@@ -131,9 +126,7 @@ static __always_inline int xp_lma_uplink(struct xdp_md *ctx, struct xp_pkt *p)
 		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
 
 	/* MN to MN through the LMA: the inner packet takes the downlink path */
-	pk.prefixlen = 128;
-	xp_addr_cpy(&pk.addr, &in->daddr);
-	if (bpf_map_lookup_elem(&xp_pfx_v1, &pk))
+	if (xp_prefix_lookup(&in->daddr))
 		return xp_lma_downlink(ctx);
 
 	if (in->hop_limit <= 1)

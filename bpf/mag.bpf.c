@@ -25,13 +25,13 @@
 #include "xp_encap.h"
 #include "xp_fib.h"
 #include "xp_ptb.h"
+#include "xp_prefix.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("xdp")
 int xp_mag_access(struct xdp_md *ctx)
 {
-	struct xp_prefix_key pk;
 	struct xp_prefix_val *pv;
 	struct xp_bind_key bk = {};
 	struct xp_bind_val *b;
@@ -55,9 +55,7 @@ int xp_mag_access(struct xdp_md *ctx)
 	if (xp_addr_eq(&p.ip6->daddr, &cfg->local_addr))
 		return xp_verdict(XP_R_PASS_CONTROL, XDP_PASS);
 
-	pk.prefixlen = 128;
-	xp_addr_cpy(&pk.addr, &p.ip6->saddr);
-	pv = bpf_map_lookup_elem(&xp_pfx_v1, &pk);
+	pv = xp_prefix_lookup(&p.ip6->saddr);
 	if (!pv)
 		return xp_verdict(XP_R_DROP_SPOOFED_SRC, XDP_DROP);
 	bk.mn_id = pv->mn_id;
@@ -91,7 +89,6 @@ int xp_mag_access(struct xdp_md *ctx)
 SEC("xdp")
 int xp_mag_core(struct xdp_md *ctx)
 {
-	struct xp_prefix_key pk;
 	struct xp_prefix_val *pv;
 	struct xp_bind_key bk = {};
 	struct xp_bind_val *b;
@@ -129,9 +126,7 @@ int xp_mag_core(struct xdp_md *ctx)
 		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
 
 	/* off-link prefixes (XP_PFXF_OFFLINK) are routed like on-link ones */
-	pk.prefixlen = 128;
-	xp_addr_cpy(&pk.addr, &in->daddr);
-	pv = bpf_map_lookup_elem(&xp_pfx_v1, &pk);
+	pv = xp_prefix_lookup(&in->daddr);
 	if (!pv)
 		return xp_verdict(XP_R_DROP_NO_BINDING, XDP_DROP);
 	bk.mn_id = pv->mn_id;

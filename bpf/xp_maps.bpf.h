@@ -43,6 +43,15 @@ struct {
 	__type(value, struct xp_prefix_val);
 } xp_pfx_v1 SEC(".maps");
 
+/* /64 mobile prefix -> MN and owner binding: the fast path (xp_prefix.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XP_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xp_prefix64_key);
+	__type(value, struct xp_prefix_val);
+} xp_pfx64_v1 SEC(".maps");
+
 /* (MN, BID) -> binding */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -40,7 +40,7 @@
 
 enum {
 	XP_M_CFG, XP_M_PFX, XP_M_BIND, XP_M_MN, XP_M_UL, XP_M_PEER, XP_M_CNT,
-	XP_M_BSTAT, XP_NMAPS
+	XP_M_BSTAT, XP_M_PFX64, XP_NMAPS
 };
 
 static const char *const xp_map_names[XP_NMAPS] = {
@@ -48,6 +48,7 @@ static const char *const xp_map_names[XP_NMAPS] = {
 	[XP_M_BIND] = XP_MAP_BIND,	[XP_M_MN] = XP_MAP_MN,
 	[XP_M_UL] = XP_MAP_UPLINK,	[XP_M_PEER] = XP_MAP_PEER,
 	[XP_M_CNT] = XP_MAP_COUNTERS,	[XP_M_BSTAT] = XP_MAP_BSTATS,
+	[XP_M_PFX64] = XP_MAP_PREFIX64,
 };
 
 /* max_entries is fixed by this build for these (the others follow opts) */
@@ -200,6 +201,7 @@ static int xp_apply_sizes(struct bpf_map *m, int i, const struct xp_dp_opts *o)
 		n = o->max_bindings;
 		break;
 	case XP_M_PFX:
+	case XP_M_PFX64:
 		n = o->max_prefixes;
 		break;
 	}

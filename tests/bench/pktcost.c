@@ -32,6 +32,7 @@
 
 #include "bpftest.h"
 #include "pkt.h"
+#include "pfxmap.h"
 #include "xpmip_maps.h"
 #include "xpmip_wire.h"
 
@@ -86,14 +87,15 @@ static int update_retry(int fd, const void *k, const void *v)
 }
 
 struct maps {
-	int pfx, bind, ul, mn, bstat;
+	int pfx, bind, ul, mn, bstat, pfx64;
+	int lpm_only;	/* the previous design: every prefix in the trie */
 };
 
 /* Fill MNs [from, to): prefix -> (i, bid 1), binding to PEER_ADDR */
 static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, int lma_side)
 {
 	struct xp_bind_val bv = { .flags = XP_BF_ACTIVE, .mtu = 1400, .ifindex = ifindex };
-	struct xp_prefix_key pk = { .prefixlen = 64 };
+	struct xp_prefix_key pk = { .prefixlen = XP_PREFIX64_LEN };
 	union xp_addr6 peer, local;
 	static struct xp_bind_stats zero_stats[XP_BENCH_MAX_CPUS];
 
@@ -114,7 +116,9 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 		 * so the packet path only ever finds them */
 		if (update_retry(m->bstat, &bk, zero_stats) ||
 		    update_retry(m->bind, &bk, &bv) ||
-		    update_retry(m->pfx, &pk, &pv) ||
+		    (m->lpm_only ? update_retry(m->pfx, &pk, &pv) :
+		     xp_pfx_map_put(m->pfx, m->pfx64, (const struct in6_addr *)pk.addr.a8,
+				    XP_PREFIX64_LEN, &pv)) ||
 		    (lma_side && update_retry(m->ul, &uk, &uv))) {
 			fprintf(stderr, "pktcost: filling MN %u: %s\n", i, strerror(errno));
 			return -1;
@@ -123,10 +127,11 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 	return 0;
 }
 
-enum path { P_FLOOR, P_LMA_DL, P_LMA_UL, P_MAG_UL, P_MAG_DL, P_MAX };
+enum path { P_FLOOR, P_LMA_DL, P_LMA_DL_LPM, P_LMA_UL, P_MAG_UL, P_MAG_DL, P_MAX };
 static const char *const path_name[P_MAX] = {
 	[P_FLOOR] = "floor (xp_pass)",
 	[P_LMA_DL] = "LMA downlink encap",
+	[P_LMA_DL_LPM] = "LMA downlink encap, LPM trie only (previous design)",
 	[P_LMA_UL] = "LMA uplink decap + anti-spoofing",
 	[P_MAG_UL] = "MAG uplink encap",
 	[P_MAG_DL] = "MAG downlink decap",
@@ -148,6 +153,7 @@ static void build(enum path p, uint32_t i, struct pkt *k)
 	switch (p) {
 	case P_FLOOR:
 	case P_LMA_DL:
+	case P_LMA_DL_LPM:
 		pkt_eth(k, BT_MAC_A, BT_MAC_CN, 0x86dd);
 		pkt_ip6(k, CN_ADDR, mn, XP_IPPROTO_UDP, 64, 0, 0);
 		pkt_udp(k, 1000, 2000, 18);
@@ -221,10 +227,10 @@ static int sample(const struct bench *b, enum path p, uint32_t n, uint32_t *out)
 int main(int argc, char **argv)
 {
 	static uint32_t buf[SAMPLES];
-	struct xp_lma *lma = NULL;
+	struct xp_lma *lma = NULL, *lma_lpm = NULL;
 	struct xp_mag *mag = NULL;
 	struct xp_pass *pass = NULL;
-	struct maps lm, mm;
+	struct maps lm, mm, lp;
 	struct bench b = { 0 };
 	uint32_t filled = 0;
 	int rc = 1;
@@ -235,24 +241,30 @@ int main(int argc, char **argv)
 	if (bt_netns(&b.env))
 		return 1;
 	lma = xp_lma__open();
+	lma_lpm = xp_lma__open();
 	mag = xp_mag__open();
 	pass = xp_pass__open_and_load();
-	if (!lma || !mag || !pass)
+	if (!lma || !lma_lpm || !mag || !pass)
 		goto out;
 	/* size every map for the largest population */
-	bpf_map__set_max_entries(lma->maps.xp_pfx_v1, 1100000);
-	bpf_map__set_max_entries(mag->maps.xp_pfx_v1, 1100000);
-	if (xp_lma__load(lma) || xp_mag__load(mag)) {
+	bpf_map__set_max_entries(lma_lpm->maps.xp_pfx_v1, 1100000);
+	if (xp_lma__load(lma) || xp_lma__load(lma_lpm) || xp_mag__load(mag)) {
 		fprintf(stderr, "pktcost: load failed\n");
 		goto out;
 	}
 	lm = (struct maps){ bpf_map__fd(lma->maps.xp_pfx_v1), bpf_map__fd(lma->maps.xp_bind_v1),
 			    bpf_map__fd(lma->maps.xp_ul_v1), bpf_map__fd(lma->maps.xp_mn_v1),
-			    bpf_map__fd(lma->maps.xp_bstat_v1) };
+			    bpf_map__fd(lma->maps.xp_bstat_v1), bpf_map__fd(lma->maps.xp_pfx64_v1), 0 };
+	lp = (struct maps){ bpf_map__fd(lma_lpm->maps.xp_pfx_v1),
+			    bpf_map__fd(lma_lpm->maps.xp_bind_v1), bpf_map__fd(lma_lpm->maps.xp_ul_v1),
+			    bpf_map__fd(lma_lpm->maps.xp_mn_v1), bpf_map__fd(lma_lpm->maps.xp_bstat_v1),
+			    bpf_map__fd(lma_lpm->maps.xp_pfx64_v1), 1 };
 	mm = (struct maps){ bpf_map__fd(mag->maps.xp_pfx_v1), bpf_map__fd(mag->maps.xp_bind_v1),
 			    bpf_map__fd(mag->maps.xp_ul_v1), bpf_map__fd(mag->maps.xp_mn_v1),
-			    bpf_map__fd(mag->maps.xp_bstat_v1) };
+			    bpf_map__fd(mag->maps.xp_bstat_v1), bpf_map__fd(mag->maps.xp_pfx64_v1), 0 };
 	if (bt_set_cfg(bpf_map__fd(lma->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
+	    bt_set_cfg(bpf_map__fd(lma_lpm->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
+	    bt_add_peer(bpf_map__fd(lma_lpm->maps.xp_peer_v1), PEER_ADDR) ||
 	    bt_set_cfg(bpf_map__fd(mag->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
 	    bt_add_peer(bpf_map__fd(lma->maps.xp_peer_v1), PEER_ADDR) ||
 	    bt_add_peer(bpf_map__fd(mag->maps.xp_peer_v1), PEER_ADDR))
@@ -260,6 +272,7 @@ int main(int argc, char **argv)
 
 	b.prog[P_FLOOR] = bpf_program__fd(pass->progs.xp_pass);
 	b.prog[P_LMA_DL] = bpf_program__fd(lma->progs.xp_lma_rx);
+	b.prog[P_LMA_DL_LPM] = bpf_program__fd(lma_lpm->progs.xp_lma_rx);
 	b.prog[P_LMA_UL] = b.prog[P_LMA_DL];
 	b.prog[P_MAG_UL] = bpf_program__fd(mag->progs.xp_mag_access);
 	b.prog[P_MAG_DL] = bpf_program__fd(mag->progs.xp_mag_core);
@@ -271,7 +284,8 @@ int main(int argc, char **argv)
 		uint32_t n = sizes[z];
 		uint32_t med[P_MAX][ROUNDS], p10[P_MAX][ROUNDS], p90[P_MAX][ROUNDS];
 
-		if (fill(&lm, filled, n, 0, 1) || fill(&mm, filled, n, b.env.if_c, 0))
+		if (fill(&lm, filled, n, 0, 1) || fill(&lp, filled, n, 0, 1) ||
+		    fill(&mm, filled, n, b.env.if_c, 0))
 			goto out;
 		filled = n;
 		for (int r = 0; r < ROUNDS; r++)
@@ -301,5 +315,6 @@ out:
 	xp_pass__destroy(pass);
 	xp_mag__destroy(mag);
 	xp_lma__destroy(lma);
+	xp_lma__destroy(lma_lpm);
 	return rc;
 }
