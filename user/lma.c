@@ -36,6 +36,7 @@
 #include "log.h"
 #include "mh_codec.h"
 #include "mh_sock.h"
+#include "pfxmap.h"
 #include "xpmip_state.h"
 
 #define MS_PER_S		1000ull
@@ -216,6 +217,41 @@ static void pfx_key(struct xp_prefix_key *k, const struct xp_prefix *p)
 	addr6(&k->addr, &p->addr);
 }
 
+/* Prefixes go through pfxmap.c (the /64 hash or the trie, one rule for
+ * every agent); without the /64 map every prefix goes to the trie. */
+static int pfx_put(struct lma *l, const struct xp_prefix *p, const struct xp_prefix_val *v)
+{
+	struct xp_prefix_key pk;
+	int rc;
+
+	if (l->maps.pfx64 < 0) {
+		pfx_key(&pk, p);
+		return map_put(l->maps.pfx, &pk, v, XP_MAP_PREFIX);
+	}
+	if (l->maps.pfx < 0)
+		return 0;
+	rc = xp_pfx_map_put(l->maps.pfx, l->maps.pfx64, &p->addr, p->plen, v);
+	if (rc)
+		pr_err("event=map-write-failed map=%s error=%s", XP_MAP_PREFIX, strerror(-rc));
+	return rc;
+}
+
+static void pfx_del(struct lma *l, const struct xp_prefix *p)
+{
+	struct xp_prefix_key pk;
+	int rc;
+
+	if (l->maps.pfx64 < 0) {
+		pfx_key(&pk, p);
+		map_del(l->maps.pfx, &pk, XP_MAP_PREFIX);
+		return;
+	}
+	if (l->maps.pfx < 0)
+		return;
+	if ((rc = xp_pfx_map_del(l->maps.pfx, l->maps.pfx64, &p->addr, p->plen)))
+		pr_warn("event=map-delete-failed map=%s error=%s", XP_MAP_PREFIX, strerror(-rc));
+}
+
 static int state_write(struct lma *l, const struct bce *b)
 {
 	struct xp_bind_key k = { .mn_id = b->mn->idx, .bid = b->bid };
@@ -284,12 +320,10 @@ static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pco
 	if ((rc = map_put(l->maps.ul, &uk, &uv, XP_MAP_UPLINK)))
 		return rc;
 	for (uint8_t i = 0; i < b->n_hnp; i++) {
-		struct xp_prefix_key pk;
 		struct xp_prefix_val pv = { .mn_id = b->mn->idx, .bid = b->bid,
 					    .kind = XP_PFX_PERMANENT };
 
-		pfx_key(&pk, &b->hnp[i]);
-		if ((rc = map_put(l->maps.pfx, &pk, &pv, XP_MAP_PREFIX)))
+		if ((rc = pfx_put(l, &b->hnp[i], &pv)))
 			return rc;
 	}
 	if (old_pcoa && memcmp(old_pcoa, &b->pcoa, sizeof(*old_pcoa))) {
@@ -308,12 +342,8 @@ static void dp_remove(struct lma *l, struct bce *b)
 	struct xp_bind_key bk = { .mn_id = b->mn->idx, .bid = b->bid };
 	struct xp_ul_key uk;
 
-	for (uint8_t i = 0; i < b->n_hnp; i++) {
-		struct xp_prefix_key pk;
-
-		pfx_key(&pk, &b->hnp[i]);
-		map_del(l->maps.pfx, &pk, XP_MAP_PREFIX);
-	}
+	for (uint8_t i = 0; i < b->n_hnp; i++)
+		pfx_del(l, &b->hnp[i]);
 	if (!mn_other_at(b, &b->pcoa)) {
 		ul_key(&uk, &b->pcoa, b->mn->idx);
 		map_del(l->maps.ul, &uk, XP_MAP_UPLINK);
@@ -1101,7 +1131,7 @@ int lma_new(const struct xp_config *cfg, struct evloop *ev, const struct lma_map
 	if (maps)
 		l->maps = *maps;
 	else
-		l->maps = (struct lma_maps){ -1, -1, -1, -1, -1, -1, -1 };
+		l->maps = (struct lma_maps){ -1, -1, -1, -1, -1, -1, -1, -1 };
 	if (clk)
 		l->clk = *clk;
 	else
@@ -1397,7 +1427,10 @@ static int lma_start(struct xp_daemon *d)
 		.ul = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_UPLINK) : -1,
 		.peer = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PEER) : -1,
 		.bce = -1,
+		.pfx64 = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PREFIX64) : -1,
 	};
+	if (r->maps.pfx64 < 0)
+		r->maps.pfx64 = -1;	/* an older data plane: the trie holds every prefix */
 	rc = lma_state_map_open(r->dir);
 	if (rc < 0) {
 		pr_err("event=start-failed reason=\"cannot open %s/%s: %s\"", r->dir, XP_MAP_BCE,

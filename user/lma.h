@@ -20,6 +20,7 @@ struct evloop;
 /* Map fds the LMA writes; -1 for a map it should leave alone */
 struct lma_maps {
 	int cfg, pfx, bind, mn, ul, peer, bce;
+	int pfx64;	/* the /64 fast path (pfxmap.h); -1: every prefix in pfx */
 };
 
 struct lma_clock {

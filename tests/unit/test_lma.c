@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 
 #include "bcache.h"
@@ -62,7 +63,8 @@ static const char *base_conf =
 	"    { id = \"elsewhere@x\"; served_here = false; },\n"
 	"    { id = \"two@x\"; hnps_per_interface = 2; },\n"
 	"    { id = \"short@x\"; max_lifetime_s = 40; },\n"
-	"    { id = \"fixed@x\"; hnps = [ \"2001:db8:200::/64\" ]; }\n"
+	"    { id = \"fixed@x\"; hnps = [ \"2001:db8:200::/64\" ]; },\n"
+	"    { id = \"wide@x\"; hnps = [ \"2001:db8:300::/60\" ]; }\n"
 	"  );\n"
 	"};\n";
 
@@ -90,6 +92,8 @@ static void make_maps(void)
 	maps.peer = mk(BPF_MAP_TYPE_HASH, sizeof(union xp_addr6), sizeof(struct xp_peer_val), 64, 0);
 	maps.bce = mk(BPF_MAP_TYPE_HASH, sizeof(struct xp_bind_key), sizeof(struct xp_bce_state), 1024,
 		      BPF_F_NO_PREALLOC);
+	maps.pfx64 = mk(BPF_MAP_TYPE_HASH, sizeof(struct xp_prefix64_key), sizeof(struct xp_prefix_val),
+			1024, BPF_F_NO_PREALLOC);
 }
 
 static void close_maps(void)
@@ -293,13 +297,29 @@ static bool ul_has(const char *mag, uint32_t idx)
 	return !bpf_map_lookup_elem(maps.ul, &k, &v);
 }
 
+/* the data plane's rule: a trie hit flagged LONG, else the /64 hash, else the trie */
 static int pfx_lookup(const char *addr, struct xp_prefix_val *v)
 {
 	struct xp_prefix_key k = { .prefixlen = 128 };
+	struct xp_prefix64_key k64;
+	struct xp_prefix_val lpm;
 	struct in6_addr a = A(addr);
+	bool have_lpm;
 
 	memcpy(k.addr.a8, &a, 16);
-	return bpf_map_lookup_elem(maps.pfx, &k, v);
+	memcpy(k64.a32, &a, sizeof(k64.a32));
+	have_lpm = !bpf_map_lookup_elem(maps.pfx, &k, &lpm);
+	if (have_lpm && (lpm.flags & XP_PFXF_LONG)) {
+		*v = lpm;
+		return 0;
+	}
+	if (!bpf_map_lookup_elem(maps.pfx64, &k64, v))
+		return 0;
+	if (have_lpm) {
+		*v = lpm;
+		return 0;
+	}
+	return -1;
 }
 
 static int bind_lookup(uint32_t idx, uint16_t bid, struct xp_bind_val *v)
@@ -312,6 +332,7 @@ static int bind_lookup(uint32_t idx, uint16_t bid, struct xp_bind_val *v)
 static void assert_maps_empty(void)
 {
 	cr_assert_eq(map_count(maps.pfx, sizeof(struct xp_prefix_key)), 0);
+	cr_assert_eq(map_count(maps.pfx64, sizeof(struct xp_prefix64_key)), 0);
 	cr_assert_eq(map_count(maps.bind, sizeof(struct xp_bind_key)), 0);
 	cr_assert_eq(map_count(maps.mn, sizeof(__u32)), 0);
 	cr_assert_eq(map_count(maps.ul, sizeof(struct xp_ul_key)), 0);
@@ -656,6 +677,20 @@ Test(lma, static_prefix_from_policy)
 	cr_assert_str_eq(pfx_str(0), "2001:db8:200::/64");
 }
 
+Test(lma, prefix_not_64_goes_to_the_trie)
+{
+	struct pbu p = PBU(.mn = "wide@x");
+	struct xp_prefix_val pv;
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), "2001:db8:300::/60");
+	cr_assert_eq(pfx_lookup("2001:db8:300:f::1", &pv), 0);
+	cr_assert_eq(pv.mn_id, bcache_mn(lma_bcache(L), "wide@x")->idx);
+	cr_assert_eq(map_count(maps.pfx, sizeof(struct xp_prefix_key)), 1);
+	cr_assert_eq(map_count(maps.pfx64, sizeof(struct xp_prefix64_key)), 0);
+	cr_assert_neq(pfx_lookup("2001:db8:300:10::1", &pv), 0);
+}
+
 /* ---- de-registration and expiry ---- */
 
 Test(lma, deregistration_waits_min_delay_then_removes_everything)
@@ -885,4 +920,37 @@ Test(lma, ctl_tables_and_json)
 	cr_assert(strstr(buf, a));
 	cr_assert(strstr(buf, "2001:db8:a1::2        "), "%s", buf);
 	free(buf);
+}
+
+/* The pinned state map: created once, reopened, a foreign layout refused */
+Test(lma_state, pinned_map_open_reopen_and_mismatch)
+{
+	char dir[128];
+	char path[192];
+
+	snprintf(dir, sizeof(dir), "/sys/fs/bpf/xpmip-unit-%d", (int)getpid());
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		cr_skip_test("no bpf filesystem at /sys/fs/bpf: %s", strerror(errno));
+	int fd = lma_state_map_open(dir);
+	cr_assert_geq(fd, 0, "%s", strerror(-fd));
+	struct xp_bind_key k = { .mn_id = 7, .bid = 1 };
+	struct xp_bce_state s;
+	memset(&s, 0, sizeof(s));
+	s.version = XP_BCE_VERSION;
+	cr_assert_eq(bpf_map_update_elem(fd, &k, &s, BPF_ANY), 0);
+	close(fd);
+	fd = lma_state_map_open(dir);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &s), 0, "the entry survived the reopen");
+	close(fd);
+	snprintf(path, sizeof(path), "%s/%s", dir, XP_MAP_BCE);
+	cr_assert_eq(unlink(path), 0);
+	/* a map of another layout under the same name */
+	int bad = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, sizeof(k), 64, 16, NULL);
+	cr_assert_geq(bad, 0);
+	cr_assert_eq(bpf_obj_pin(bad, path), 0);
+	close(bad);
+	cr_assert_eq(lma_state_map_open(dir), -EPROTO);
+	unlink(path);
+	rmdir(dir);
 }
