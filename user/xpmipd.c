@@ -227,7 +227,8 @@ int main(int argc, char **argv)
 	if (!level_s)
 		level = xp_log_level_parse(cfg.log_level);
 	snprintf(ident, sizeof(ident), "xpmipd[%s]", cfg.instance);
-	xp_log_init(ident, cfg.use_syslog || !foreground, (enum xp_log_level)level);
+	/* stderr until the daemon detaches, so start-up errors reach the operator */
+	xp_log_init(ident, cfg.use_syslog, (enum xp_log_level)level);
 	d.flush_on_stop = flush;
 
 	if ((rc = check_bpffs(cfg.pin_root))) {
@@ -277,10 +278,14 @@ int main(int argc, char **argv)
 		xpmipd_ops->stop(&d);
 		goto out_mh;
 	}
-	if (!foreground && daemon(0, 0)) {
-		fprintf(stderr, "xpmipd: daemon: %s\n", strerror(errno));
-		xpmipd_ops->stop(&d);
-		goto out_mh;
+	if (!foreground) {
+		if (daemon(0, 0)) {
+			fprintf(stderr, "xpmipd: daemon: %s\n", strerror(errno));
+			xpmipd_ops->stop(&d);
+			goto out_mh;
+		}
+		if (!cfg.use_syslog)	/* stderr is /dev/null from here on */
+			xp_log_init(ident, true, (enum xp_log_level)level);
 	}
 	pr_info("event=started role=%s instance=%s version=%s pid=%d", xpmipd_ops->name,
 		cfg.instance, XPMIPD_VERSION, (int)getpid());
