@@ -56,6 +56,7 @@ struct mag_if {
 	uint8_t mac[ND_ETH_ALEN];	/* its MAC after our change */
 	struct ev_timer ra_timer;
 	uint32_t ra_sent;
+	int ll_fd;			/* detect_link_up watch, -1 when off */
 };
 
 struct mag_role {
@@ -560,12 +561,68 @@ static int bul_restore(struct mag_role *r)
 
 /* ---- interfaces ---- */
 
+static void llwatch_stop(struct mag_role *r, struct mag_if *mi)
+{
+	if (mi->ll_fd < 0)
+		return;
+	evloop_del_fd(r->d->ev, mi->ll_fd);
+	close(mi->ll_fd);
+	mi->ll_fd = -1;
+}
+
+/* detect_link_up: the first frame from the MN names its MAC (ndisc.h) */
+static void on_ll_ready(void *ctx, int fd, uint32_t events)
+{
+	struct mag_if *mi = ctx;
+	struct mag_role *r = mi->r;
+	uint8_t mac[ND_ETH_ALEN];
+	int rc;
+
+	(void)fd;
+	(void)events;
+	for (;;) {
+		rc = nd_llwatch_recv(mi->ll_fd, mi->mac, mac);
+		if (rc == -ENOENT)
+			continue;
+		if (rc)
+			return;	/* -EAGAIN: wait for the next frame */
+		break;
+	}
+	llwatch_stop(r, mi);
+	rc = mag_mn_detected(&r->m, mi->ifindex, mi->name, mac, NULL, mi->appeared);
+	if (rc && rc != -ENOENT)
+		pr_warn("event=mn_detect_failed if=%s by=link_up err=%s", mi->name, strerror(-rc));
+}
+
+static void llwatch_start(struct mag_role *r, struct mag_if *mi)
+{
+	int fd, err;
+
+	if (!r->mc->detect_link_up || mi->ll_fd >= 0 || !mi->ifindex)
+		return;
+	fd = nd_llwatch_open(mi->ifindex);
+	if (fd < 0) {
+		pr_warn("event=link_up_watch_failed if=%s err=%s", mi->name, strerror(-fd));
+		return;
+	}
+	if ((err = evloop_add_fd(r->d->ev, fd, EPOLLIN, on_ll_ready, mi))) {
+		pr_warn("event=link_up_watch_failed if=%s err=%s", mi->name, strerror(-err));
+		close(fd);
+		return;
+	}
+	mi->ll_fd = fd;
+	pr_debug("event=link_up_watch if=%s", mi->name);
+}
+
 static void access_setup(struct mag_role *r, struct mag_if *mi, const struct nl_link *l)
 {
 	int err;
 
 	mi->ifindex = l->ifindex;
 	memcpy(mi->mac, l->has_mac ? l->mac : r->mc->ra_mac, ND_ETH_ALEN);
+	/* listening before the link comes up: the MN's first frames (MLD
+	 * reports on its carrier-up) must not be missed */
+	llwatch_start(r, mi);
 	/* RFC 5213 6.8 / 6.9.3: the same link-layer and link-local address on
 	 * every access link of every MAG */
 	if ((err = nl_link_set_mac(l->ifindex, r->mc->ra_mac)))
@@ -587,6 +644,7 @@ static void access_setup(struct mag_role *r, struct mag_if *mi, const struct nl_
 static void access_gone(struct mag_role *r, struct mag_if *mi, const char *why)
 {
 	pr_info("event=access_link_%s if=%s ifindex=%d", why, mi->name, mi->ifindex);
+	llwatch_stop(r, mi);
 	mag_link_down(&r->m, mi->ifindex);
 	evloop_timer_cancel(r->d->ev, &mi->ra_timer);
 }
@@ -629,9 +687,13 @@ static void on_link(void *ctx, bool deleted, const struct nl_link *l)
 		if (mi->ifindex)
 			access_gone(r, mi, "replaced");
 		mi->appeared = r->running;
-		mi->usable = false;
 		access_setup(r, mi, l);
-		return;	/* our own changes come back as events */
+		/* our own changes come back as events; if there are none
+		 * (nothing to change) this is the link's state */
+		mi->usable = usable;
+		if (usable)
+			llwatch_start(r, mi);
+		return;
 	}
 	if (mi->usable && !usable) {
 		access_gone(r, mi, "down");
@@ -640,6 +702,7 @@ static void on_link(void *ctx, bool deleted, const struct nl_link *l)
 		/* a link that came back (e.g. moved in and brought up) lost
 		 * its IPv6 addresses while down */
 		nl_addr_add6(l->ifindex, &r->mc->ra_link_local, MAG_LL_PLEN, true);
+		llwatch_start(r, mi);
 	}
 	mi->usable = usable;
 }
@@ -757,6 +820,7 @@ static int mag_start(struct xp_daemon *d)
 		struct mag_if *mi = &r->ifs[r->n_ifs++];
 
 		mi->r = r;
+		mi->ll_fd = -1;
 		snprintf(mi->name, sizeof(mi->name), "%s", r->mc->access_interfaces[i]);
 		ev_timer_init(&mi->ra_timer, on_ra_timer, mi);
 	}
@@ -878,8 +942,10 @@ static void mag_stop(struct xp_daemon *d)
 
 	if (!r)
 		return;
-	for (unsigned int i = 0; i < r->n_ifs; i++)
+	for (unsigned int i = 0; i < r->n_ifs; i++) {
 		evloop_timer_cancel(d->ev, &r->ifs[i].ra_timer);
+		llwatch_stop(r, &r->ifs[i]);
+	}
 	/* timers go; the BUL and the user plane stay for the next start */
 	mag_fini(&r->m);
 	if (r->nw) {

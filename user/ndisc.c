@@ -9,6 +9,8 @@
 #include <arpa/inet.h>
 #include <netinet/icmp6.h>
 #include <sys/socket.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 
 #include "ndisc.h"
 
@@ -271,4 +273,52 @@ int nd_sock_send(int fd, int ifindex, const struct in6_addr *src,
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* ---- link-up detection ---- */
+
+#define ND_MAC_GROUP_BIT	0x01	/* I/G bit of the first octet */
+
+int nd_llwatch_open(int ifindex)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IPV6),
+		.sll_ifindex = ifindex,
+	};
+	int fd, one = 1;
+
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	/* not fatal: outgoing frames are also skipped by their packet type */
+	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	return fd;
+}
+
+int nd_llwatch_recv(int fd, const uint8_t self_mac[ND_ETH_ALEN], uint8_t mac[ND_ETH_ALEN])
+{
+	struct sockaddr_ll sll;
+	socklen_t sl = sizeof(sll);
+	uint8_t b[1];
+	ssize_t n;
+
+	memset(&sll, 0, sizeof(sll));
+	n = recvfrom(fd, b, sizeof(b), MSG_TRUNC, (struct sockaddr *)&sll, &sl);
+	if (n < 0)
+		return -errno;
+	if (sll.sll_pkttype == PACKET_OUTGOING || sll.sll_halen != ND_ETH_ALEN)
+		return -ENOENT;
+	if (sll.sll_addr[0] & ND_MAC_GROUP_BIT)
+		return -ENOENT;
+	if (self_mac && !memcmp(sll.sll_addr, self_mac, ND_ETH_ALEN))
+		return -ENOENT;
+	memcpy(mac, sll.sll_addr, ND_ETH_ALEN);
+	return 0;
 }

@@ -134,4 +134,18 @@ int nd_sock_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src,
 int nd_sock_send(int fd, int ifindex, const struct in6_addr *src,
 		 const struct in6_addr *dst, const uint8_t *buf, size_t len);
 
+/*
+ * Link-up detection (detect_link_up): a Linux MN whose access link only
+ * flapped (inter-MAG handover) sends no RS, only MLD reports (RFC 4861
+ * leaves RS to interface (re)initialisation). The MAG then learns the MN's
+ * MAC from the first IPv6 frame it receives on the link: a packet socket
+ * bound to that link for ETH_P_IPV6, our own outgoing frames ignored.
+ */
+/* fd or -errno */
+int nd_llwatch_open(int ifindex);
+/* 0 and the source MAC of a frame sent by a unicast station other than
+ * self_mac; -EAGAIN when nothing (more) is queued; -ENOENT for a frame to
+ * skip; other -errno on failure */
+int nd_llwatch_recv(int fd, const uint8_t self_mac[ND_ETH_ALEN], uint8_t mac[ND_ETH_ALEN]);
+
 #endif /* XPMIP_NDISC_H */
