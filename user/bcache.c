@@ -22,7 +22,7 @@ struct pfx_node {
 struct bcache {
 	uint32_t mask;
 	struct bc_mn **mn_tab;
-	struct bce **pcoa_tab;
+	struct bc_pcoa **pcoa_tab;
 	struct pfx_node **pfx_tab;
 	uint64_t *idx_map;		/* bitmap of used mn indices */
 	uint32_t idx_next;
@@ -227,29 +227,62 @@ fail:
 	return NULL;
 }
 
-static void pcoa_unhash(struct bcache *bc, struct bce *b)
+static struct bc_pcoa *pcoa_find(const struct bcache *bc, const struct in6_addr *a)
 {
-	if (!b->pcoa_hashed)
-		return;
-	for (struct bce **pp = &bc->pcoa_tab[h_addr(bc, &b->pcoa)]; *pp; pp = &(*pp)->pcoa_next)
-		if (*pp == b) {
-			*pp = b->pcoa_next;
-			break;
-		}
-	b->pcoa_next = NULL;
-	b->pcoa_hashed = false;
+	for (struct bc_pcoa *n = bc->pcoa_tab[h_addr(bc, a)]; n; n = n->hnext)
+		if (!memcmp(&n->addr, a, sizeof(*a)))
+			return n;
+	return NULL;
 }
 
-void bcache_set_pcoa(struct bcache *bc, struct bce *b, const struct in6_addr *pcoa)
+static void pcoa_unhash(struct bcache *bc, struct bce *b)
 {
-	uint32_t h;
+	struct bc_pcoa *n = b->pcoa_node;
 
+	if (!n)
+		return;
+	if (b->pcoa_prev)
+		b->pcoa_prev->pcoa_next = b->pcoa_next;
+	else
+		n->bces = b->pcoa_next;
+	if (b->pcoa_next)
+		b->pcoa_next->pcoa_prev = b->pcoa_prev;
+	b->pcoa_next = b->pcoa_prev = NULL;
+	b->pcoa_node = NULL;
+	if (--n->n)
+		return;
+	for (struct bc_pcoa **pp = &bc->pcoa_tab[h_addr(bc, &n->addr)]; *pp; pp = &(*pp)->hnext)
+		if (*pp == n) {
+			*pp = n->hnext;
+			break;
+		}
+	free(n);
+}
+
+int bcache_set_pcoa(struct bcache *bc, struct bce *b, const struct in6_addr *pcoa)
+{
+	struct bc_pcoa *n = pcoa_find(bc, pcoa);
+
+	if (!n) {
+		uint32_t h = h_addr(bc, pcoa);
+
+		n = calloc(1, sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		n->addr = *pcoa;
+		n->hnext = bc->pcoa_tab[h];
+		bc->pcoa_tab[h] = n;
+	}
 	pcoa_unhash(bc, b);
 	b->pcoa = *pcoa;
-	h = h_addr(bc, pcoa);
-	b->pcoa_next = bc->pcoa_tab[h];
-	bc->pcoa_tab[h] = b;
-	b->pcoa_hashed = true;
+	b->pcoa_node = n;
+	b->pcoa_prev = NULL;
+	b->pcoa_next = n->bces;
+	if (n->bces)
+		n->bces->pcoa_prev = b;
+	n->bces = b;
+	n->n++;
+	return 0;
 }
 
 static void pfx_unindex(struct bcache *bc, struct bce *b)
@@ -313,15 +346,14 @@ int bcache_set_prefixes(struct bcache *bc, struct bce *b, uint8_t n,
 size_t bcache_by_pcoa(const struct bcache *bc, const struct in6_addr *pcoa,
 		      struct bce **out, size_t max)
 {
-	size_t n = 0;
+	struct bc_pcoa *n = pcoa_find(bc, pcoa);
+	size_t i = 0;
 
-	for (struct bce *b = bc->pcoa_tab[h_addr(bc, pcoa)]; b; b = b->pcoa_next)
-		if (!memcmp(&b->pcoa, pcoa, sizeof(*pcoa))) {
-			if (n < max && out)
-				out[n] = b;
-			n++;
-		}
-	return n;
+	if (!n)
+		return 0;
+	for (struct bce *b = n->bces; b && i < max && out; b = b->pcoa_next)
+		out[i++] = b;
+	return n->n;
 }
 
 void bcache_del(struct bcache *bc, struct bce *b)

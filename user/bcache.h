@@ -59,8 +59,16 @@ struct bce {
 	void *owner;			/* the LMA, for the timer callback */
 
 	struct bce *mn_next;		/* the MN's bindings */
-	struct bce *pcoa_next;		/* Proxy-CoA hash chain */
-	bool pcoa_hashed;
+	struct bce *pcoa_next, *pcoa_prev;	/* bindings at the same Proxy-CoA */
+	struct bc_pcoa *pcoa_node;	/* NULL until a Proxy-CoA is set */
+};
+
+/* One Proxy-CoA (MAG) with its bindings: counted in O(1) */
+struct bc_pcoa {
+	struct in6_addr addr;
+	uint32_t n;
+	struct bce *bces;
+	struct bc_pcoa *hnext;
 };
 
 struct bc_mn {
@@ -90,14 +98,16 @@ struct bce *bcache_add(struct bcache *bc, const char *mn_id, uint16_t bid, uint3
 void bcache_del(struct bcache *bc, struct bce *b);
 
 /* Re-index a binding after changing its Proxy-CoA / prefixes */
-void bcache_set_pcoa(struct bcache *bc, struct bce *b, const struct in6_addr *pcoa);
+/* 0 or -ENOMEM (then the binding keeps its old Proxy-CoA) */
+int bcache_set_pcoa(struct bcache *bc, struct bce *b, const struct in6_addr *pcoa);
 /* -EEXIST if a prefix belongs to another binding (nothing changed) */
 int bcache_set_prefixes(struct bcache *bc, struct bce *b, uint8_t n,
 			const struct xp_prefix *hnp);
 
 /* Binding owning exactly this prefix (address and length), or NULL */
 struct bce *bcache_by_prefix(const struct bcache *bc, const struct xp_prefix *p);
-/* Up to max bindings whose Proxy-CoA is pcoa; returns how many exist */
+/* Up to max bindings whose Proxy-CoA is pcoa; returns how many exist (O(1)
+ * when max is 0) */
 size_t bcache_by_pcoa(const struct bcache *bc, const struct in6_addr *pcoa,
 		      struct bce **out, size_t max);
 

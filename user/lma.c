@@ -761,14 +761,18 @@ static uint8_t do_register(struct lma *l, struct pbu_ctx *c, struct bc_mn *m, bo
 			bcache_del(l->bc, b);
 			return st;
 		}
-		bcache_set_pcoa(l->bc, b, c->src);
+		if (bcache_set_pcoa(l->bc, b, c->src)) {
+			release_prefixes(l, b);
+			bcache_del(l->bc, b);
+			return XP_PBA_INSUFFICIENT_RESOURCES;
+		}
 		memset(&old_pcoa, 0, sizeof(old_pcoa));
 		c->action = "new";
 	} else {
 		old_pcoa = b->pcoa;
 		moved = memcmp(&old_pcoa, c->src, sizeof(old_pcoa)) != 0;
-		if (moved)
-			bcache_set_pcoa(l->bc, b, c->src);
+		if (moved && bcache_set_pcoa(l->bc, b, c->src))
+			return XP_PBA_INSUFFICIENT_RESOURCES;
 		c->action = moved ? "handoff" : b->state == BCE_DEREG ? "reactivated" : "refresh";
 	}
 	c->b = b;
@@ -1047,12 +1051,15 @@ static int restore_one(struct lma *l, const struct xp_bind_key *k, const struct 
 		if (!(s->flags & XP_BCE_F_STATIC_HNP))
 			hnp_pool_reserve(l->pool, &p[i]);
 	}
-	if ((err = bcache_set_prefixes(l->bc, b, s->n_hnp, p))) {
+	memcpy(pcoa.s6_addr, s->pcoa.a8, sizeof(pcoa));
+	if ((err = bcache_set_prefixes(l->bc, b, s->n_hnp, p)) ||
+	    (err = bcache_set_pcoa(l->bc, b, &pcoa))) {
+		if (!(s->flags & XP_BCE_F_STATIC_HNP))
+			for (uint8_t i = 0; i < s->n_hnp; i++)
+				hnp_pool_release(l->pool, &p[i]);
 		bcache_del(l->bc, b);
 		return err;
 	}
-	memcpy(pcoa.s6_addr, s->pcoa.a8, sizeof(pcoa));
-	bcache_set_pcoa(l->bc, b, &pcoa);
 	b->owner = l;
 	b->state = s->state == XP_BCE_S_DEREG ? BCE_DEREG : BCE_ACTIVE;
 	b->flags = (uint8_t)((s->flags & XP_BCE_F_STATIC_HNP ? BCE_F_STATIC_HNP : 0) |

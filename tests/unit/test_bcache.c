@@ -85,14 +85,15 @@ Test(bcache, prefix_and_pcoa_indexes)
 	struct xp_prefix other_len = P("2001:db8:3::/56");
 	cr_assert_null(bcache_by_prefix(bc, &other_len));
 
-	bcache_set_pcoa(bc, a, &m1);
-	bcache_set_pcoa(bc, b, &m1);
-	bcache_set_pcoa(bc, a2, &m2);
+	cr_assert_eq(bcache_set_pcoa(bc, a, &m1), 0);
+	cr_assert_eq(bcache_set_pcoa(bc, b, &m1), 0);
+	cr_assert_eq(bcache_set_pcoa(bc, a2, &m2), 0);
 	cr_assert_eq(bcache_by_pcoa(bc, &m1, out, 4), 2);
 	cr_assert_eq(bcache_by_pcoa(bc, &m2, out, 4), 1);
 	cr_assert_eq(out[0], a2);
-	/* handover: a moves to m2 */
-	bcache_set_pcoa(bc, a, &m2);
+	/* handover: a moves to m2; again is a no-op */
+	cr_assert_eq(bcache_set_pcoa(bc, a, &m2), 0);
+	cr_assert_eq(bcache_set_pcoa(bc, a, &m2), 0);
 	cr_assert_eq(bcache_by_pcoa(bc, &m1, out, 4), 1);
 	cr_assert_eq(out[0], b);
 	cr_assert_eq(bcache_by_pcoa(bc, &m2, NULL, 0), 2);
@@ -109,6 +110,31 @@ Test(bcache, prefix_and_pcoa_indexes)
 	bcache_del(bc, b);
 	cr_assert_null(bcache_mn(bc, "b"));
 	cr_assert_eq(bcache_by_pcoa(bc, &m1, out, 4), 0);
+	bcache_free(bc, NULL, NULL);
+}
+
+Test(bcache, pcoa_count_is_constant_time_at_scale, .timeout = 20)
+{
+	struct bcache *bc;
+	int err;
+	char id[32];
+	struct in6_addr m1 = A("2001:db8:a1::2");
+	struct bce *first = NULL, *out[2];
+
+	cr_assert_eq(bcache_new(16, &bc), 0);
+	for (int i = 0; i < 200000; i++) {
+		snprintf(id, sizeof(id), "mn%d", i);
+		struct bce *b = bcache_add(bc, id, 0, 0, &err);
+
+		cr_assert_not_null(b);
+		cr_assert_eq(bcache_set_pcoa(bc, b, &m1), 0);
+		cr_assert_eq(bcache_by_pcoa(bc, &m1, NULL, 0), (size_t)i + 1);
+		if (!first)
+			first = b;
+	}
+	cr_assert_eq(bcache_by_pcoa(bc, &m1, out, 2), 200000);
+	bcache_del(bc, first);
+	cr_assert_eq(bcache_by_pcoa(bc, &m1, NULL, 0), 199999);
 	bcache_free(bc, NULL, NULL);
 }
 
