@@ -13,7 +13,7 @@
  *  - RS on the ICMPv6 socket -> mag_mn_detected(); PBA from the MH socket ->
  *    mag_on_pba(); per-entry timers on the event loop.
  *  - user plane: xp_cfg_v1 (Proxy-CoA, enabled), xp_peer_v1 (the LMA),
- *    xp_bind_v1 then xp_pfx_v1 on registration; prefixes then binding on
+ *    xp_bind_v1 then the prefix maps (pfxmap.h) on registration; prefixes then binding on
  *    removal.
  *  - restart: the BUL lives in the pinned xp_bul_v1 (xpmip_mag_state.h)
  *    and is rebuilt from it at start.
@@ -36,6 +36,7 @@
 #include "mh_sock.h"
 #include "ndisc.h"
 #include "netlink.h"
+#include "pfxmap.h"
 #include "xpmip_mag_state.h"
 #include "xpmip_maps.h"
 
@@ -67,7 +68,7 @@ struct mag_role {
 	unsigned int n_ifs;
 	int core_ifindex;
 	int nd_fd, bul_fd;
-	int fd_cfg, fd_pfx, fd_bind, fd_peer;
+	int fd_cfg, fd_pfx, fd_pfx64, fd_bind, fd_peer;
 	struct nl_watch *nw;
 	char dir[256];
 	bool running;
@@ -311,13 +312,6 @@ static int peer_sync(struct mag_role *r, const struct mag_entry *excl, unsigned 
 	return map_put(r->fd_peer, &k, &v, XP_MAP_PEER);
 }
 
-static void pfx_key(struct xp_prefix_key *k, const struct nd_prefix *p)
-{
-	memset(k, 0, sizeof(*k));
-	k->prefixlen = p->plen;
-	a6(&k->addr, &p->prefix);
-}
-
 static int h_dp_install(void *ctx, const struct mag_entry *e)
 {
 	struct mag_role *r = ctx;
@@ -342,16 +336,19 @@ static int h_dp_install(void *ctx, const struct mag_entry *e)
 	if ((err = map_put(r->fd_bind, &bk, &bv, XP_MAP_BIND)))
 		return err;
 	for (unsigned int i = 0; i < e->n_hnp; i++) {
-		struct xp_prefix_key pk;
 		struct xp_prefix_val pv = { .mn_id = e->mn_idx, .bid = e->bid,
 					    .kind = XP_PFX_PERMANENT };
 
 		/* off-link prefixes are delivered too, only not advertised */
 		if (e->hnp[i].flags & ND_PFX_F_OFFLINK)
 			pv.flags |= XP_PFXF_OFFLINK;
-		pfx_key(&pk, &e->hnp[i]);
-		if ((err = map_put(r->fd_pfx, &pk, &pv, XP_MAP_PREFIX)))
+		if (r->fd_pfx < 0)
+			continue;
+		err = xp_pfx_map_put(r->fd_pfx, r->fd_pfx64, &e->hnp[i].prefix, e->hnp[i].plen, &pv);
+		if (err) {
+			pr_err("event=map_write_failed map=%s err=%s", XP_MAP_PREFIX, strerror(-err));
 			return err;
+		}
 	}
 	return 0;
 }
@@ -362,11 +359,11 @@ static int h_dp_remove_prefixes(void *ctx, const struct mag_entry *e,
 	struct mag_role *r = ctx;
 
 	(void)e;
-	for (unsigned int i = 0; i < n; i++) {
-		struct xp_prefix_key pk;
+	for (unsigned int i = 0; i < n && r->fd_pfx >= 0; i++) {
+		int err = xp_pfx_map_del(r->fd_pfx, r->fd_pfx64, &pfx[i].prefix, pfx[i].plen);
 
-		pfx_key(&pk, &pfx[i]);
-		map_del(r->fd_pfx, &pk, XP_MAP_PREFIX);
+		if (err)
+			pr_warn("event=map_delete_failed map=%s err=%s", XP_MAP_PREFIX, strerror(-err));
 	}
 	return 0;
 }
@@ -814,6 +811,9 @@ static int mag_start(struct xp_daemon *d)
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", d->cfg->pin_root, d->cfg->instance);
 	r->fd_cfg = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_CFG) : -1;
 	r->fd_pfx = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PREFIX) : -1;
+	r->fd_pfx64 = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PREFIX64) : -1;
+	if (r->fd_pfx64 < 0)
+		r->fd_pfx64 = -1;	/* an older data plane: the trie holds every prefix */
 	r->fd_bind = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_BIND) : -1;
 	r->fd_peer = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PEER) : -1;
 	for (unsigned int i = 0; i < r->mc->n_access && i < XP_CFG_MAX_IFS; i++) {
