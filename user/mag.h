@@ -109,6 +109,7 @@ struct mag {
 	const struct xp_mag_config *cfg;
 	struct mag_hooks h;
 	struct mag_entry *head;
+	unsigned int n_entries;		/* at most XP_BUL_MAX_ENTRIES */
 	uint16_t next_seq;
 	uint32_t next_mn_idx;
 };
@@ -123,9 +124,10 @@ unsigned int mag_count(const struct mag *m);
 /*
  * An MN interface shows itself on access link ifindex: by an RS (src is its
  * link-local address, or :: / NULL) or by link-up. handover is true when
- * the MAG has reason to believe the MN comes from another MAG (see mag.c,
- * "Handoff Indicator"). Returns 0, -ENOENT for an MN without a profile, or
- * another -errno.
+ * the MAG has reason to believe the MN comes from another MAG (see
+ * mag_bul.c, "Handoff Indicator"). Returns 0, -ENOENT for an MN without a
+ * profile, -ENOSPC when the BUL is full (XP_BUL_MAX_ENTRIES: a flood of
+ * RSs from invented MACs cannot grow it without bound), or another -errno.
  */
 int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_t mac[6],
 		    const struct in6_addr *src, bool handover);

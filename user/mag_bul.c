@@ -26,6 +26,7 @@
 #include "log.h"
 #include "mag.h"
 #include "mh_codec.h"
+#include "xpmip_mag_state.h"
 
 #define MAG_PCT		100u
 #define MAG_MS_PER_S	1000u
@@ -102,6 +103,7 @@ static void entry_free(struct mag *m, struct mag_entry *e)
 	for (pp = &m->head; *pp; pp = &(*pp)->next)
 		if (*pp == e) {
 			*pp = e->next;
+			m->n_entries--;
 			break;
 		}
 	free(e);
@@ -131,14 +133,17 @@ unsigned int mag_count(const struct mag *m)
 }
 
 /* The data plane MN index and BID: one index per MN-ID on this MAG (two
- * interfaces of one MN share it), one BID per interface, lowest free. */
+ * interfaces of one MN share it), one BID per interface, lowest free.
+ * One pass over the BUL each (a bitmap of the MN's BIDs). */
+#define MAG_BID_SPACE	65536u
+_Static_assert(XP_BUL_MAX_ENTRIES < MAG_BID_SPACE - 1, "a free BID always exists");
 static void assign_ids(struct mag *m, struct mag_entry *ne)
 {
+	static uint64_t used_bid[MAG_BID_SPACE / 64];
 	uint32_t idx = 0;
-	uint16_t bid = 1;
-	bool clash;
+	uint32_t bid;
 
-	for (struct mag_entry *e = m->head; e; e = e->next)
+	for (struct mag_entry *e = m->head; e && !idx; e = e->next)
 		if (e != ne && !strcmp(e->mn_id, ne->mn_id))
 			idx = e->mn_idx;
 	if (!idx) {
@@ -149,21 +154,20 @@ static void assign_ids(struct mag *m, struct mag_entry *ne)
 			if (!m->next_mn_idx)
 				m->next_mn_idx = 1;
 			used = false;
-			for (struct mag_entry *e = m->head; e; e = e->next)
+			for (struct mag_entry *e = m->head; e && !used; e = e->next)
 				if (e != ne && e->mn_idx == idx)
 					used = true;
 		} while (!idx || used);
 	}
-	do {
-		clash = false;
-		for (struct mag_entry *e = m->head; e; e = e->next)
-			if (e != ne && e->mn_idx == idx && e->bid == bid) {
-				clash = true;
-				bid++;
-			}
-	} while (clash);
+	memset(used_bid, 0, sizeof(used_bid));
+	for (struct mag_entry *e = m->head; e; e = e->next)
+		if (e != ne && e->mn_idx == idx)
+			used_bid[e->bid / 64] |= 1ull << (e->bid % 64);
+	/* BID 0 is not used; the BUL bound keeps a free one below 65536 */
+	for (bid = 1; bid < MAG_BID_SPACE - 1 && (used_bid[bid / 64] & (1ull << (bid % 64))); bid++)
+		;
 	ne->mn_idx = idx;
-	ne->bid = bid;
+	ne->bid = (uint16_t)bid;
 }
 
 static uint16_t take_seq(struct mag *m)
@@ -356,6 +360,11 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 		       mac_str(mac, mb), ifname);
 		return -ENOENT;
 	}
+	if (m->n_entries >= XP_BUL_MAX_ENTRIES) {
+		xp_log(XP_LOG_WARN, "event=bul_full mac=%s if=%s entries=%u: ignored",
+		       mac_str(mac, mb), ifname, m->n_entries);
+		return -ENOSPC;
+	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
@@ -372,6 +381,7 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 	assign_ids(m, e);
 	e->next = m->head;
 	m->head = e;
+	m->n_entries++;
 	mag_log(XP_LOG_INFO, e, "mn_detected", "by=%s hi=%u", src ? "rs" : "link_up",
 		(unsigned int)e->hi);
 	start_request(m, e, MAG_S_REGISTERING);
@@ -665,6 +675,8 @@ int mag_restore(struct mag *m, const struct mag_entry *saved)
 
 	if (mag_find(m, saved->mac))
 		return -EEXIST;
+	if (m->n_entries >= XP_BUL_MAX_ENTRIES)
+		return -ENOSPC;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
@@ -672,6 +684,7 @@ int mag_restore(struct mag *m, const struct mag_entry *saved)
 	e->glue = NULL;
 	e->next = m->head;
 	m->head = e;
+	m->n_entries++;
 	/* sequence numbers compare modulo 2^16 (RFC 6275 9.5.1) */
 	if ((int16_t)(uint16_t)(e->seq + 1 - m->next_seq) > 0)
 		m->next_seq = (uint16_t)(e->seq + 1);
@@ -702,6 +715,21 @@ int mag_restore(struct mag *m, const struct mag_entry *saved)
 	return 0;
 }
 
+/* a JSON string body: quote, backslash and control characters escaped */
+static void json_str(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+}
+
 void mag_print_bul(struct mag *m, FILE *out, bool json)
 {
 	uint64_t now_rt = m->h.realtime_ms(m->h.ctx);
@@ -722,8 +750,9 @@ void mag_print_bul(struct mag *m, FILE *out, bool json)
 		hnps_str(e, hb, sizeof(hb));
 		mac_str(e->mac, mb);
 		if (json) {
-			fprintf(out, "%s{\"mac\":\"%s\",\"mn_id\":\"%s\",\"bid\":%u,\"hnp\":[",
-				first ? "" : ",", mb, e->mn_id, (unsigned int)e->bid);
+			fprintf(out, "%s{\"mac\":\"%s\",\"mn_id\":\"", first ? "" : ",", mb);
+			json_str(out, e->mn_id);
+			fprintf(out, "\",\"bid\":%u,\"hnp\":[", (unsigned int)e->bid);
 			for (unsigned int i = 0; i < e->n_hnp; i++) {
 				char a[INET6_ADDRSTRLEN];
 
@@ -733,9 +762,10 @@ void mag_print_bul(struct mag *m, FILE *out, bool json)
 					(e->hnp[i].flags & ND_PFX_F_OFFLINK) ? "true" : "false");
 			}
 			fprintf(out, "],\"state\":\"%s\",\"lifetime_left_s\":%lld,"
-				"\"lifetime_s\":%u,\"interface\":\"%s\",\"ifindex\":%d,"
-				"\"hi\":%u,\"seq\":%u,\"last_status\":%u}",
-				mag_state_name(e->state), left, e->lifetime_s, e->ifname,
+				"\"lifetime_s\":%u,\"interface\":\"", mag_state_name(e->state),
+				left, e->lifetime_s);
+			json_str(out, e->ifname);
+			fprintf(out, "\",\"ifindex\":%d,\"hi\":%u,\"seq\":%u,\"last_status\":%u}",
 				e->ifindex, (unsigned int)e->hi, (unsigned int)e->seq,
 				(unsigned int)e->last_status);
 		} else {

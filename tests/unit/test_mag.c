@@ -11,6 +11,7 @@
 
 #include "mag.h"
 #include "mh_codec.h"
+#include "xpmip_mag_state.h"
 
 #define MAX_SENT 64
 #define FAKE_TS 0x0000123456780000ull
@@ -602,5 +603,45 @@ Test(mag, print_bul)
 	fclose(f);
 	cr_assert(strstr(buf, "\"state\":\"bound\""));
 	cr_assert(strstr(buf, "\"lifetime_left_s\":4000"));
+	free(buf);
+}
+
+Test(mag, bul_is_bounded)
+{
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < XP_BUL_MAX_ENTRIES; i++) {
+		mac[3] = (uint8_t)(i >> 16);
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		F.n_sent = 0;	/* the fake keeps only the last few */
+		cr_assert_eq(mag_mn_detected(&M, 5, "m1-acc", mac, NULL, false), 0);
+	}
+	cr_assert_eq(mag_count(&M), XP_BUL_MAX_ENTRIES);
+	mac[2] = 1;
+	F.n_sent = 0;
+	cr_assert_eq(mag_mn_detected(&M, 5, "m1-acc", mac, NULL, false), -ENOSPC);
+	cr_assert_eq(F.n_sent, 0, "no PBU for an MN that did not fit");
+	cr_assert_null(mag_find(&M, mac));
+	/* every interface of the one MN got its own BID */
+	cr_assert_eq(mag_find(&M, (uint8_t[6]){ 2, 0, 0, 0, 0x0f, 0xff })->bid, XP_BUL_MAX_ENTRIES);
+}
+
+Test(mag, bul_json_escapes_strings)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct mag_entry *e;
+
+	cr_assert_eq(mag_mn_detected(&M, 5, "m1\"acc", MAC1, NULL, false), 0);
+	e = mag_find(&M, MAC1);
+	snprintf(e->mn_id, sizeof(e->mn_id), "a\"b\\c\n");
+	f = open_memstream(&buf, &len);
+	mag_print_bul(&M, f, true);
+	fclose(f);
+	cr_assert(strstr(buf, "\"mn_id\":\"a\\\"b\\\\c\\u000a\""), "%s", buf);
+	cr_assert(strstr(buf, "\"interface\":\"m1\\\"acc\""), "%s", buf);
 	free(buf);
 }
