@@ -16,6 +16,45 @@ DOC=${PERF_DOC:-docs/PERFORMANCE.md}
 echo "bench: per-packet cost (BPF_PROG_TEST_RUN), 1 .. 1M MNs" >&2
 "$B/bench/pktcost" > "$OUT/pktcost.json"
 
+# ---- signalling: a real LMA in a namespace of its own ----
+NS=xpb-sig
+PIN=/run/xpmip-bench/bpf
+sig_cleanup() {
+	pkill -f -- "--instance lmabench" 2>/dev/null || true
+	ip netns del $NS 2>/dev/null || true
+	ip netns del xpb-rt 2>/dev/null || true
+	rm -rf "$PIN/lmabench"
+	mountpoint -q "$PIN" && umount "$PIN" || true
+}
+trap sig_cleanup EXIT INT TERM
+sig_cleanup
+mkdir -p "$PIN" && mount -t bpf bpf "$PIN"
+ip netns add $NS
+ip -n $NS link set lo up
+ip -n $NS link add sl0 type veth peer name sl1
+ip -n $NS link set sl0 up && ip -n $NS link set sl1 up
+ip -n $NS addr add 2001:db8:ff::1/128 dev lo
+ip -n $NS addr add 2001:db8:a1::2/128 dev lo
+sed -e "s#^pin_root = .*#pin_root = \"$PIN\";#" \
+    -e 's#interfaces = \[ "lma-cn", "lma-m1", "lma-m2" \];#interfaces = [ "sl0" ];#' \
+    -e 's#^log_level = .*#log_level = "warn";#' deploy/examples/lma.conf > "$OUT/lma-bench.conf"
+ip netns exec $NS "$B/xpmipd" --role lma --config "$OUT/lma-bench.conf" --instance lmabench \
+	--foreground > "$OUT/lma-bench.log" 2>&1 &
+sleep 1.5
+echo "bench: signalling, sustained registrations and latency at 10k/s" >&2
+: > "$OUT/sigload.json"
+for r in 1 2 3; do
+	ip netns exec $NS "$B/bench/sigload" pbu --lma 2001:db8:ff::1 --src 2001:db8:a1::2 \
+		--count 50000 --window 256 --tag w$r >> "$OUT/sigload.json" || true
+	ip netns exec $NS "$B/bench/sigload" pbu --lma 2001:db8:ff::1 --src 2001:db8:a1::2 \
+		--count 30000 --rate 10000 --tag p$r >> "$OUT/sigload.json" || true
+	ip netns add xpb-rt
+	ip netns exec xpb-rt "$B/bench/sigload" routes --count 50000 >> "$OUT/sigload.json"
+	ip netns del xpb-rt
+done
+sig_cleanup
+trap - EXIT INT TERM
+
 machine() {
 	echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
 		"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
@@ -30,6 +69,23 @@ pktcost_table() {
 	   "|---|---:|---:|---:|---:|---:|---:|"] +
 	  map("| \(.path) | \(.mns) | \(.median_ns) | \(.median_ns - .floor_ns) | \(.p10_ns)-\(.p90_ns) | \(.round_min_ns)-\(.round_max_ns) | \((.median_ns / $one[.path] * 100 | round) / 100)x |")
 	  | .[]' "$OUT/pktcost.json"
+}
+
+sig_table() {
+	jq -rs '
+	  ["| run | mode | registrations | lost | rate /s | p50 us | p99 us | max us |",
+	   "|---:|---|---:|---:|---:|---:|---:|---:|"] +
+	  ([.[] | select(.mode != "routes")] | to_entries |
+	   map("| \(.key / 2 | floor + 1) | \(.value.mode) | \(.value.accepted) | \(.value.lost) | \(.value.rate_per_s) | \(.value.p50_us) | \(.value.p99_us) | \(.value.max_us) |"))
+	  | .[]' "$OUT/sigload.json"
+	echo
+	jq -rs '
+	  ([.[] | select(.mode == "window") | .rate_per_s] | sort) as $reg |
+	  ([.[] | select(.mode == "routes") | .add_per_s] | sort) as $rt |
+	  "Median sustained registrations: \($reg[($reg|length)/2|floor]) /s; median kernel route",
+	  "installs (one RTM_NEWROUTE + ACK per binding): \($rt[($rt|length)/2|floor]) /s; ratio",
+	  "registrations / route installs: \((($reg[($reg|length)/2|floor]) / ($rt[($rt|length)/2|floor]) * 100 | round) / 100)."
+	' "$OUT/sigload.json"
 }
 
 {
@@ -51,6 +107,19 @@ pktcost_table() {
 	echo "the binding, as the agent does."
 	echo
 	pktcost_table
+	echo
+	echo "## 3. Signalling"
+	echo
+	echo "Command: \`make bench\` runs an LMA (deploy/examples/lma.conf, log level warn) in a"
+	echo "namespace and \`build/bench/sigload pbu --count 50000 --window 256\` (sustained"
+	echo "rate: 256 PBUs outstanding, each a new MN with HI 1, HNP request, timestamp) and"
+	echo "\`--count 30000 --rate 10000\` (latency at 10k/s) against it, three rounds; in"
+	echo "the same rounds \`sigload routes --count 50000\` installs and removes one kernel"
+	echo "route per binding through netlink, the per-binding work of the kernel-tunnel"
+	echo "designs (pmip6d, OPMIP), without the tunnel device they also create. A PBU"
+	echo "without a PBA within 2 s is lost."
+	echo
+	sig_table
 	echo
 } > "$DOC.tmp"
 [[ -f $OUT/notes.md ]] && cat "$OUT/notes.md" >> "$DOC.tmp"
