@@ -311,8 +311,13 @@ int nd_llwatch_recv(int fd, const uint8_t self_mac[ND_ETH_ALEN], uint8_t mac[ND_
 
 	memset(&sll, 0, sizeof(sll));
 	n = recvfrom(fd, b, sizeof(b), MSG_TRUNC, (struct sockaddr *)&sll, &sl);
-	if (n < 0)
+	if (n < 0) {
+		/* the link was down when we bound or went down since: the
+		 * error is reported once; keep listening */
+		if (errno == ENETDOWN)
+			return -ENOENT;
 		return -errno;
+	}
 	if (sll.sll_pkttype == PACKET_OUTGOING || sll.sll_halen != ND_ETH_ALEN)
 		return -ENOENT;
 	if (sll.sll_addr[0] & ND_MAC_GROUP_BIT)

@@ -144,8 +144,8 @@ int nd_sock_send(int fd, int ifindex, const struct in6_addr *src,
 /* fd or -errno */
 int nd_llwatch_open(int ifindex);
 /* 0 and the source MAC of a frame sent by a unicast station other than
- * self_mac; -EAGAIN when nothing (more) is queued; -ENOENT for a frame to
- * skip; other -errno on failure */
+ * self_mac; -EAGAIN when nothing (more) is queued; -ENOENT for a frame
+ * (or a link-down notice) to skip; other -errno on failure */
 int nd_llwatch_recv(int fd, const uint8_t self_mac[ND_ETH_ALEN], uint8_t mac[ND_ETH_ALEN]);
 
 #endif /* XPMIP_NDISC_H */

@@ -259,3 +259,98 @@ Test(ndisc, ra_interval)
 	/* max < min is treated as min */
 	cr_assert_eq(nd_ra_interval_ms(5000, 1000, 9, 99), 5000);
 }
+
+/* ---- sockets, in a private network namespace (root; else skipped) ---- */
+#include <poll.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <net/if.h>
+
+static void netns_veth(void)
+{
+	if (unshare(CLONE_NEWNET))
+		cr_skip_test("unshare(CLONE_NEWNET): %s (needs root)", strerror(errno));
+	if (system("ip link add xa0 type veth peer name xb0 >/dev/null 2>&1 && "
+		   "ip link set xa0 address 02:00:5e:00:53:01 && "
+		   "ip link set xb0 address 02:00:00:00:01:01 && "
+		   "sysctl -qw net.ipv6.conf.xb0.forwarding=0 >/dev/null 2>&1; "
+		   "ip addr add fe80::1/64 dev xa0 nodad"))
+		cr_skip_test("iproute2 cannot build the veth pair here");
+}
+
+static bool wait_readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+Test(ndisc_sock, link_up_watch_names_the_peer)
+{
+	static const uint8_t self[6] = { 0x02, 0x00, 0x5e, 0x00, 0x53, 0x01 };
+	static const uint8_t peer[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+	uint8_t mac[6];
+	int fd, rc = -EAGAIN;
+
+	netns_veth();
+	fd = nd_llwatch_open((int)if_nametoindex("xa0"));
+	cr_assert_geq(fd, 0, "%s", strerror(-fd));
+	while ((rc = nd_llwatch_recv(fd, self, mac)) == -ENOENT)
+		;	/* bound while down: ENETDOWN is reported once, as a skip */
+	cr_assert_eq(rc, -EAGAIN, "nothing yet");
+	/* the peer's stack speaks first (MLD reports, DAD, RS) on link-up */
+	cr_assert_eq(system("ip link set xa0 up && ip link set xb0 up"), 0);
+	for (int i = 0; i < 50 && rc; i++) {
+		if (!wait_readable(fd, 100))
+			continue;
+		while ((rc = nd_llwatch_recv(fd, self, mac)) == -ENOENT)
+			;
+	}
+	cr_assert_eq(rc, 0, "a frame from the peer within 5 s");
+	cr_assert_arr_eq(mac, peer, 6);
+	close(fd);
+	cr_assert_lt(nd_llwatch_open(9999), 0);
+}
+
+Test(ndisc_sock, rs_arrives_and_ra_goes_out)
+{
+	static const uint8_t peer[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+	struct nd_ra_params p;
+	uint8_t buf[ND_RA_MAX_LEN], rx[1500];
+	struct in6_addr src, ll = a6("fe80::1");
+	int fd, ifindex = 0, hl = 0, n = -EAGAIN, xa;
+	struct nd_rs rs = { 0 };
+
+	netns_veth();
+	xa = (int)if_nametoindex("xa0");
+	fd = nd_sock_open();
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(nd_sock_join_routers(fd, xa), 0);
+	cr_assert_eq(nd_sock_join_routers(fd, xa), 0, "twice is fine");
+	/* the host end solicits routers as soon as its link-local is ready */
+	cr_assert_eq(system("sysctl -qw net.ipv6.conf.xb0.router_solicitation_interval=1 "
+			    ">/dev/null 2>&1; ip link set xa0 up && ip link set xb0 up"), 0);
+	for (int i = 0; i < 100 && n < 0; i++) {
+		if (!wait_readable(fd, 100))
+			continue;
+		n = nd_sock_recv(fd, rx, sizeof(rx), &src, &ifindex, &hl);
+	}
+	cr_assert_gt(n, 0, "an RS within 10 s");
+	cr_assert_eq(ifindex, xa);
+	cr_assert_eq(hl, 255);
+	cr_assert_eq(nd_parse_rs(rx, (size_t)n, hl, &src, &rs), 0);
+	cr_assert(rs.has_sllao, "Linux includes the SLLAO");
+	cr_assert_arr_eq(rs.mac, peer, 6);
+	cr_assert(IN6_IS_ADDR_LINKLOCAL(&src));
+
+	base_params(&p);
+	p.n_prefix = 1;
+	p.prefix[0].prefix = a6("2001:db8:1:1::");
+	p.prefix[0].plen = 64;
+	n = nd_build_ra(&p, buf, sizeof(buf));
+	cr_assert_gt(n, 0);
+	cr_assert_eq(nd_sock_send(fd, xa, &ll, &src, buf, (size_t)n), 0, "solicited, unicast");
+	cr_assert_eq(nd_sock_send(fd, xa, &ll, &nd_all_nodes, buf, (size_t)n), 0, "to all nodes");
+	close(fd);
+}
