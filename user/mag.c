@@ -946,7 +946,13 @@ static void mag_stop(struct xp_daemon *d)
 		evloop_timer_cancel(d->ev, &r->ifs[i].ra_timer);
 		llwatch_stop(r, &r->ifs[i]);
 	}
-	/* timers go; the BUL and the user plane stay for the next start */
+	if (d->flush_on_stop) {
+		/* the user plane is about to go: tell the LMA (one PBU with
+		 * lifetime 0 each, no wait for the answer) */
+		mag_deregister_all(&r->m, "flush");
+	}
+	/* timers go; without --flush the BUL and the user plane stay for the
+	 * next start */
 	mag_fini(&r->m);
 	if (r->nw) {
 		evloop_del_fd(d->ev, nl_watch_fd(r->nw));

@@ -140,6 +140,8 @@ void mag_timer_fired(struct mag *m, struct mag_entry *e);
 void mag_link_down(struct mag *m, int ifindex);
 /* xpmipctl detach MAC: 0 or -ENOENT */
 int mag_detach(struct mag *m, const uint8_t mac[6]);
+/* De-register every MN that is (being) registered; why goes to the log */
+void mag_deregister_all(struct mag *m, const char *why);
 
 /* Build a PBU for e with the given lifetime into buf (exposed for tests) */
 int mag_build_pbu(struct mag *m, struct mag_entry *e, uint32_t lifetime_s,

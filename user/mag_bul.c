@@ -648,6 +648,18 @@ int mag_detach(struct mag *m, const uint8_t mac[6])
 	return 0;
 }
 
+void mag_deregister_all(struct mag *m, const char *why)
+{
+	struct mag_entry *e = m->head, *next;
+
+	for (; e; e = next) {
+		next = e->next;
+		if (e->state == MAG_S_REGISTERING || e->state == MAG_S_BOUND ||
+		    e->state == MAG_S_REFRESHING)
+			deregister(m, e, why);
+	}
+}
+
 void mag_ra_params(const struct mag *m, const struct mag_entry *e, struct nd_ra_params *p)
 {
 	const struct xp_mag_config *c = m->cfg;

@@ -645,3 +645,23 @@ Test(mag, bul_json_escapes_strings)
 	cr_assert(strstr(buf, "\"interface\":\"m1\\\"acc\""), "%s", buf);
 	free(buf);
 }
+
+Test(mag, deregister_all_skips_the_finished)
+{
+	struct in6_addr lma = LMA();
+	uint8_t pba[MH_MAX_MSG_LEN];
+	struct mag_entry *a = register_mn(1), *b;
+	size_t n;
+	int sent;
+
+	cr_assert_eq(mag_mn_detected(&M, 6, "m2-acc", MAC2, NULL, false), 0);
+	b = mag_find(&M, MAC2);
+	n = make_pba(pba, XP_PBA_ADMIN_PROHIBITED, b->seq, 0, "mn1@xpmip.example", MAC2, 0, 0);
+	cr_assert_eq(mag_on_pba(&M, pba, n, &lma), 0);
+	cr_assert_eq(b->state, MAG_S_REJECTED);
+	sent = F.n_sent;
+	mag_deregister_all(&M, "flush");
+	cr_assert_eq(a->state, MAG_S_DEREGISTERING);
+	cr_assert_eq(b->state, MAG_S_REJECTED, "nothing to tell the LMA");
+	cr_assert_eq(F.n_sent, sent + 1);
+}
