@@ -35,7 +35,7 @@ warm_path
 say "LMA maps: $(map_summary lma "${XP_LMA_STATE_MAPS[@]}")"
 say "MAG1 maps: $(map_summary mag1 "${XP_MAG_STATE_MAPS[@]}")"
 assert_ge "LMA xp_bind_v1 entries" 1 "$(map_count lma xp_bind_v1)"
-assert_ge "LMA xp_pfx_v1 entries" 1 "$(map_count lma xp_pfx_v1)"
+assert_ge "LMA prefix entries (xp_pfx_v1 + xp_pfx64_v1)" 1 $(( $(map_count lma xp_pfx_v1) + $(map_count lma xp_pfx64_v1) ))
 assert_ge "MAG1 xp_bind_v1 entries" 1 "$(map_count mag1 xp_bind_v1)"
 
 step "access link down at MAG1"

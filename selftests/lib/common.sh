@@ -210,8 +210,8 @@ daemon_stop() {
 # Start the LMA and the two MAGs from the examples (configs already written
 # with conf_from_example may be adjusted before calling this).
 start_lma()  { daemon_start lma  lma "$XP_NS_LMA"  "${1:-$TEST_DIR/lma.conf}"; }
-start_mag1() { daemon_start mag1 mag "$XP_NS_MAG1" "${1:-$TEST_DIR/mag1.conf}"; }
-start_mag2() { daemon_start mag2 mag "$XP_NS_MAG2" "${1:-$TEST_DIR/mag2.conf}"; }
+start_mag1() { daemon_start mag1 mag "$XP_NS_MAG1" "${1:-$TEST_DIR/mag1.conf}" && topo_mn_gro_refresh; }
+start_mag2() { daemon_start mag2 mag "$XP_NS_MAG2" "${1:-$TEST_DIR/mag2.conf}" && topo_mn_gro_refresh; }
 write_default_confs() {
 	conf_from_example lma >/dev/null
 	conf_from_example mag1 >/dev/null
@@ -291,7 +291,7 @@ capture_stop() {	# NAME: stop and print the pcap path
 # Global, non-tentative addresses of the MN on IF
 mn_addrs() {	# [IF]
 	ip -n "$XP_NS_MN" -6 -j addr show dev "${1:-mn-if1}" scope global 2>/dev/null |
-		jq -r '.[0].addr_info[]? | select((.tentative // false) | not) | select((.dadfailed // false) | not) | .local'
+		jq -r '.[0].addr_info[]? | select(.local != null) | select((.tentative // false) | not) | select((.dadfailed // false) | not) | .local'
 }
 mn_addr() { mn_addrs "${1:-mn-if1}" | head -n 1; }
 mn_default_router() {	# [IF]
@@ -407,8 +407,8 @@ map_count() {
 	echo "${n:--1}"
 }
 # The per-binding maps of a role (what must be empty once an MN is gone)
-XP_LMA_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_mn_v1 xp_ul_v1 xp_peer_v1 xp_bstat_v1)
-XP_MAG_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_mn_v1 xp_bstat_v1)
+XP_LMA_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_pfx64_v1 xp_mn_v1 xp_ul_v1 xp_peer_v1 xp_bstat_v1)
+XP_MAG_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_pfx64_v1 xp_mn_v1 xp_bstat_v1)
 # map_summary INSTANCE MAPS...: "name=count ..." 
 map_summary() {
 	local inst=$1 m out=""; shift
