@@ -17,15 +17,17 @@ wait_dereg() {
 	local what=$1 t0 ms
 	t0=$(date +%s%N)
 	lma_gone() { ! lma_has_binding && maps_empty lma "${XP_LMA_STATE_MAPS[@]}"; }
-	assert_wait $(( DELAY_MS / 1000 + 8 )) "$what: LMA binding and map entries gone" lma_gone
+	wait_for $(( DELAY_MS / 1000 + 8 )) "$what: LMA binding and map entries gone" lma_gone ||
+		_fail "$what: LMA state left: bindings $(lma_bindings_json | jq -c .), maps $(map_summary lma "${XP_LMA_STATE_MAPS[@]}")"
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	say "$what: LMA state gone after $ms ms (MinDelayBeforeBCEDelete $DELAY_MS ms)"
 	assert_ge "$what: ms before the LMA deleted the entries" $(( DELAY_MS - 300 )) "$ms"
 	assert_eq "$what: LMA maps" "$(printf '%s=0 ' "${XP_LMA_STATE_MAPS[@]}" | sed 's/ $//')" \
-		"$(map_summary lma "${XP_LMA_STATE_MAPS[@]}")"
-	assert_wait 5 "$what: MAG1 map entries gone" maps_empty mag1 "${XP_MAG_STATE_MAPS[@]}"
+		"$(map_summary0 lma "${XP_LMA_STATE_MAPS[@]}")"
+	wait_for 5 "$what: MAG1 map entries gone" maps_empty mag1 "${XP_MAG_STATE_MAPS[@]}" ||
+		_fail "$what: MAG1 maps left: $(map_summary mag1 "${XP_MAG_STATE_MAPS[@]}")"
 	assert_eq "$what: MAG1 maps" "$(printf '%s=0 ' "${XP_MAG_STATE_MAPS[@]}" | sed 's/ $//')" \
-		"$(map_summary mag1 "${XP_MAG_STATE_MAPS[@]}")"
+		"$(map_summary0 mag1 "${XP_MAG_STATE_MAPS[@]}")"
 	assert_eq "$what: LMA bindings (xpmipctl --json)" "0" "$(lma_bindings_json | jq length)"
 }
 
