@@ -60,7 +60,7 @@ ip netns exec "$XP_NS_CN" ping -6 -n -i 0.5 "$MN_ADDR" > >(sed -u 's/^/    [ping
 XP_BG_PID[ping]=$!
 out="$TEST_DIR/udp-demo.json"
 ip netns exec "$XP_NS_MN" "$TOOLS/udp_stream" recv --port 5001 --progress --idle-timeout 6 \
-	--duration 30 --out "$out" >/dev/null 2> >(sed -u 's/^udp_stream recv: /    [udp]  /') &
+	--duration 30 --out "$out" 2> >(sed -u 's/^udp_stream recv: /    [udp]  /') >/dev/null &
 XP_BG_PID[udp-recv]=$!
 sleep 0.5
 ip netns exec "$XP_NS_CN" "$TOOLS/udp_stream" send --dst "$MN_ADDR" --pps 1000 --duration 12 \
@@ -91,8 +91,10 @@ else
 fi
 
 banner "7. user-plane counters"
+# the reasons that moved (xpmipctl --instance NAME counters shows them all)
 for i in lma mag1 mag2; do
-	show "$XPMIPCTL" --instance "$i" counters
+	echo "\$ xpmipctl --instance $i counters   # non-zero rows"
+	"$XPMIPCTL" --instance "$i" counters 2>&1 | awk 'NR == 1 || $2 != 0' | sed 's/^/    /'
 done
 
 if [[ $KEEP == 1 ]]; then
@@ -108,7 +110,7 @@ if [[ $KEEP == 1 ]]; then
   build/xpmipctl --instance mag2 bindings
   build/xpmipctl --instance mag2 detach $XP_MN_MAC1
   bpftool map dump pinned $XP_PIN_ROOT/lma/xp_bind_v1
-  bpftool map dump pinned $XP_PIN_ROOT/lma/xp_pfx_v1
+  bpftool map dump pinned $XP_PIN_ROOT/lma/xp_pfx64_v1   # /64 prefixes (others: xp_pfx_v1)
   ip netns exec $XP_NS_MN ping -6 $XP_ADDR_CN
   logs: $TEST_DIR/{lma,mag1,mag2}.log
 To stop it:
