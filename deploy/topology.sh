@@ -99,9 +99,16 @@ _xp_veth() {	# ns_a:if_a ns_b:if_b
 	_xp_run ip -n "$na" link add "$ia" type veth peer name "$ib" netns "$nb"
 }
 
-_xp_link_up() {	# ns if: GRO on (NAPI for XDP_REDIRECT targets), then up
-	_xp_run ip netns exec "$1" ethtool -K "$2" gro on >/dev/null 2>&1 || true
+_xp_link_up() {	# ns if: up
 	_xp_run ip -n "$1" link set "$2" up
+}
+
+# GRO on (NAPI for XDP_REDIRECT targets) once both ends of every veth are
+# up: the kernel recomputes the peer's "can take redirected frames"
+# (NETDEV_XDP_ACT_NDO_XMIT) flag when GRO changes on a running device, not
+# when it was set on a device that was still down.
+_xp_gro_on() {	# ns if
+	_xp_run ip netns exec "$1" ethtool -K "$2" gro on >/dev/null 2>&1 || true
 }
 
 _xp_end_host_offloads() {	# ns if: full checksums, no TSO/GSO (see top)
@@ -165,6 +172,11 @@ _xp_topo_build() {
 		local e
 		for e in $l; do
 			_xp_link_up "${e%%:*}" "${e#*:}"
+		done
+	done
+	for l in "${XP_LINKS[@]}"; do
+		for e in $l; do
+			_xp_gro_on "${e%%:*}" "${e#*:}"
 		done
 	done
 	_xp_end_host_offloads "$XP_NS_CN" cn0

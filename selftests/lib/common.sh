@@ -210,8 +210,8 @@ daemon_stop() {
 # Start the LMA and the two MAGs from the examples (configs already written
 # with conf_from_example may be adjusted before calling this).
 start_lma()  { daemon_start lma  lma "$XP_NS_LMA"  "${1:-$TEST_DIR/lma.conf}"; }
-start_mag1() { daemon_start mag1 mag "$XP_NS_MAG1" "${1:-$TEST_DIR/mag1.conf}" && topo_mn_gro_refresh; }
-start_mag2() { daemon_start mag2 mag "$XP_NS_MAG2" "${1:-$TEST_DIR/mag2.conf}" && topo_mn_gro_refresh; }
+start_mag1() { daemon_start mag1 mag "$XP_NS_MAG1" "${1:-$TEST_DIR/mag1.conf}"; }
+start_mag2() { daemon_start mag2 mag "$XP_NS_MAG2" "${1:-$TEST_DIR/mag2.conf}"; }
 write_default_confs() {
 	conf_from_example lma >/dev/null
 	conf_from_example mag1 >/dev/null

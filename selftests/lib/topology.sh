@@ -44,23 +44,8 @@ topo_teardown() {
 topo_move_mn_link() {	# from_ns to_ns [ifname]
 	local from=$1 to=$2 ifc=${3:-m1-acc}
 	ip -n "$from" link set "$ifc" netns "$to" || return 1
-	ip netns exec "$to" ethtool -K "$ifc" gro on >/dev/null 2>&1 || true
 	ip -n "$to" link set "$ifc" up
-}
-
-# Re-arm GRO (and so the veth's NAPI rx queue, which XDP_REDIRECT into its
-# peer needs) on the MN's ends of the access links. Seen on 6.18: after a
-# MAG daemon starts (it attaches xp_mag_access to m1-acc, then bounces the
-# link to set the shared RA MAC), frames that xp_mag_core redirects into
-# m1-acc are dropped (rx_queue_0_drops on m1-lma grows, nothing reaches
-# mn-if1) although mn-if1 still reports GRO on; toggling GRO on mn-if1
-# restores delivery. A veth artefact of the test rig, not of the MAG.
-topo_mn_gro_refresh() {
-	local ifc
-	for ifc in mn-if1 mn-if2; do
-		ip netns exec "$XP_NS_MN" ethtool -K "$ifc" gro off >/dev/null 2>&1
-		ip netns exec "$XP_NS_MN" ethtool -K "$ifc" gro on >/dev/null 2>&1
-	done
+	ip netns exec "$to" ethtool -K "$ifc" gro on >/dev/null 2>&1 || true
 }
 
 # MAC address of an interface in a namespace
