@@ -10,8 +10,18 @@
 #include "mh_sock.h"
 #include "xpmip_wire.h"
 
+/*
+ * A burst of PBUs (many MNs attaching at once, a MAG re-registering after a
+ * restart) must queue, not overflow: the default receive buffer (~200 KB)
+ * holds only about 200 messages once the kernel's per-skb overhead is
+ * counted. SO_RCVBUFFORCE lifts rmem_max when we are privileged; otherwise
+ * SO_RCVBUF gets what the sysctl allows. Failing both is not fatal.
+ */
+#define MH_SOCK_RCVBUF	(8 << 20)
+
 int mh_sock_open(const struct in6_addr *local)
 {
+	int rcvbuf = MH_SOCK_RCVBUF;
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
 	int off = XP_MH_CSUM_OFFSET, on = 1;
 	int fd, err;
@@ -22,6 +32,9 @@ int mh_sock_open(const struct in6_addr *local)
 	if (setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off, sizeof(off)) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0)
 		goto fail;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0)
+		pr_warn("event=mh-rcvbuf-failed error=%s", strerror(errno));
 	if (local)
 		sa.sin6_addr = *local;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)

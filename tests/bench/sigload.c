@@ -139,7 +139,10 @@ static void expire(struct load *L, uint64_t now)
 	uint64_t limit = (uint64_t)L->timeout_ms * 1000;
 
 	for (uint32_t s = 0; s < SEQ_SPACE; s++)
-		if (L->by_seq[s].sent_us && now - L->by_seq[s].sent_us > limit) {
+		/* sent_us may be later than now: sends happen after the loop
+		 * took its timestamp */
+		if (L->by_seq[s].sent_us && now > L->by_seq[s].sent_us &&
+		    now - L->by_seq[s].sent_us > limit) {
 			L->by_seq[s].sent_us = 0;
 			L->lost++;
 			L->outstanding--;
