@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <linux/magic.h>
 #include <sys/epoll.h>
 #include <sys/statfs.h>
@@ -152,6 +153,25 @@ static int check_bpffs(const char *pin_root)
 	}
 }
 
+/*
+ * The LMA's interfaces must exist at start (a MAG waits for its core and
+ * access links, which may appear later): checked before any map is pinned
+ * or program attached, so a typo is one line and leaves nothing behind.
+ */
+static int check_interfaces(const struct xp_config *cfg, enum xp_role role, const char *path)
+{
+	if (role != XP_ROLE_LMA)
+		return 0;
+	for (unsigned i = 0; i < cfg->lma.n_interfaces; i++) {
+		if (!if_nametoindex(cfg->lma.interfaces[i])) {
+			fprintf(stderr, "xpmipd: %s: lma.interfaces: interface '%s' does not exist "
+				"in this network namespace\n", path, cfg->lma.interfaces[i]);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -237,6 +257,8 @@ int main(int argc, char **argv)
 			rc == -ENOTSUP ? "wrong filesystem type" : strerror(-rc));
 		goto out_cfg;
 	}
+	if (check_interfaces(&cfg, role, cfg_path))
+		goto out_cfg;
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = evloop_new(&d.ev))) {
 		fprintf(stderr, "xpmipd: event loop: %s\n", strerror(-rc));
@@ -255,7 +277,8 @@ int main(int argc, char **argv)
 	dpo.pin_root = cfg.pin_root;
 	if ((rc = xp_dp_open(&dpo, &d.dp))) {
 		fprintf(stderr, "xpmipd: data plane under %s/%s: %s\n", cfg.pin_root, cfg.instance,
-			strerror(-rc));
+			rc == -EPROTO ? "a pinned map has an incompatible layout (named above); "
+			"refusing to reuse it" : strerror(-rc));
 		goto out_ctl;
 	}
 	local = role == XP_ROLE_LMA ? &cfg.lma.address : &cfg.mag.proxy_coa;
