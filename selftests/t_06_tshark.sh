@@ -12,7 +12,7 @@ conf_set "$TEST_DIR/lma.conf" min_delay_before_bce_delete_ms 500
 conf_set "$TEST_DIR/mag2.conf" detect_link_up true
 
 capture_start lma "$XP_NS_LMA" any "ip6 proto 135 or (icmp6 and ip6[40] != 143)"
-capture_start mn "$XP_NS_MN" mn-if1 "icmp6 and ip6[40] >= 133 and ip6[40] <= 137"
+capture_start mn "$XP_NS_MN" any "icmp6 and ip6[40] >= 133 and ip6[40] <= 137"
 
 step "attach, handover, detach"
 start_mag2

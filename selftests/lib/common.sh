@@ -355,11 +355,14 @@ lma_binding_pcoa() { binding_pcoa "$(lma_binding "$@")"; }
 lma_has_binding() { [[ -n $(lma_binding "$@") ]]; }
 lma_no_binding() { ! lma_has_binding "$@"; }
 
-# The MN (re)attaches its interface: link down/up makes its stack send
-# Router Solicitations, which is how a MAG detects it.
+# The MN attaches its interface: bringing it up makes its stack send
+# Router Solicitations, which is how a MAG detects it. An interface that
+# is already up is cycled (down, up).
 mn_attach() {	# [IF]
 	local ifc=${1:-mn-if1}
-	ip -n "$XP_NS_MN" link set "$ifc" down
+	if [[ $(ip -n "$XP_NS_MN" -j link show dev "$ifc" | jq -r '.[0].flags | index("UP") != null') == true ]]; then
+		ip -n "$XP_NS_MN" link set "$ifc" down
+	fi
 	ip -n "$XP_NS_MN" link set "$ifc" up
 }
 mn_has_addr() { [[ -n $(mn_addr "${1:-mn-if1}") ]]; }

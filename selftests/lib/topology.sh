@@ -23,12 +23,15 @@ topo_bpffs_umount() {
 	rmdir "$XP_PIN_ROOT" 2>/dev/null || true
 }
 
-# Build the topology for one test. mn-if2 (the MN's second interface, on
-# MAG2's m2-acc) is left down unless XP_MN_IF2=up: the single-interface
-# scenarios must not register a second binding through it.
+# Build the topology for one test. The MN's interfaces are left down: a
+# test attaches the MN (mn_attach) once its daemons run, so that the MN's
+# Router Solicitations reach a MAG that is listening, and only once (RSs
+# sent at topology time would otherwise register the MN before the test
+# attaches it). XP_MN_UP=1 leaves them up.
 topo_setup() {
 	xp_topo_up || return 1
-	if [[ ${XP_MN_IF2:-down} != up ]]; then
+	if [[ ${XP_MN_UP:-0} != 1 ]]; then
+		ip -n "$XP_NS_MN" link set mn-if1 down
 		ip -n "$XP_NS_MN" link set mn-if2 down
 	fi
 	topo_bpffs_mount
