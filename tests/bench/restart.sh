@@ -62,7 +62,9 @@ conf() {	# LEVEL
 }
 now_ns() { date +%s%N; }
 # lma_start LEVEL: start, wait (up to 300 s) for the control socket to
-# answer; prints the milliseconds from exec to the first answer
+# answer; sets READY_MS to the milliseconds from exec to the first answer
+# (not in a subshell: LMA_PID must stay set)
+READY_MS=
 lma_start() {
 	local level=$1 t0 t1
 	rm -f /run/xpmip/$INST.sock
@@ -76,14 +78,19 @@ lma_start() {
 		sleep 0.01
 	done
 	t1=$(now_ns)
-	echo $(( (t1 - t0) / 1000000 ))
+	READY_MS=$(( (t1 - t0) / 1000000 ))
 }
-lma_kill9() { kill -KILL "$LMA_PID"; wait "$LMA_PID" 2>/dev/null; LMA_PID=; }
+lma_kill9() {
+	[[ -n $LMA_PID ]] || { echo "restart.sh: no LMA pid" >&2; exit 1; }
+	kill -KILL "$LMA_PID"; wait "$LMA_PID" 2>/dev/null; LMA_PID=
+	pgrep -f -- "--instance $INST( |$)" >/dev/null && { echo "restart.sh: another LMA $INST runs" >&2; exit 1; }
+	true
+}
 n_bindings() { $CTL bindings --json | jq 'if type == "array" then length else (.bindings | length) end'; }
 
 : >"$OUT/lma.log"
 echo "restart.sh: LMA up, registering $N MNs (sigload pbu --count $N --window 256)" >&2
-ms=$(lma_start warn)
+lma_start warn
 ip netns exec $NS "$B/bench/sigload" pbu --lma 2001:db8:ff::1 --src 2001:db8:a1::2 \
 	--count "$N" --window 256 --tag rst | tee "$OUT/sigload.json" >&2
 have=$(n_bindings)
@@ -97,7 +104,8 @@ for level in info warn; do
 	for ((r = 1; r <= ROUNDS; r++)); do
 		lma_kill9
 		lines0=$(wc -l <"$OUT/lma.log")
-		ms=$(lma_start "$level")
+		lma_start "$level"
+		ms=$READY_MS
 		have=$(n_bindings)
 		started=$(tail -n +"$((lines0 + 1))" "$OUT/lma.log" | grep -m1 'event=lma-started')
 		restored=$(sed -n 's/.*bindings_restored=\([0-9-]*\).*/\1/p' <<<"$started")
