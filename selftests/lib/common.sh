@@ -315,7 +315,23 @@ _cleanup() {
 	exit "$rc"
 }
 
+# One topology at a time on this host: the namespace names, the control
+# sockets and the pin root are fixed, so concurrent runs (two engineers,
+# make check and make demo) would tear down each other's namespaces.
+# run.sh holds the lock for the whole suite (XP_TOPO_LOCKED=1 for its tests).
+XP_LOCK_FILE=/run/xpmip-selftests.lock
+topo_lock() {
+	[[ ${XP_TOPO_LOCKED:-0} == 1 ]] && return 0
+	exec 9>"$XP_LOCK_FILE"
+	if ! flock -n 9; then
+		echo "[$(_ts)] another selftest or demo holds $XP_LOCK_FILE; waiting (up to 10 min)" >&2
+		flock -w 600 9 || { echo "lock $XP_LOCK_FILE: timeout" >&2; exit 1; }
+	fi
+	export XP_TOPO_LOCKED=1
+}
+
 test_begin() {
+	topo_lock
 	rm -rf "$TEST_DIR"
 	mkdir -p "$TEST_DIR" "$XP_CTL_DIR"
 	trap _cleanup EXIT
