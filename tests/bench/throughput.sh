@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# tests/bench/throughput.sh - issue 4, section 2: throughput on veth.
+#
+# CN -> LMA -> MAG1 -> MN on the selftests' topology (namespaces xpb-*, see
+# tests/bench/lib.sh), small UDP packets (80-octet frames: Ethernet, IPv6,
+# UDP, 18 octets of payload) from trafgen (netsniff-ng) in the CN namespace,
+# one CPU, TX_RING (no -t: `-t 0` would use one sendto() per packet, 3x
+# slower here). Every downlink packet crosses two forwarding hops, the LMA
+# (lma-cn -> lma-m1) and MAG1 (m1-lma -> m1-acc), and is counted and dropped
+# at the MN's interface mn-if1 by an XDP_DROP program (xb_drop in
+# tests/bench/bench_redirect.bpf.c) in every configuration, so that the MN's
+# own stack is not in the figures. In the same run, interleaved, ROUNDS
+# times (the starting configuration rotates):
+#   (a) xpmip: the daemons' XDP programs (LMA encapsulates to MAG1, MAG1
+#       decapsulates and redirects to the MN);
+#   (b) kernel: the same namespaces with no BPF on the path (xpmip's XDP
+#       programs detached from every LMA and MAG1 interface), the LMA with a
+#       route for the MN's HNP via MAG1 and MAG1 with a route for the MN's
+#       address on m1-acc (static neighbour entries on both): plain IPv6
+#       forwarding, un-tunnelled, at both hops;
+#   (c) redirect-only: xb_redirect (rewrite the two MACs, bpf_redirect) on
+#       lma-cn -> lma-m1 and on m1-lma -> m1-acc: the harness's limit.
+# Reported per window: packets sent (cn0 tx), received at the MN (mn-if1
+# rx_packets, XDP-dropped there), and CPU time from /proc/stat (both CPUs,
+# the whole machine: sys + softirq, and softirq alone) per received packet.
+#
+#   tests/bench/throughput.sh          (make bench runs it)
+#   ROUNDS=5 WINDOW_S=5 tests/bench/throughput.sh
+# Output: build/bench/results/throughput.json (JSON lines),
+#         build/bench/results/throughput.md (table, commands, what is compared)
+set -u
+cd "$(dirname "$0")/../.."
+BENCH=throughput
+# shellcheck source=lib.sh
+source tests/bench/lib.sh
+ROUNDS=${ROUNDS:-5}
+WINDOW_S=${WINDOW_S:-5}
+WARM_S=${WARM_S:-1}
+JSON="$RESULTS/throughput.json"
+MD="$RESULTS/throughput.md"
+PROGPIN="$XP_PIN_ROOT/bench-progs"
+BPF_CFLAGS=(-g -O2 -target bpf -mcpu=v3 -Wall -Werror -Ivmlinux -Iinclude -Ibpf)
+
+bench_begin
+for t in trafgen bpftool clang jq ethtool; do
+	command -v $t >/dev/null || { echo "throughput: $t not found (make deps)" >&2; exit 1; }
+done
+
+# trafgen's parent only waits for its per-CPU workers: signal the whole
+# process group (setsid makes the job its own group)
+tg_stop() {
+	[[ -n ${TG_PID:-} ]] || return 0
+	kill -TERM -- "-$TG_PID" 2>/dev/null
+	local i
+	for ((i = 0; i < 30; i++)); do kill -0 -- "-$TG_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL -- "-$TG_PID" 2>/dev/null
+	wait "$TG_PID" 2>/dev/null
+	TG_PID=
+}
+BENCH_CLEANUP+=(tg_stop)
+
+bench_topo_up
+bench_attach_mag1 || { echo "throughput: the MN did not attach; logs in $TEST_DIR" >&2; exit 1; }
+warm_path
+
+mac_of() { topo_mac "$1" "$2"; }
+mac_c() { sed 's/^/0x/; s/:/, 0x/g' <<<"$1"; }	# 02:00:.. -> 0x02, 0x00, ..
+ip6_c() { ip6_expand "$1" | sed 's/../0x&,/g; s/,$//'; }
+ifindex_of() { ip -n "$1" -j link show dev "$2" | jq -r '.[0].ifindex'; }
+
+MAC_CN=$(mac_of "$XP_NS_CN" cn0)
+MAC_LMA_CN=$(mac_of "$XP_NS_LMA" lma-cn)
+MAC_LMA_M1=$(mac_of "$XP_NS_LMA" lma-m1)
+MAC_M1_LMA=$(mac_of "$XP_NS_MAG1" m1-lma)
+MAC_M1_ACC=$(mac_of "$XP_NS_MAG1" m1-acc)
+MAC_MN=$(mac_of "$XP_NS_MN" mn-if1)
+
+# Static neighbours on the path (all configurations): no resolution, no NUD
+ip -n "$XP_NS_LMA" -6 neigh replace "$XP_ADDR_MAG1" lladdr "$MAC_M1_LMA" dev lma-m1 nud permanent
+ip -n "$XP_NS_MAG1" -6 neigh replace "$MN_ADDR" lladdr "$MAC_MN" dev m1-acc nud permanent
+
+# ---- the XDP programs: xpmip's (pinned so that they survive a detach) ----
+mkdir -p "$PROGPIN"
+declare -A XPROG=() XMODE=()	# "ns/if" -> pinned path, xdpdrv|xdpgeneric
+XP_IFS=("$XP_NS_LMA/lma-cn" "$XP_NS_LMA/lma-m1" "$XP_NS_LMA/lma-m2" "$XP_NS_MAG1/m1-lma" "$XP_NS_MAG1/m1-acc")
+for e in "${XP_IFS[@]}"; do
+	ns=${e%%/*} ifc=${e#*/}
+	j=$(ip -n "$ns" -j -d link show dev "$ifc")
+	id=$(jq -r '.[0].xdp.prog.id // .[0].xdp.attached[0].prog.id // empty' <<<"$j")
+	mode=$(jq -r '.[0].xdp.mode // .[0].xdp.attached[0].mode // empty' <<<"$j")
+	[[ -n $id ]] || { echo "throughput: no xpmip XDP program on $ns/$ifc" >&2; exit 1; }
+	p="$PROGPIN/${ns}_$ifc"
+	bpftool prog pin id "$id" "$p" || { echo "throughput: cannot pin prog $id" >&2; exit 1; }
+	XPROG[$e]=$p
+	[[ $mode == 2 ]] && XMODE[$e]=xdpgeneric || XMODE[$e]=xdpdrv
+	say "xpmip XDP on $e: prog id $id mode ${XMODE[$e]}"
+done
+
+# ---- the bench programs, compiled for this topology ----
+xb_build() {	# out ifindex dst_mac src_mac
+	clang "${BPF_CFLAGS[@]}" -DXB_IFINDEX="$2" -DXB_DST="$(mac_c "$3")" -DXB_SRC="$(mac_c "$4")" \
+		-c tests/bench/bench_redirect.bpf.c -o "$1"
+}
+xb_build "$TEST_DIR/xb_lma.o" "$(ifindex_of "$XP_NS_LMA" lma-m1)" "$MAC_M1_LMA" "$MAC_LMA_M1" || exit 1
+xb_build "$TEST_DIR/xb_mag.o" "$(ifindex_of "$XP_NS_MAG1" m1-acc)" "$MAC_MN" "$MAC_M1_ACC" || exit 1
+
+xdp_off() {	# ns if
+	ip -n "$1" link set dev "$2" xdpgeneric off 2>/dev/null
+	ip -n "$1" link set dev "$2" xdpdrv off 2>/dev/null
+	ip -n "$1" link set dev "$2" xdp off 2>/dev/null
+	return 0
+}
+xdp_prog_name() {	# ns if
+	ip -n "$1" -j -d link show dev "$2" | jq -r '.[0].xdp.prog.name // .[0].xdp.attached[0].prog.name // "none"'
+}
+
+# The MN end: count and drop
+ip -n "$XP_NS_MN" link set dev mn-if1 xdpdrv obj "$TEST_DIR/xb_mag.o" program xb_drop ||
+	{ echo "throughput: cannot attach xb_drop on mn-if1" >&2; exit 1; }
+
+cfg_xpmip() {
+	local e
+	ip -n "$XP_NS_LMA" -6 route del "$MN_HNP" 2>/dev/null
+	ip -n "$XP_NS_MAG1" -6 route del "$MN_ADDR/128" 2>/dev/null
+	for e in "${XP_IFS[@]}"; do
+		xdp_off "${e%%/*}" "${e#*/}"
+		ip netns exec "${e%%/*}" bpftool net attach "${XMODE[$e]}" pinned "${XPROG[$e]}" \
+			dev "${e#*/}" overwrite || return 1
+	done
+}
+cfg_kernel() {
+	local e
+	for e in "${XP_IFS[@]}"; do xdp_off "${e%%/*}" "${e#*/}"; done
+	ip -n "$XP_NS_LMA" -6 route replace "$MN_HNP" via "$XP_ADDR_MAG1" dev lma-m1 || return 1
+	ip -n "$XP_NS_MAG1" -6 route replace "$MN_ADDR/128" dev m1-acc || return 1
+}
+cfg_redirect() {
+	local e
+	ip -n "$XP_NS_LMA" -6 route del "$MN_HNP" 2>/dev/null
+	ip -n "$XP_NS_MAG1" -6 route del "$MN_ADDR/128" 2>/dev/null
+	for e in "${XP_IFS[@]}"; do xdp_off "${e%%/*}" "${e#*/}"; done
+	ip -n "$XP_NS_LMA" link set dev lma-cn xdpdrv obj "$TEST_DIR/xb_lma.o" program xb_redirect || return 1
+	ip -n "$XP_NS_MAG1" link set dev m1-lma xdpdrv obj "$TEST_DIR/xb_mag.o" program xb_redirect || return 1
+}
+
+# ---- trafgen: CN -> MN, one CPU ----
+TG_CONF="$TEST_DIR/trafgen.cfg"
+cat >"$TG_CONF" <<EOF
+/* throughput.sh: Ethernet / IPv6 / UDP, 80 octets, CN -> MN */
+{
+  $(mac_c "$MAC_LMA_CN"), $(mac_c "$MAC_CN"), 0x86, 0xdd,
+  0x60, 0x00, 0x00, 0x00, const16(26), 17, 64,
+  $(ip6_c "$XP_ADDR_CN"),
+  $(ip6_c "$MN_ADDR"),
+  const16(9), const16(5001), const16(26), csumudp6(14, 54),
+  fill(0x41, 18)
+}
+EOF
+TG_CMD="trafgen --dev cn0 --conf $TG_CONF --cpp -P 1 -q"
+
+cpu_sample() {	# "busy sys softirq" jiffies, all CPUs
+	awk '/^cpu / { print $2+$3+$4+$7+$8, $4, $8 }' /proc/stat
+}
+
+measure() {	# config round
+	local cfg=$1 r=$2 tx0 tx1 rx0 rx1 c0 c1 hz t0 t1 dl0 dl1 dd0 dd1
+	hz=$(getconf CLK_TCK)
+	setsid ip netns exec "$XP_NS_CN" $TG_CMD >"$TEST_DIR/trafgen-$cfg-$r.log" 2>&1 &
+	TG_PID=$!
+	sleep "$WARM_S"
+	dl0=$(counter "$B_LMA" DL_FORWARD); dd0=$(counter "$B_MAG1" DL_DELIVER)
+	tx0=$(ifstat "$XP_NS_CN" cn0 tx_packets); rx0=$(ifstat "$XP_NS_MN" mn-if1 rx_packets)
+	c0=$(cpu_sample); t0=$(date +%s%N)
+	sleep "$WINDOW_S"
+	tx1=$(ifstat "$XP_NS_CN" cn0 tx_packets); rx1=$(ifstat "$XP_NS_MN" mn-if1 rx_packets)
+	c1=$(cpu_sample); t1=$(date +%s%N)
+	tg_stop
+	dl1=$(counter "$B_LMA" DL_FORWARD); dd1=$(counter "$B_MAG1" DL_DELIVER)
+	awk -v cfg="$cfg" -v r="$r" -v tx=$((tx1 - tx0)) -v rx=$((rx1 - rx0)) -v ns=$((t1 - t0)) \
+	    -v hz="$hz" -v c0="$c0" -v c1="$c1" -v dl=$((dl1 - dl0)) -v dd=$((dd1 - dd0)) 'BEGIN {
+		split(c0, a, " "); split(c1, b, " ")
+		busy = (b[1] - a[1]) * 1e9 / hz; sys = (b[2] - a[2]) * 1e9 / hz; si = (b[3] - a[3]) * 1e9 / hz
+		s = ns / 1e9
+		printf "{\"bench\":\"throughput\",\"config\":\"%s\",\"round\":%d,\"window_s\":%.3f,", cfg, r, s
+		printf "\"tx_pps\":%d,\"rx_pps\":%d,\"delivered_pct\":%.1f,", tx / s, rx / s, tx ? rx * 100 / tx : 0
+		printf "\"cpu_busy_ns_per_pkt\":%.0f,\"sys_softirq_ns_per_pkt\":%.0f,\"softirq_ns_per_pkt\":%.0f,", \
+			rx ? busy / rx : 0, rx ? (sys + si) / rx : 0, rx ? si / rx : 0
+		printf "\"lma_dl_forward\":%d,\"mag1_dl_deliver\":%d}\n", dl, dd
+	}'
+}
+
+: >"$JSON"
+CFGS=(xpmip kernel redirect)
+for ((r = 1; r <= ROUNDS; r++)); do
+	for ((k = 0; k < 3; k++)); do
+		cfg=${CFGS[$(((r - 1 + k) % 3))]}
+		"cfg_$cfg" || { echo "throughput: configuration $cfg failed" >&2; exit 1; }
+		say "round $r $cfg: LMA lma-cn $(xdp_prog_name "$XP_NS_LMA" lma-cn), MAG1 m1-lma $(xdp_prog_name "$XP_NS_MAG1" m1-lma)"
+		line=$(measure "$cfg" "$r")
+		echo "$line" | tee -a "$JSON"
+	done
+done
+cfg_xpmip
+
+# ---- the markdown fragment ----
+stat_of() {	# config field -> "median min max"
+	jq -r --arg c "$1" "select(.config == \$c) | .$2" "$JSON" | mmm
+}
+ratio_of() {	# per-round ratio rx_pps(c1)/rx_pps(c2) -> "median min max"
+	jq -rs --arg a "$1" --arg b "$2" 'group_by(.round)[] |
+		(map(select(.config == $a))[0].rx_pps) as $x | (map(select(.config == $b))[0].rx_pps) as $y |
+		if $y > 0 then $x / $y else empty end' "$JSON" | mmm
+}
+fmt() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, v }'; }
+name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)";;
+	kernel) echo "(b) kernel IPv6 forwarding, no BPF";; redirect) echo "(c) XDP redirect only";; esac; }
+{
+	echo "Command: \`tests/bench/throughput.sh\` (inside \`make bench\`; ROUNDS=$ROUNDS,"
+	echo "WINDOW_S=$WINDOW_S after ${WARM_S} s of warm-up). Generator, in the CN namespace:"
+	echo "\`$TG_CMD\` (TX_RING, one CPU) with a generated config: 80-octet"
+	echo "Ethernet/IPv6/UDP frames, 18 octets of payload, CN -> the MN's SLAAC address."
+	echo "Every packet crosses two forwarding hops, the LMA (lma-cn -> lma-m1) and MAG1"
+	echo "(m1-lma -> m1-acc), and is counted and dropped by an XDP_DROP program on the MN's"
+	echo "mn-if1 (the MN's stack is not in the figures). Compared, interleaved in the same"
+	echo "run, $ROUNDS rounds, starting configuration rotating:"
+	echo "(a) the daemons' XDP programs (LMA encapsulates to MAG1, MAG1 decapsulates);"
+	echo "(b) the same namespaces with every xpmip XDP program detached, a kernel route for"
+	echo "the MN's HNP via MAG1 in the LMA and one for the MN's address on m1-acc in MAG1:"
+	echo "plain IPv6 forwarding at both hops, un-tunnelled (a kernel-tunnel LMA/MAG would do"
+	echo "this plus the ip6tnl encap/decap); (c) \`xb_redirect\` (tests/bench/bench_redirect.bpf.c:"
+	echo "rewrite the MACs, \`bpf_redirect\`) on lma-cn and m1-lma, the harness's limit."
+	echo "Received = mn-if1 rx_packets delta; CPU = /proc/stat deltas of the whole 2-CPU"
+	echo "machine over the window (sys + softirq; the generator's own send path is in sys)"
+	echo "divided by the packets received. Static neighbour entries on both hops in all"
+	echo "configurations. The veths have GRO on (NAPI for XDP_REDIRECT)."
+	echo
+	echo "| configuration | received kpps median | min-max | sent kpps median | sys+softirq ns/pkt median | min-max | softirq ns/pkt median |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
+	for c in xpmip kernel redirect; do
+		read -r rm rlo rhi <<<"$(stat_of "$c" rx_pps)"
+		read -r tm _ _ <<<"$(stat_of "$c" tx_pps)"
+		read -r cm clo chi <<<"$(stat_of "$c" sys_softirq_ns_per_pkt)"
+		read -r sm _ _ <<<"$(stat_of "$c" softirq_ns_per_pkt)"
+		echo "| $(name_of "$c") | $(fmt "$(awk -v v="$rm" 'BEGIN{print v/1000}')" 0) | $(fmt "$(awk -v v="$rlo" 'BEGIN{print v/1000}')")-$(fmt "$(awk -v v="$rhi" 'BEGIN{print v/1000}')") | $(fmt "$(awk -v v="$tm" 'BEGIN{print v/1000}')") | $(fmt "$cm") | $(fmt "$clo")-$(fmt "$chi") | $(fmt "$sm") |"
+	done
+	echo
+	read -r abm ablo abhi <<<"$(ratio_of xpmip kernel)"
+	read -r acm aclo achi <<<"$(ratio_of xpmip redirect)"
+	echo "Ratios of received pps, per round (median, min-max over $ROUNDS rounds):"
+	echo "a/b = $(fmt "$abm" 2) ($(fmt "$ablo" 2)-$(fmt "$abhi" 2)), goal >= 2;"
+	echo "a/c = $(fmt "$acm" 2) ($(fmt "$aclo" 2)-$(fmt "$achi" 2)), goal >= 0.8."
+	echo "Raw windows: build/bench/results/throughput.json."
+} >"$MD"
+cat "$MD"
