@@ -7,14 +7,13 @@
 # in ${BUILD_DIR}/selftests/<test>/output.log (daemon logs, configs and
 # captures next to it).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 B=${BUILD_DIR:-build}
 [[ $B == /* ]] || B="$ROOT/$B"
 export BUILD_DIR=$B
 RES="$B/results"
 mkdir -p "$RES"
-: >"$RES/scenarios"
 TEST_TIMEOUT=${TEST_TIMEOUT:-150}
 
 if [[ $EUID -ne 0 ]]; then
@@ -32,6 +31,7 @@ if ! flock -n 9; then
 	flock -w 900 9 || { echo "selftests: lock timeout" >&2; exit 1; }
 fi
 export XP_TOPO_LOCKED=1
+: >"$RES/scenarios"
 
 fail=0; n=0; t0=$(date +%s)
 for t in "$ROOT"/selftests/t_*.sh; do

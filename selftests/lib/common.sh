@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # selftests/lib/common.sh - sourced by every selftests/t_*.sh and demo.sh.
 #
 # A scenario looks like:
@@ -152,8 +153,8 @@ conf_from_example() {
 # conf_set FILE KEY VALUE: replace the first "KEY = ...;" line
 conf_set() {
 	local f=$1 k=$2 v=$3
-	grep -q "^[[:space:]]*$k[[:space:]]*=" "$f" || { _fail "conf_set: no key '$k' in $f"; return 1; }
-	sed -i "0,/^\([[:space:]]*\)$k[[:space:]]*=.*;/s||\1$k = $v;|" "$f"
+	grep -q "^[[:space:]]*${k}[[:space:]]*=" "$f" || { _fail "conf_set: no key '$k' in $f"; return 1; }
+	sed -i "0,/^\([[:space:]]*\)${k}[[:space:]]*=.*;/s||\1$k = $v;|" "$f"
 }
 
 # --------------------------------------------------------------- daemons --

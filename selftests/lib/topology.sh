@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # selftests/lib/topology.sh - sourced by the scenarios (through common.sh).
 # The namespaces, links and addresses are built by deploy/topology.sh (the
 # one place that knows them); this file adds what a test run needs around
