@@ -4,8 +4,8 @@
 # CN -> LMA -> MAG1 -> MN on the selftests' topology (namespaces xpb-*, see
 # tests/bench/lib.sh), small UDP packets (80-octet frames: Ethernet, IPv6,
 # UDP, 18 octets of payload) from trafgen (netsniff-ng) in the CN namespace,
-# one CPU, TX_RING (no -t: `-t 0` would use one sendto() per packet, 3x
-# slower here). Every downlink packet crosses two forwarding hops, the LMA
+# one CPU, TX_RING through a pfifo qdisc on cn0 (no -t: `-t 0` would use one
+# sendto() per packet, 3x slower here). Every downlink packet crosses two forwarding hops, the LMA
 # (lma-cn -> lma-m1) and MAG1 (m1-lma -> m1-acc), and is counted and dropped
 # at the MN's interface mn-if1 by an XDP_DROP program (xb_drop in
 # tests/bench/bench_redirect.bpf.c) in every configuration, so that the MN's
@@ -143,6 +143,16 @@ cfg_redirect() {
 	ip -n "$XP_NS_MAG1" link set dev m1-lma xdpdrv obj "$TEST_DIR/xb_mag.o" program xb_redirect || return 1
 }
 
+# The generator's limit on a bare veth: cn0 -> lma-cn, dropped there by XDP
+cfg_generator() {
+	local e
+	for e in "${XP_IFS[@]}"; do xdp_off "${e%%/*}" "${e#*/}"; done
+	ip -n "$XP_NS_LMA" link set dev lma-cn xdpdrv obj "$TEST_DIR/xb_lma.o" program xb_drop || return 1
+}
+rx_point() {	# config -> "ns if" where received packets are counted
+	if [[ $1 == generator ]]; then echo "$XP_NS_LMA lma-cn"; else echo "$XP_NS_MN mn-if1"; fi
+}
+
 # ---- trafgen: CN -> MN, one CPU ----
 TG_CONF="$TEST_DIR/trafgen.cfg"
 cat >"$TG_CONF" <<EOF
@@ -156,6 +166,12 @@ cat >"$TG_CONF" <<EOF
   fill(0x41, 18)
 }
 EOF
+# -q: through cn0's qdisc (a pfifo): when the LMA side's veth ring is full the
+# veth stops its queue and the qdisc absorbs it (ENOBUFS on overflow, which
+# trafgen tolerates); on the default qdisc-bypass path the send fails with
+# EAGAIN and trafgen exits ("Flushing TX_RING failed").
+ip netns exec "$XP_NS_CN" tc qdisc replace dev cn0 root pfifo limit 1000 ||
+	{ echo "throughput: cannot add a pfifo qdisc on cn0" >&2; exit 1; }
 TG_CMD="trafgen --dev cn0 --conf $TG_CONF --cpp -P 1 -q"
 
 cpu_sample() {	# "busy sys softirq" jiffies, all CPUs
@@ -163,16 +179,22 @@ cpu_sample() {	# "busy sys softirq" jiffies, all CPUs
 }
 
 measure() {	# config round
-	local cfg=$1 r=$2 tx0 tx1 rx0 rx1 c0 c1 hz t0 t1 dl0 dl1 dd0 dd1
+	local cfg=$1 r=$2 tx0 tx1 rx0 rx1 c0 c1 hz t0 t1 dl0 dl1 dd0 dd1 rns rif
+	read -r rns rif <<<"$(rx_point "$cfg")"
 	hz=$(getconf CLK_TCK)
 	setsid ip netns exec "$XP_NS_CN" $TG_CMD >"$TEST_DIR/trafgen-$cfg-$r.log" 2>&1 &
 	TG_PID=$!
 	sleep "$WARM_S"
 	dl0=$(counter "$B_LMA" DL_FORWARD); dd0=$(counter "$B_MAG1" DL_DELIVER)
-	tx0=$(ifstat "$XP_NS_CN" cn0 tx_packets); rx0=$(ifstat "$XP_NS_MN" mn-if1 rx_packets)
+	tx0=$(ifstat "$XP_NS_CN" cn0 tx_packets); rx0=$(ifstat "$rns" "$rif" rx_packets)
 	c0=$(cpu_sample); t0=$(date +%s%N)
-	sleep "$WINDOW_S"
-	tx1=$(ifstat "$XP_NS_CN" cn0 tx_packets); rx1=$(ifstat "$XP_NS_MN" mn-if1 rx_packets)
+	if [[ ${DIAG:-0} == 1 ]]; then	# where the CPU goes (top's second sample)
+		top -b -n 2 -d 1 -w 200 | awk '/^top -/ {n++} n == 2' | head -25 >"$TEST_DIR/top-$cfg-$r.txt"
+		sleep "$((WINDOW_S > 2 ? WINDOW_S - 2 : 0))"
+	else
+		sleep "$WINDOW_S"
+	fi
+	tx1=$(ifstat "$XP_NS_CN" cn0 tx_packets); rx1=$(ifstat "$rns" "$rif" rx_packets)
 	c1=$(cpu_sample); t1=$(date +%s%N)
 	tg_stop
 	dl1=$(counter "$B_LMA" DL_FORWARD); dd1=$(counter "$B_MAG1" DL_DELIVER)
@@ -190,10 +212,10 @@ measure() {	# config round
 }
 
 : >"$JSON"
-CFGS=(xpmip kernel redirect)
+CFGS=(xpmip kernel redirect generator)
 for ((r = 1; r <= ROUNDS; r++)); do
-	for ((k = 0; k < 3; k++)); do
-		cfg=${CFGS[$(((r - 1 + k) % 3))]}
+	for ((k = 0; k < ${#CFGS[@]}; k++)); do
+		cfg=${CFGS[$(((r - 1 + k) % ${#CFGS[@]}))]}
 		"cfg_$cfg" || { echo "throughput: configuration $cfg failed" >&2; exit 1; }
 		say "round $r $cfg: LMA lma-cn $(xdp_prog_name "$XP_NS_LMA" lma-cn), MAG1 m1-lma $(xdp_prog_name "$XP_NS_MAG1" m1-lma)"
 		line=$(measure "$cfg" "$r")
@@ -213,11 +235,12 @@ ratio_of() {	# per-round ratio rx_pps(c1)/rx_pps(c2) -> "median min max"
 }
 fmt() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, v }'; }
 name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)";;
-	kernel) echo "(b) kernel IPv6 forwarding, no BPF";; redirect) echo "(c) XDP redirect only";; esac; }
+	kernel) echo "(b) kernel IPv6 forwarding, no BPF";; redirect) echo "(c) XDP redirect only";;
+	generator) echo "generator alone: cn0 -> lma-cn, XDP_DROP there (no hop)";; esac; }
 {
 	echo "Command: \`tests/bench/throughput.sh\` (inside \`make bench\`; ROUNDS=$ROUNDS,"
 	echo "WINDOW_S=$WINDOW_S after ${WARM_S} s of warm-up). Generator, in the CN namespace:"
-	echo "\`$TG_CMD\` (TX_RING, one CPU) with a generated config: 80-octet"
+	echo "\`$TG_CMD\` (TX_RING, one CPU, \`-q\`: through a pfifo qdisc on cn0) with a generated config: 80-octet"
 	echo "Ethernet/IPv6/UDP frames, 18 octets of payload, CN -> the MN's SLAAC address."
 	echo "Every packet crosses two forwarding hops, the LMA (lma-cn -> lma-m1) and MAG1"
 	echo "(m1-lma -> m1-acc), and is counted and dropped by an XDP_DROP program on the MN's"
@@ -229,6 +252,8 @@ name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)"
 	echo "plain IPv6 forwarding at both hops, un-tunnelled (a kernel-tunnel LMA/MAG would do"
 	echo "this plus the ip6tnl encap/decap); (c) \`xb_redirect\` (tests/bench/bench_redirect.bpf.c:"
 	echo "rewrite the MACs, \`bpf_redirect\`) on lma-cn and m1-lma, the harness's limit."
+	echo "The generator's own limit is measured in the same rounds: \`xb_drop\` on lma-cn"
+	echo "(no BPF elsewhere), counted at lma-cn: what trafgen puts through one bare veth."
 	echo "Received = mn-if1 rx_packets delta; CPU = /proc/stat deltas of the whole 2-CPU"
 	echo "machine over the window (sys + softirq; the generator's own send path is in sys)"
 	echo "divided by the packets received. Static neighbour entries on both hops in all"
@@ -236,7 +261,7 @@ name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)"
 	echo
 	echo "| configuration | received kpps median | min-max | sent kpps median | sys+softirq ns/pkt median | min-max | softirq ns/pkt median |"
 	echo "|---|---:|---:|---:|---:|---:|---:|"
-	for c in xpmip kernel redirect; do
+	for c in xpmip kernel redirect generator; do
 		read -r rm rlo rhi <<<"$(stat_of "$c" rx_pps)"
 		read -r tm _ _ <<<"$(stat_of "$c" tx_pps)"
 		read -r cm clo chi <<<"$(stat_of "$c" sys_softirq_ns_per_pkt)"
