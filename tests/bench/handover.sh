@@ -31,6 +31,7 @@ JSON="$RESULTS/handover.json"
 MD="$RESULTS/handover.md"
 
 bench_begin
+rm -f "$MD"
 : >"$JSON"
 
 udp6_rcvbuf_errors() { ip netns exec "$XP_NS_MN" awk '$1 == "Udp6RcvbufErrors" {print $2}' /proc/net/snmp6; }

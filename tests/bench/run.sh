@@ -55,6 +55,15 @@ done
 sig_cleanup
 trap - EXIT INT TERM
 
+# ---- sections 2 and 4: the namespace topology (xpb-*), own cleanup ----
+echo "bench: throughput on veth (trafgen), xpmip vs kernel forwarding vs redirect-only" >&2
+tests/bench/throughput.sh > "$OUT/throughput.log" 2>&1 || echo "bench: throughput.sh failed, see $OUT/throughput.log" >&2
+echo "bench: handover interruption at 10k pps" >&2
+tests/bench/handover.sh > "$OUT/handover.log" 2>&1 || echo "bench: handover.sh failed, see $OUT/handover.log" >&2
+fragment() {	# NAME: the markdown a benchmark wrote, or why there is none
+	if [[ -s $OUT/$1.md ]]; then cat "$OUT/$1.md"; else echo "Not measured in this run: see $OUT/$1.log."; fi
+}
+
 machine() {
 	echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
 		"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
@@ -108,6 +117,10 @@ sig_table() {
 	echo
 	pktcost_table
 	echo
+	echo "## 2. Throughput on veth"
+	echo
+	fragment throughput
+	echo
 	echo "## 3. Signalling"
 	echo
 	echo "Command: \`make bench\` runs an LMA (deploy/examples/lma.conf, log level warn) in a"
@@ -120,6 +133,10 @@ sig_table() {
 	echo "without a PBA within 2 s is lost."
 	echo
 	sig_table
+	echo
+	echo "## 4. Handover interruption"
+	echo
+	fragment handover
 	echo
 } > "$DOC.tmp"
 [[ -f $OUT/notes.md ]] && cat "$OUT/notes.md" >> "$DOC.tmp"

@@ -42,6 +42,7 @@ PROGPIN="$XP_PIN_ROOT/bench-progs"
 BPF_CFLAGS=(-g -O2 -target bpf -mcpu=v3 -Wall -Werror -Ivmlinux -Iinclude -Ibpf)
 
 bench_begin
+rm -f "$MD"
 for t in trafgen bpftool clang jq ethtool; do
 	command -v $t >/dev/null || { echo "throughput: $t not found (make deps)" >&2; exit 1; }
 done
@@ -184,6 +185,12 @@ measure() {	# config round
 	hz=$(getconf CLK_TCK)
 	setsid ip netns exec "$XP_NS_CN" $TG_CMD >"$TEST_DIR/trafgen-$cfg-$r.log" 2>&1 &
 	TG_PID=$!
+	# trafgen's start (cpp, ring setup) takes from 0.1 to several seconds here
+	local i
+	for ((i = 0; i < 150; i++)); do
+		grep -q "Running" "$TEST_DIR/trafgen-$cfg-$r.log" 2>/dev/null && break
+		sleep 0.1
+	done
 	sleep "$WARM_S"
 	dl0=$(counter "$B_LMA" DL_FORWARD); dd0=$(counter "$B_MAG1" DL_DELIVER)
 	tx0=$(ifstat "$XP_NS_CN" cn0 tx_packets); rx0=$(ifstat "$rns" "$rif" rx_packets)
@@ -274,6 +281,11 @@ name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)"
 	echo "Ratios of received pps, per round (median, min-max over $ROUNDS rounds):"
 	echo "a/b = $(fmt "$abm" 2) ($(fmt "$ablo" 2)-$(fmt "$abhi" 2)), goal >= 2;"
 	echo "a/c = $(fmt "$acm" 2) ($(fmt "$aclo" 2)-$(fmt "$achi" 2)), goal >= 0.8."
+	read -r sg _ _ <<<"$(stat_of generator softirq_ns_per_pkt)"
+	echo "Softirq time per packet above the generator-alone row (the two forwarding hops,"
+	echo "medians): a $(fmt "$(awk -v a="$(stat_of xpmip softirq_ns_per_pkt | cut -d' ' -f1)" -v g="$sg" 'BEGIN{print a-g}')") ns,"
+	echo "b $(fmt "$(awk -v a="$(stat_of kernel softirq_ns_per_pkt | cut -d' ' -f1)" -v g="$sg" 'BEGIN{print a-g}')") ns,"
+	echo "c $(fmt "$(awk -v a="$(stat_of redirect softirq_ns_per_pkt | cut -d' ' -f1)" -v g="$sg" 'BEGIN{print a-g}')") ns."
 	echo "Raw windows: build/bench/results/throughput.json."
 } >"$MD"
 cat "$MD"
