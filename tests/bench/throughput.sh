@@ -8,7 +8,7 @@
 # sendto() per packet, 3x slower here). Every downlink packet crosses two forwarding hops, the LMA
 # (lma-cn -> lma-m1) and MAG1 (m1-lma -> m1-acc), and is counted and dropped
 # at the MN's interface mn-if1 by an XDP_DROP program (xb_drop in
-# tests/bench/bench_redirect.bpf.c) in every configuration, so that the MN's
+# tests/bench/bpf/bench_redirect.bpf.c) in every configuration, so that the MN's
 # own stack is not in the figures. In the same run, interleaved, ROUNDS
 # times (the starting configuration rotates):
 #   (a) xpmip: the daemons' XDP programs (LMA encapsulates to MAG1, MAG1
@@ -100,7 +100,7 @@ done
 # ---- the bench programs, compiled for this topology ----
 xb_build() {	# out ifindex dst_mac src_mac
 	clang "${BPF_CFLAGS[@]}" -DXB_IFINDEX="$2" -DXB_DST="$(mac_c "$3")" -DXB_SRC="$(mac_c "$4")" \
-		-c tests/bench/bench_redirect.bpf.c -o "$1"
+		-c tests/bench/bpf/bench_redirect.bpf.c -o "$1"
 }
 xb_build "$TEST_DIR/xb_lma.o" "$(ifindex_of "$XP_NS_LMA" lma-m1)" "$MAC_M1_LMA" "$MAC_LMA_M1" || exit 1
 xb_build "$TEST_DIR/xb_mag.o" "$(ifindex_of "$XP_NS_MAG1" m1-acc)" "$MAC_MN" "$MAC_M1_ACC" || exit 1
@@ -257,7 +257,7 @@ name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)"
 	echo "(b) the same namespaces with every xpmip XDP program detached, a kernel route for"
 	echo "the MN's HNP via MAG1 in the LMA and one for the MN's address on m1-acc in MAG1:"
 	echo "plain IPv6 forwarding at both hops, un-tunnelled (a kernel-tunnel LMA/MAG would do"
-	echo "this plus the ip6tnl encap/decap); (c) \`xb_redirect\` (tests/bench/bench_redirect.bpf.c:"
+	echo "this plus the ip6tnl encap/decap); (c) \`xb_redirect\` (tests/bench/bpf/bench_redirect.bpf.c:"
 	echo "rewrite the MACs, \`bpf_redirect\`) on lma-cn and m1-lma, the harness's limit."
 	echo "The generator's own limit is measured in the same rounds: \`xb_drop\` on lma-cn"
 	echo "(no BPF elsewhere), counted at lma-cn: what trafgen puts through one bare veth."
