@@ -144,7 +144,7 @@ compare_after MAG1 mag_norm mag_remaining "$mag_b" "$mag_r" "$t_b"
 compare_after LMA lma_norm lma_remaining "$lma_b" "$lma_r" "$t_b"
 sleep 0.5
 assert_counters_grew "across the MAG1 restart" "$c_b" "$(counters_all)"
-t_restarted=$(now_s)
+n_ref_restarted=$(refreshes)	# refreshes accepted before MAG1's restart
 
 step "the streams end"
 bg_wait dl-send; bg_wait ul-send
@@ -162,14 +162,11 @@ check assert_eq "CN -> MN END seen" true "$(jq -r .end_seen "$dl" 2>/dev/null)"
 check assert_eq "MN -> CN END seen" true "$(jq -r .end_seen "$ul" 2>/dev/null)"
 
 step "a refresh after both restarts"
-n_ref=$(refreshes)
-rem0=$(lma_remaining)
-if (( $(now_s) - t_restarted < 1 )); then sleep 1; fi
-assert_wait 15 "a refresh PBU accepted by the restarted LMA from the restarted MAG1" \
-	wait_refresh_after "$n_ref"
+assert_wait 15 "a refresh PBU from the restarted MAG1 accepted by the restarted LMA" \
+	wait_refresh_after "$n_ref_restarted"
 say "$(grep 'event=pbu-accepted.*action=refresh' "$TEST_DIR/lma.log" | tail -n 1)"
 sleep 0.3
-assert_gt "LMA remaining lifetime renewed (was $rem0)" "$rem0" "$(lma_remaining)"
+assert_ge "LMA remaining lifetime renewed (of 20 s)" 17 "$(lma_remaining)"
 assert_ge "MAG1 remaining lifetime renewed" 15 "$(mag_remaining)"
 assert_eq "MAG1 binding state" BOUND "$(xpctl_json mag1 bindings '.[0].state' | tr a-z A-Z)"
 assert_cmd "CN pings the MN after everything" ns_ping "$XP_NS_CN" "$MN_ADDR" 3
