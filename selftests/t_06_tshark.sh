@@ -4,7 +4,7 @@
 # captured on the LMA (Mobility Headers) and on the MN's link (RS/RA/NS/NA)
 # decodes in tshark with no malformed packet and no expert warning or
 # error, and the signalling has the expected shape (PBU/PBA per event,
-# status 0, the MN-ID, HI 1 then HI 3).
+# status 0, the MN-ID, HI 4 then HI 3).
 source "$(dirname "$0")/lib/common.sh"
 test_begin
 write_default_confs
@@ -47,7 +47,7 @@ check assert_eq "PBA statuses" "0" "$(tshark -r "$lma_pcap" -Y 'mip6.mhtype == 6
 check assert_eq "MN-IDs in the PBUs" "$XP_MN_ID" "$(tshark -r "$lma_pcap" -Y 'mip6.mhtype == 5' -T fields -e mip6.mnid.identifier 2>/dev/null | sort -u | tr '\n' ' ' | sed 's/ $//')"
 his=$(tshark -r "$lma_pcap" -Y 'mip6.mhtype == 5' -T fields -e mip6.hi 2>/dev/null | tr '\n' ' ')
 say "Handoff Indicators in order: $his"
-check assert_match "HI 1 (attach) then 3 (inter-access handover)" '^1 .*3' "$his"
+check assert_match "HI 4 (attach, handoff state unknown) then 3 (inter-access handover)" '^4 .*3' "$his"
 ra_n=$(tshark -r "$mn_pcap" -Y 'icmpv6.type == 134' 2>/dev/null | wc -l)
 check assert_ge "RAs seen by the MN" 1 "$ra_n"
 check assert_eq "RA source (shared link-local)" "fe80::1" \

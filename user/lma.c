@@ -27,6 +27,7 @@
 #include <bpf/bpf.h>
 
 #include "bcache.h"
+#include "bstat.h"
 #include "ctl_sock.h"
 #include "daemon.h"
 #include "dataplane.h"
@@ -311,6 +312,8 @@ static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pco
 		bv.flags |= XP_BF_PRIMARY;
 	bv.att = b->att;
 	bv.ifp = b->llid_ifp;
+	if ((rc = xp_bstat_create(l->maps.bstat, &bk)))
+		pr_warn("event=map-write-failed map=%s error=%s", XP_MAP_BSTATS, strerror(-rc));
 	if ((rc = map_put(l->maps.bind, &bk, &bv, XP_MAP_BIND)))
 		return rc;
 	memset(&mv, 0, sizeof(mv));	/* n_dl 0: each prefix's owner binding */
@@ -349,6 +352,8 @@ static void dp_remove(struct lma *l, struct bce *b)
 		map_del(l->maps.ul, &uk, XP_MAP_UPLINK);
 	}
 	map_del(l->maps.bind, &bk, XP_MAP_BIND);
+	if (xp_bstat_delete(l->maps.bstat, &bk))
+		pr_warn("event=map-delete-failed map=%s error=%s", XP_MAP_BSTATS, strerror(errno));
 	if (b->mn->n_bce == 1)
 		map_del(l->maps.mn, &bk.mn_id, XP_MAP_MN);
 	peer_sync(l, &b->pcoa, 1);
@@ -1138,7 +1143,7 @@ int lma_new(const struct xp_config *cfg, struct evloop *ev, const struct lma_map
 	if (maps)
 		l->maps = *maps;
 	else
-		l->maps = (struct lma_maps){ -1, -1, -1, -1, -1, -1, -1, -1 };
+		l->maps = (struct lma_maps){ -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 	if (clk)
 		l->clk = *clk;
 	else
@@ -1435,7 +1440,10 @@ static int lma_start(struct xp_daemon *d)
 		.peer = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PEER) : -1,
 		.bce = -1,
 		.pfx64 = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PREFIX64) : -1,
+		.bstat = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_BSTATS) : -1,
 	};
+	if (r->maps.bstat < 0)
+		r->maps.bstat = -1;
 	if (r->maps.pfx64 < 0)
 		r->maps.pfx64 = -1;	/* an older data plane: the trie holds every prefix */
 	rc = lma_state_map_open(r->dir);

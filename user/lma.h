@@ -21,6 +21,7 @@ struct evloop;
 struct lma_maps {
 	int cfg, pfx, bind, mn, ul, peer, bce;
 	int pfx64;	/* the /64 fast path (pfxmap.h); -1: every prefix in pfx */
+	int bstat;	/* per-binding counters (bstat.h); -1: none */
 };
 
 struct lma_clock {

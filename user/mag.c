@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 
 #include "daemon.h"
+#include "bstat.h"
 #include "dataplane.h"
 #include "evloop.h"
 #include "log.h"
@@ -68,7 +69,7 @@ struct mag_role {
 	unsigned int n_ifs;
 	int core_ifindex;
 	int nd_fd, bul_fd;
-	int fd_cfg, fd_pfx, fd_pfx64, fd_bind, fd_peer;
+	int fd_cfg, fd_pfx, fd_pfx64, fd_bind, fd_peer, fd_bstat;
 	struct nl_watch *nw;
 	char dir[256];
 	bool running;
@@ -332,6 +333,8 @@ static int h_dp_install(void *ctx, const struct mag_entry *e)
 	bv.att = e->att;
 	if ((err = peer_sync(r, e, 1)))
 		return err;
+	if ((err = xp_bstat_create(r->fd_bstat, &bk)))
+		pr_warn("event=map_write_failed map=%s err=%s", XP_MAP_BSTATS, strerror(-err));
 	/* the binding before its prefixes: a prefix never points nowhere */
 	if ((err = map_put(r->fd_bind, &bk, &bv, XP_MAP_BIND)))
 		return err;
@@ -376,6 +379,8 @@ static int h_dp_remove(void *ctx, const struct mag_entry *e)
 	/* prefixes first, then the binding they point to */
 	h_dp_remove_prefixes(ctx, e, e->hnp, e->n_hnp);
 	map_del(r->fd_bind, &bk, XP_MAP_BIND);
+	if (xp_bstat_delete(r->fd_bstat, &bk))
+		pr_warn("event=map_delete_failed map=%s err=%s", XP_MAP_BSTATS, strerror(errno));
 	return peer_sync(r, e, 0);
 }
 
@@ -815,6 +820,9 @@ static int mag_start(struct xp_daemon *d)
 	if (r->fd_pfx64 < 0)
 		r->fd_pfx64 = -1;	/* an older data plane: the trie holds every prefix */
 	r->fd_bind = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_BIND) : -1;
+	r->fd_bstat = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_BSTATS) : -1;
+	if (r->fd_bstat < 0)
+		r->fd_bstat = -1;
 	r->fd_peer = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PEER) : -1;
 	for (unsigned int i = 0; i < r->mc->n_access && i < XP_CFG_MAX_IFS; i++) {
 		struct mag_if *mi = &r->ifs[r->n_ifs++];

@@ -4,19 +4,23 @@
  * No sockets, no clocks: everything goes through struct mag_hooks.
  *
  * Handoff Indicator (RFC 5213 6.9.1.1). The MAG sends
- *   1 (attachment over a new interface) when it detects an MN on an access
- *     link that has been in this namespace since the daemon started,
  *   3 (handoff between MAGs for the same interface) when the access link
  *     itself appeared while the daemon was running: the MN's link was handed
  *     to this MAG (in our deployments a link moved from another MAG's
  *     namespace, the L2 handover of the veth topology; in radio networks the
- *     equivalent signal is a context transfer), and
+ *     equivalent signal is a context transfer),
+ *   4 (handoff state unknown) for every other first registration, and
  *   5 (handoff state not changed) in re-registrations and de-registrations.
- * RFC 5213 asks for 4 (unknown) only when the MAG cannot decide; the MAG
- * above always decides, and the choice errs on the safe side: an HI 3 for
- * an MN that the LMA does not know creates a new binding (5.4.1.2), while
- * an HI 1 for an MN that moved would make the LMA allocate new prefixes and
- * break the MN's address continuity.
+ * Why 4 and not 1 (new interface): an RS on a link that was already here
+ * does not tell the MAG whether the interface is new or re-attaching after
+ * a carrier flap, and RFC 5213 asks for 4 when the MAG cannot know. The
+ * difference matters: with 1 the LMA must open a new mobility session with
+ * new prefixes (5.4.1.1) even while the MN's old binding from the same
+ * interface waits out MinDelayBeforeBCEDelete, so the MN's address breaks;
+ * with 4 the LMA updates the binding of the same interface (same MN-ID,
+ * ATT and MN-LL-ID) when there is one and opens a new session otherwise
+ * (5.4.1.3). An HI 3 for an MN the LMA does not know also creates a new
+ * binding (5.4.1.2).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -377,7 +381,7 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 	snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
 	if (src)
 		e->mn_ll = *src;
-	e->hi = handover ? XP_HI_IAHO : XP_HI_NEW_IF;
+	e->hi = handover ? XP_HI_IAHO : XP_HI_UNKNOWN;
 	assign_ids(m, e);
 	e->next = m->head;
 	m->head = e;

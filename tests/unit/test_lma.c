@@ -94,6 +94,8 @@ static void make_maps(void)
 		      BPF_F_NO_PREALLOC);
 	maps.pfx64 = mk(BPF_MAP_TYPE_HASH, sizeof(struct xp_prefix64_key), sizeof(struct xp_prefix_val),
 			1024, BPF_F_NO_PREALLOC);
+	maps.bstat = mk(BPF_MAP_TYPE_PERCPU_HASH, sizeof(struct xp_bind_key),
+			sizeof(struct xp_bind_stats), 1024, BPF_F_NO_PREALLOC);
 }
 
 static void close_maps(void)
@@ -338,6 +340,8 @@ static void assert_maps_empty(void)
 	cr_assert_eq(map_count(maps.ul, sizeof(struct xp_ul_key)), 0);
 	cr_assert_eq(map_count(maps.peer, sizeof(union xp_addr6)), 0);
 	cr_assert_eq(map_count(maps.bce, sizeof(struct xp_bind_key)), 0);
+	cr_assert_eq(map_count(maps.bstat, sizeof(struct xp_bind_key)), 0,
+		     "per-binding counters go with the binding");
 }
 
 /* ---- every status ---- */
@@ -708,6 +712,8 @@ Test(lma, deregistration_waits_min_delay_then_removes_everything)
 	struct bce *b = bcache_get(lma_bcache(L), "mn1@x", 1);
 	cr_assert_not_null(b);
 	cr_assert_eq(b->state, BCE_DEREG);
+	cr_assert_eq(map_count(maps.bstat, sizeof(struct xp_bind_key)), 1,
+		     "the agent creates the binding's counters");
 	struct xp_bind_val bv;
 	cr_assert_eq(bind_lookup(idx, 1, &bv), 0);
 	cr_assert_not(bv.flags & XP_BF_ACTIVE, "forwarding stops at de-registration");

@@ -224,7 +224,7 @@ Test(mag, first_pbu_fields)
 	cr_assert_eq(m.opt.hnp[0].plen, 0);
 	cr_assert(IN6_IS_ADDR_UNSPECIFIED(&m.opt.hnp[0].prefix));
 	cr_assert(m.opt.present & MH_HAS_HI);
-	cr_assert_eq(m.opt.hi, XP_HI_NEW_IF);
+	cr_assert_eq(m.opt.hi, XP_HI_UNKNOWN, "first registration: HI 4 (RFC 5213 6.9.1.1)");
 	cr_assert(m.opt.present & MH_HAS_ATT);
 	cr_assert_eq(m.opt.att, XP_ATT_80211);
 	cr_assert(m.opt.present & MH_HAS_MN_LLID);
