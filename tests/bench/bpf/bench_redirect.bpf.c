@@ -4,9 +4,10 @@
  * xb_redirect rewrites the Ethernet addresses and redirects every frame to
  * one interface, nothing else (no parsing, no map); xb_drop drops every
  * frame (the MN end of the measured path, so that the MN's own stack is not
- * in the figures). Not part of `make all` (a subdirectory: the Makefile builds tests/bench/*.c
- * as C benchmarks); throughput.sh compiles it with
- * the interface index and MAC addresses of the run as -D constants:
+ * in the figures). Not part of `make all` (in a subdirectory because the
+ * Makefile builds every C file of tests/bench as a benchmark binary);
+ * throughput.sh compiles it with the interface index and MAC addresses of
+ * the run as -D constants:
  *   XB_IFINDEX  egress ifindex
  *   XB_DST      next hop MAC as 0xa,0xb,0xc,0xd,0xe,0xf
  *   XB_SRC      egress MAC, same form
