@@ -38,6 +38,7 @@
 #include "mh_codec.h"
 #include "mh_sock.h"
 #include "pfxmap.h"
+#include "statemap.h"
 #include "xpmip_state.h"
 
 #define MS_PER_S		1000ull
@@ -100,28 +101,6 @@ static uint64_t ts_to_ms(uint64_t ts)
 
 /* ---- names ---- */
 
-const char *lma_status_name(uint8_t status)
-{
-	switch (status) {
-	case XP_PBA_ACCEPTED: return "ACCEPTED";
-	case XP_PBA_UNSPECIFIED: return "REASON_UNSPECIFIED";
-	case XP_PBA_ADMIN_PROHIBITED: return "ADMINISTRATIVELY_PROHIBITED";
-	case XP_PBA_INSUFFICIENT_RESOURCES: return "INSUFFICIENT_RESOURCES";
-	case XP_PBA_SEQ_OUT_OF_WINDOW: return "SEQUENCE_NUMBER_OUT_OF_WINDOW";
-	case XP_PBA_PROXY_REG_NOT_ENABLED: return "PROXY_REG_NOT_ENABLED";
-	case XP_PBA_NOT_LMA_FOR_THIS_MN: return "NOT_LMA_FOR_THIS_MOBILE_NODE";
-	case XP_PBA_MAG_NOT_AUTHORIZED: return "MAG_NOT_AUTHORIZED_FOR_PROXY_REG";
-	case XP_PBA_NOT_AUTHORIZED_FOR_HNP: return "NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX";
-	case XP_PBA_TIMESTAMP_MISMATCH: return "TIMESTAMP_MISMATCH";
-	case XP_PBA_TIMESTAMP_LOWER: return "TIMESTAMP_LOWER_THAN_PREV_ACCEPTED";
-	case XP_PBA_MISSING_HNP: return "MISSING_HOME_NETWORK_PREFIX_OPTION";
-	case XP_PBA_BCE_PREFIX_MISMATCH: return "BCE_PBU_PREFIX_SET_DO_NOT_MATCH";
-	case XP_PBA_MISSING_MN_ID: return "MISSING_MN_IDENTIFIER_OPTION";
-	case XP_PBA_MISSING_HI: return "MISSING_HANDOFF_INDICATOR_OPTION";
-	case XP_PBA_MISSING_ATT: return "MISSING_ACCESS_TECH_TYPE_OPTION";
-	default: return "UNKNOWN";
-	}
-}
 
 static const char *a2s(const struct in6_addr *a, char *buf)
 {
@@ -975,7 +954,7 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 	} else {
 		l->st.rejected++;
 		pr_info("event=pbu-rejected mn=%s bid=%u pcoa=%s status=%u(%s) hi=%u att=%u seq=%u",
-			c.mn, c.bid, a2s(src, sa), st, lma_status_name(st), pbu->opt.hi,
+			c.mn, c.bid, a2s(src, sa), st, mh_pba_status_name(st), pbu->opt.hi,
 			pbu->opt.att, pbu->bu.seq);
 	}
 	rc = mh_encode(pba, out, cap);
@@ -993,44 +972,13 @@ out:
 
 int lma_state_map_open(const char *dir)
 {
-	char path[256];
-	struct bpf_map_info info;
-	__u32 ilen = sizeof(info);
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
-	int fd;
+	static const struct xp_state_map_spec spec = {
+		.name = XP_MAP_BCE, .key_size = sizeof(struct xp_bind_key),
+		.value_size = sizeof(struct xp_bce_state), .max_entries = XP_BCE_MAX_ENTRIES,
+		.lost = "state",
+	};
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, XP_MAP_BCE) >= sizeof(path))
-		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
-	if (fd >= 0) {
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(fd, &info, &ilen) ||
-		    info.type != BPF_MAP_TYPE_HASH ||
-		    info.key_size != sizeof(struct xp_bind_key) ||
-		    info.value_size != sizeof(struct xp_bce_state)) {
-			pr_err("event=state-map-mismatch map=%s pinned=type:%u,key:%u,value:%u "
-			       "want=type:%u,key:%zu,value:%zu hint=\"remove it (state lost) or run "
-			       "the matching xpmipd\"", path, info.type, info.key_size,
-			       info.value_size, BPF_MAP_TYPE_HASH, sizeof(struct xp_bind_key),
-			       sizeof(struct xp_bce_state));
-			close(fd);
-			return -EPROTO;
-		}
-		return fd;
-	}
-	if (errno != ENOENT)
-		return -errno;
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, XP_MAP_BCE, sizeof(struct xp_bind_key),
-			    sizeof(struct xp_bce_state), XP_BCE_MAX_ENTRIES, &opts);
-	if (fd < 0)
-		return -errno;
-	if (bpf_obj_pin(fd, path)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return xp_state_map_open(dir, &spec);
 }
 
 static int restore_one(struct lma *l, const struct xp_bind_key *k, const struct xp_bce_state *s)
@@ -1401,7 +1349,7 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 			if (w.json)
 				fprintf(out, ",\"status_%u\":%llu", st, (unsigned long long)s->by_status[st]);
 			else
-				fprintf(out, "status %-3u %-23s %llu\n", st, lma_status_name((uint8_t)st),
+				fprintf(out, "status %-3u %-23s %llu\n", st, mh_pba_status_name((uint8_t)st),
 					(unsigned long long)s->by_status[st]);
 		}
 		if (w.json)

@@ -67,8 +67,6 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out);
 
 struct bcache *lma_bcache(struct lma *l);
 const struct lma_stats *lma_stats(const struct lma *l);
-/* "ACCEPTED", "MAG_NOT_AUTHORIZED_FOR_PROXY_REG" ..., "UNKNOWN" */
-const char *lma_status_name(uint8_t status);
 
 /* Create (or open and check) the pinned xp_bce_v1 map in dir: fd or -errno */
 int lma_state_map_open(const char *dir);

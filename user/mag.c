@@ -38,6 +38,7 @@
 #include "ndisc.h"
 #include "netlink.h"
 #include "pfxmap.h"
+#include "statemap.h"
 #include "xpmip_mag_state.h"
 #include "xpmip_maps.h"
 
@@ -489,43 +490,13 @@ static const struct xp_mag_mn_profile *h_profile(void *ctx, const uint8_t mac[6]
 
 static int bul_map_open(const char *dir)
 {
-	char path[320];
-	struct bpf_map_info info;
-	__u32 ilen = sizeof(info);
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
-	int fd;
+	static const struct xp_state_map_spec spec = {
+		.name = XP_MAP_BUL, .key_size = sizeof(struct xp_bul_key),
+		.value_size = sizeof(struct xp_bul_val), .max_entries = XP_BUL_MAX_ENTRIES,
+		.lost = "BUL",
+	};
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, XP_MAP_BUL) >= sizeof(path))
-		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
-	if (fd >= 0) {
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(fd, &info, &ilen) || info.type != BPF_MAP_TYPE_HASH ||
-		    info.key_size != sizeof(struct xp_bul_key) ||
-		    info.value_size != sizeof(struct xp_bul_val)) {
-			pr_err("event=state_map_mismatch map=%s pinned=type:%u,key:%u,value:%u "
-			       "want=type:%u,key:%zu,value:%zu hint=\"remove it (BUL lost) or run "
-			       "the matching xpmipd\"", path, info.type, info.key_size,
-			       info.value_size, BPF_MAP_TYPE_HASH, sizeof(struct xp_bul_key),
-			       sizeof(struct xp_bul_val));
-			close(fd);
-			return -EPROTO;
-		}
-		return fd;
-	}
-	if (errno != ENOENT)
-		return -errno;
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, XP_MAP_BUL, sizeof(struct xp_bul_key),
-			    sizeof(struct xp_bul_val), XP_BUL_MAX_ENTRIES, &opts);
-	if (fd < 0)
-		return -errno;
-	if (bpf_obj_pin(fd, path)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return xp_state_map_open(dir, &spec);
 }
 
 static int bul_restore(struct mag_role *r)

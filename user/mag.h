@@ -47,8 +47,6 @@ enum mag_state {
 };
 
 const char *mag_state_name(enum mag_state s);
-/* "PROXY_REG_NOT_ENABLED" for 152 ..., "UNKNOWN" otherwise */
-const char *mag_status_name(uint8_t status);
 
 struct mag_entry {
 	struct mag_entry *next;

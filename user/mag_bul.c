@@ -49,28 +49,6 @@ const char *mag_state_name(enum mag_state s)
 	return "unknown";
 }
 
-const char *mag_status_name(uint8_t status)
-{
-	switch (status) {
-	case XP_PBA_ACCEPTED:			return "ACCEPTED";
-	case XP_PBA_UNSPECIFIED:		return "UNSPECIFIED";
-	case XP_PBA_ADMIN_PROHIBITED:		return "ADMINISTRATIVELY_PROHIBITED";
-	case XP_PBA_INSUFFICIENT_RESOURCES:	return "INSUFFICIENT_RESOURCES";
-	case XP_PBA_SEQ_OUT_OF_WINDOW:		return "SEQUENCE_NUMBER_OUT_OF_WINDOW";
-	case XP_PBA_PROXY_REG_NOT_ENABLED:	return "PROXY_REG_NOT_ENABLED";
-	case XP_PBA_NOT_LMA_FOR_THIS_MN:	return "NOT_LMA_FOR_THIS_MOBILE_NODE";
-	case XP_PBA_MAG_NOT_AUTHORIZED:		return "MAG_NOT_AUTHORIZED_FOR_PROXY_REG";
-	case XP_PBA_NOT_AUTHORIZED_FOR_HNP:	return "NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX";
-	case XP_PBA_TIMESTAMP_MISMATCH:		return "TIMESTAMP_MISMATCH";
-	case XP_PBA_TIMESTAMP_LOWER:		return "TIMESTAMP_LOWER_THAN_PREV_ACCEPTED";
-	case XP_PBA_MISSING_HNP:		return "MISSING_HOME_NETWORK_PREFIX_OPTION";
-	case XP_PBA_BCE_PREFIX_MISMATCH:	return "BCE_PBU_PREFIX_SET_DO_NOT_MATCH";
-	case XP_PBA_MISSING_MN_ID:		return "MISSING_MN_IDENTIFIER_OPTION";
-	case XP_PBA_MISSING_HI:			return "MISSING_HANDOFF_INDICATOR_OPTION";
-	case XP_PBA_MISSING_ATT:		return "MISSING_ACCESS_TECH_TYPE_OPTION";
-	}
-	return "UNKNOWN";
-}
 
 static const char *mac_str(const uint8_t mac[6], char buf[18])
 {
@@ -544,7 +522,7 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 	if (e->state == MAG_S_DEREGISTERING) {
 		mag_log(XP_LOG_INFO, e, "deregistered", "seq=%u status=%u(%s)",
 			(unsigned int)msg.ba.seq, (unsigned int)msg.ba.status,
-			mag_status_name(msg.ba.status));
+			mh_pba_status_name(msg.ba.status));
 		if (m->h.unstore)
 			m->h.unstore(m->h.ctx, e);
 		entry_free(m, e);
@@ -553,7 +531,7 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 	if (msg.ba.status >= XP_PBA_UNSPECIFIED) {
 		mag_log(XP_LOG_WARN, e, "pba_rejected", "seq=%u status=%u(%s)",
 			(unsigned int)msg.ba.seq, (unsigned int)msg.ba.status,
-			mag_status_name(msg.ba.status));
+			mh_pba_status_name(msg.ba.status));
 		dp_remove_all(m, e);
 		e->state = MAG_S_REJECTED;
 		arm(m, e, 0);

@@ -235,6 +235,10 @@ uint64_t mh_timestamp_now(void);
  * "BU", "BA", "HB", "UPN", "UPA", or NULL */
 const char *mh_type_name(uint8_t type);
 
+/* RFC 5213 / IANA name of a PBA status ("MAG_NOT_AUTHORIZED_FOR_PROXY_REG"),
+ * "ACCEPTED" for 0, "UNKNOWN" for a value we do not know */
+const char *mh_pba_status_name(uint8_t status);
+
 /* Field-by-field equality of two messages, as the codec sees them: the
  * checksum and the unknown-option records are not compared, selector fields
  * only where their flag is set. For round-trip tests and the fuzzer. */

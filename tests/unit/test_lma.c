@@ -893,9 +893,9 @@ Test(lma, no_maps_no_clock_still_answers)
 
 Test(lma, status_names)
 {
-	cr_assert_str_eq(lma_status_name(0), "ACCEPTED");
-	cr_assert_str_eq(lma_status_name(154), "MAG_NOT_AUTHORIZED_FOR_PROXY_REG");
-	cr_assert_str_eq(lma_status_name(200), "UNKNOWN");
+	cr_assert_str_eq(mh_pba_status_name(0), "ACCEPTED");
+	cr_assert_str_eq(mh_pba_status_name(154), "MAG_NOT_AUTHORIZED_FOR_PROXY_REG");
+	cr_assert_str_eq(mh_pba_status_name(200), "UNKNOWN");
 }
 
 Test(lma, ctl_tables_and_json)

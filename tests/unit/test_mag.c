@@ -376,7 +376,7 @@ Test(mag, rejection_stops)
 	cr_assert_eq(e->last_status, XP_PBA_NOT_LMA_FOR_THIS_MN);
 	cr_assert_eq(F.timer, 0, "no retransmission after a rejection");
 	cr_assert_eq(F.n_install, 0);
-	cr_assert_str_eq(mag_status_name(XP_PBA_NOT_LMA_FOR_THIS_MN), "NOT_LMA_FOR_THIS_MOBILE_NODE");
+	cr_assert_str_eq(mh_pba_status_name(XP_PBA_NOT_LMA_FOR_THIS_MN), "NOT_LMA_FOR_THIS_MOBILE_NODE");
 	/* further RSs do not restart signalling */
 	cr_assert_eq(mag_mn_detected(&M, 5, "m1-acc", MAC1, NULL, false), 0);
 	cr_assert_eq(F.n_sent, 1);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * statemap.h - the agents' own restart state maps (xp_bce_v1 on the LMA,
+ * xp_bul_v1 on the MAG): pinned HASH maps next to the data plane's, opened
+ * if present and of this build's layout, created and pinned if absent.
+ */
+#ifndef XPMIP_STATEMAP_H
+#define XPMIP_STATEMAP_H
+
+#include <stdint.h>
+
+struct xp_state_map_spec {
+	const char *name;		/* XP_MAP_BCE, XP_MAP_BUL */
+	uint32_t key_size, value_size, max_entries;
+	const char *lost;		/* what removing it loses, for the hint */
+};
+
+/* fd (>= 0), -EPROTO for a pinned map of another layout (one log line
+ * naming it and both layouts), or -errno */
+int xp_state_map_open(const char *dir, const struct xp_state_map_spec *spec);
+
+#endif /* XPMIP_STATEMAP_H */
