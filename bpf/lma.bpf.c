@@ -56,7 +56,10 @@ int xp_lma_downlink(struct xdp_md *ctx)
 		return xp_verdict(XP_R_PASS_NO_PREFIX, XDP_PASS);
 	bk.mn_id = pv->mn_id;
 	bk.bid = pv->bid;
-	mn = bpf_map_lookup_elem(&xp_mn_v1, &bk.mn_id);
+	/* a temporal (001 level-2) prefix goes through the binding that owns
+	 * it, which a flow handover chose: the MN's downlink choice applies
+	 * to its permanent prefixes only */
+	mn = pv->kind == XP_PFX_TEMPORAL ? NULL : bpf_map_lookup_elem(&xp_mn_v1, &bk.mn_id);
 	if (mn && mn->n_dl > 0)
 		bk.bid = mn->dl_bid[0];
 	b = bpf_map_lookup_elem(&xp_bind_v1, &bk);

@@ -12,6 +12,10 @@
  * survive a reboot and a restarted daemon must re-arm its refresh timers
  * from absolute deadlines. A daemon finding a map of another layout (key or
  * value size) refuses to reuse it.
+ *
+ * The MAG's 2-level prefix state (001: its temporal block and the level-2
+ * prefixes of each MN interface) is in a second pinned map, xp_tlp_v1,
+ * defined with the LMA's in xpmip_state.h (one layout for both agents).
  */
 #ifndef XPMIP_MAG_STATE_H
 #define XPMIP_MAG_STATE_H

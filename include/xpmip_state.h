@@ -67,4 +67,46 @@ _Static_assert(sizeof(struct xp_bce_state) == 512, "xp_bce_state layout");
 
 #define XP_BCE_VERSION		1
 
+
+/*
+ * xp_tlp_v1 (LMA and MAG, 001 2-level prefixes): BPF_MAP_TYPE_HASH,
+ * BPF_F_NO_PREALLOC, keyed by struct xp_prefix_key {plen, prefix}, one
+ * struct xp_tlp_state per temporal prefix. Only the agent uses it.
+ *   LMA: level 1 = the temporal block given to the MAG at .peer (stable
+ *        per MAG across restarts); level 2 = a MAG-carved /64 registered
+ *        in a PBU, routed through binding (mn_idx, bid); home_bid is the
+ *        binding that registered it (a flow handover moves bid, not
+ *        home_bid); hold_until_rt_ms != 0: the home binding lost all its
+ *        temporal prefixes in a full flow handover and is kept Idle until
+ *        then (CLOCK_REALTIME ms).
+ *   MAG: level 1 = its own block (from PBA option 202), .peer = the LMA;
+ *        level 2 = a /64 of an MN interface (.mac): carved here, or
+ *        adopted from another MAG's block by a flow handover.
+ */
+#define XP_MAP_TLP		"xp_tlp_v1"
+#define XP_TLP_MAX_ENTRIES	(1u << 16)
+#define XP_TLP_VERSION		1
+
+#define XP_TLP_LEVEL_BLOCK	1	/* 001 level 1: pref_B1 */
+#define XP_TLP_LEVEL_L2		2	/* 001 level 2: pref_B1 + pref_01 */
+
+#define XP_TLP_F_IDLE		0x01	/* MAG: moved away by a flow handover */
+#define XP_TLP_F_ADOPTED	0x02	/* MAG: another MAG's prefix moved here */
+#define XP_TLP_F_PENDING	0x04	/* MAG: carved, not yet confirmed by a PBA */
+
+struct xp_tlp_state {
+	union xp_addr6 peer;		/* LMA: the block's MAG; MAG: the LMA */
+	__u64 hold_until_rt_ms;		/* LMA level 2: home binding Idle until */
+	__u32 mn_idx;			/* LMA level 2: owner MN */
+	__u16 bid;			/* LMA level 2: owner binding */
+	__u16 home_bid;			/* LMA level 2: registering binding */
+	__u8  mac[6];			/* MAG level 2: MN interface */
+	__u8  level;			/* XP_TLP_LEVEL_* */
+	__u8  kind;			/* enum xp_prefix_kind */
+	__u8  flags;			/* XP_TLP_F_* */
+	__u8  version;			/* XP_TLP_VERSION */
+	__u8  pad[6];
+};
+_Static_assert(sizeof(struct xp_tlp_state) == 48, "xp_tlp_state layout");
+
 #endif /* XPMIP_STATE_H */

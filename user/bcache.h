@@ -55,6 +55,8 @@ struct bce {
 	uint32_t lifetime_s;		/* granted */
 	uint64_t registered_rt_ms;	/* CLOCK_REALTIME of the last acceptance */
 	uint64_t deadline_rt_ms;	/* CLOCK_REALTIME expiry or delete time */
+	bool tl_idle;			/* 001: all temporal prefixes left (FFHO) */
+	uint64_t tl_hold_until_rt_ms;	/* 001: Idle session removed then */
 	struct ev_timer timer;		/* armed by the LMA */
 	void *owner;			/* the LMA, for the timer callback */
 

@@ -476,8 +476,52 @@ static int parse_policy(struct pctx *c, const config_setting_t *g, const char *p
 static const char *const lma_keys[] = {
 	"address", "interfaces", "authorized_mags", "hnp_pool", "hnp_len", "timestamps",
 	"timestamp_window_ms", "max_lifetime_s", "min_delay_before_bce_delete_ms",
-	"max_delay_before_new_bce_assign_ms", "default_policy", "mns", "tunnel_mtu", NULL
+	"max_delay_before_new_bce_assign_ms", "default_policy", "mns", "tunnel_mtu",
+	"two_level", NULL
 };
+
+static const char *const lma_tl_keys[] = {
+	"temporal_pool", "block_len", "ffho_hold_s", "option_type", NULL
+};
+
+/* lma.two_level { temporal_pool; block_len; ffho_hold_s; option_type } (001) */
+static int parse_lma_two_level(struct pctx *c, const config_setting_t *g,
+			       struct xp_lma_config *lma)
+{
+	const char *P = "lma.two_level";
+	struct xp_lma_two_level *t = &lma->two_level;
+	uint32_t v;
+	int rc;
+
+	t->block_len = XP_CFG_DEF_TL_BLOCK_LEN;
+	t->ffho_hold_s = XP_CFG_DEF_TL_FFHO_HOLD_S;
+	t->tpfx_opt = XP_MOPT_TPFX_BLOCK_DEFAULT;
+	if ((rc = check_keys(c, g, P, lma_tl_keys)))
+		return rc;
+	if ((rc = get_prefix(c, g, P, "temporal_pool", true, &t->temporal_pool)))
+		return rc;
+	if ((rc = get_u8(c, g, P, "block_len", 1, XP_PREFIX64_LEN, &t->block_len)) < 0)
+		return rc;
+	if (t->block_len < t->temporal_pool.plen)
+		return fail(c, config_setting_get_member(g, "block_len") ?
+			    config_setting_get_member(g, "block_len") : g, "lma.two_level.block_len",
+			    "block_len %u is shorter than the temporal pool's /%u", t->block_len,
+			    t->temporal_pool.plen);
+	if (xp_prefix_contains(&lma->hnp_pool, &t->temporal_pool.addr) ||
+	    xp_prefix_contains(&t->temporal_pool, &lma->hnp_pool.addr))
+		return fail(c, config_setting_get_member(g, "temporal_pool"),
+			    "lma.two_level.temporal_pool",
+			    "overlaps hnp_pool: permanent and temporal prefixes are told apart "
+			    "by range (001 section 3)");
+	if ((rc = get_u32(c, g, P, "ffho_hold_s", 0, LIFETIME_MAX_S, &t->ffho_hold_s)) < 0)
+		return rc;
+	if ((rc = get_u32(c, g, P, "option_type", 1, UINT8_MAX, &v)) < 0)
+		return rc;
+	if (!rc)
+		t->tpfx_opt = (uint8_t)v;
+	t->enabled = true;
+	return 0;
+}
 
 static int parse_lma(struct pctx *c, const config_setting_t *g, struct xp_lma_config *lma)
 {
@@ -543,6 +587,12 @@ static int parse_lma(struct pctx *c, const config_setting_t *g, struct xp_lma_co
 		return rc;
 	if (!rc)
 		lma->tunnel_mtu = (uint16_t)v;
+
+	rc = get_group(c, g, P, "two_level", false, &dp);
+	if (rc < 0)
+		return rc;
+	if (dp && (rc = parse_lma_two_level(c, dp, lma)))
+		return rc;
 
 	rc = get_group(c, g, P, "default_policy", false, &dp);
 	if (rc < 0)
@@ -680,8 +730,39 @@ static int parse_ra(struct pctx *c, const config_setting_t *g, struct xp_mag_con
 static const char *const mag_keys[] = {
 	"proxy_coa", "lma_address", "core_interface", "access_interfaces", "detect_link_up",
 	"lifetime_s", "refresh_pct", "initial_bindack_timeout_ms", "max_bindack_timeout_ms",
-	"max_retransmits", "ra", "mtu", "mns", "default_profile", NULL
+	"max_retransmits", "ra", "mtu", "mns", "default_profile", "two_level", NULL
 };
+
+static const char *const mag_tl_keys[] = {
+	"prefixes_per_interface", "temporal_pool", "option_type", NULL
+};
+
+/* mag.two_level { prefixes_per_interface; temporal_pool } (001) */
+static int parse_mag_two_level(struct pctx *c, const config_setting_t *g,
+			       struct xp_mag_config *mag)
+{
+	const char *P = "mag.two_level";
+	struct xp_mag_two_level *t = &mag->two_level;
+	uint32_t v;
+	int rc;
+
+	t->prefixes_per_if = XP_CFG_DEF_TL_PER_IF;
+	t->tpfx_opt = XP_MOPT_TPFX_BLOCK_DEFAULT;
+	if ((rc = check_keys(c, g, P, mag_tl_keys)))
+		return rc;
+	if ((rc = get_u8(c, g, P, "prefixes_per_interface", 1, XP_CFG_MAX_HNP,
+			 &t->prefixes_per_if)) < 0)
+		return rc;
+	if ((rc = get_prefix(c, g, P, "temporal_pool", false, &t->temporal_pool)) < 0)
+		return rc;
+	t->has_temporal_pool = rc == 0;
+	if ((rc = get_u32(c, g, P, "option_type", 1, UINT8_MAX, &v)) < 0)
+		return rc;
+	if (!rc)
+		t->tpfx_opt = (uint8_t)v;
+	t->enabled = true;
+	return 0;
+}
 
 static int parse_mag(struct pctx *c, const config_setting_t *g, struct xp_mag_config *mag)
 {
@@ -750,6 +831,10 @@ static int parse_mag(struct pctx *c, const config_setting_t *g, struct xp_mag_co
 	if ((rc = get_group(c, g, P, "ra", false, &sub)) < 0)
 		return rc;
 	if (sub && (rc = parse_ra(c, sub, mag)))
+		return rc;
+	if ((rc = get_group(c, g, P, "two_level", false, &sub)) < 0)
+		return rc;
+	if (sub && (rc = parse_mag_two_level(c, sub, mag)))
 		return rc;
 	if ((rc = get_group(c, g, P, "default_profile", false, &sub)) < 0)
 		return rc;

@@ -40,6 +40,15 @@ struct xp_lma_mn_policy {
 	uint32_t max_lifetime_s;
 };
 
+/* 001 2-level prefixes at the LMA (lma.two_level); off when !enabled */
+struct xp_lma_two_level {
+	bool enabled;
+	struct xp_prefix temporal_pool;		/* blocks for the MAGs come from here */
+	uint8_t block_len;			/* each MAG's block (level 1) */
+	uint32_t ffho_hold_s;			/* Idle session kept after a full flow handover */
+	uint8_t tpfx_opt;			/* PBA option carrying the block (202) */
+};
+
 struct xp_lma_config {
 	struct in6_addr address;		/* LMA address (signalling, tunnel end) */
 	char interfaces[XP_CFG_MAX_IFS][16];	/* where XP_PROG_LMA_RX attaches */
@@ -58,6 +67,7 @@ struct xp_lma_config {
 	struct xp_lma_mn_policy *mns;		/* explicit MNs */
 	uint32_t n_mns;
 	uint16_t tunnel_mtu;			/* path MTU towards MAGs (1500) */
+	struct xp_lma_two_level two_level;
 };
 
 /* One MN interface known to a MAG, identified by its MAC */
@@ -68,6 +78,15 @@ struct xp_mag_mn_profile {
 	uint8_t ifp;				/* 000 interface priority, 0 = none */
 	bool primary;				/* 000 P flag */
 	uint8_t mhgid;				/* 004 MHGID, 0 = no multihoming */
+};
+
+/* 001 2-level prefixes at a MAG (mag.two_level); off when !enabled */
+struct xp_mag_two_level {
+	bool enabled;
+	uint8_t prefixes_per_if;		/* level-2 /64s carved per MN interface */
+	bool has_temporal_pool;			/* the domain's temporal range is known */
+	struct xp_prefix temporal_pool;		/* = the LMA's: tells T from P in a PBA */
+	uint8_t tpfx_opt;			/* PBA option carrying the block (202) */
 };
 
 struct xp_mag_config {
@@ -93,6 +112,7 @@ struct xp_mag_config {
 	bool has_default_profile;		/* MN-ID derived from the MAC */
 	struct xp_mag_mn_profile *mns;
 	uint32_t n_mns;
+	struct xp_mag_two_level two_level;
 };
 
 struct xp_config {
@@ -151,5 +171,8 @@ int xp_mac_parse(const char *s, uint8_t mac[6]);
 #define XP_CFG_DEF_RA_LINK_LOCAL	"fe80::1"
 #define XP_CFG_DEF_RA_MAC		"02:00:5e:00:53:01"
 #define XP_CFG_DEF_ATT			XP_ATT_80211
+#define XP_CFG_DEF_TL_BLOCK_LEN		56	/* 256 level-2 /64s per MAG */
+#define XP_CFG_DEF_TL_FFHO_HOLD_S	30
+#define XP_CFG_DEF_TL_PER_IF		1
 
 #endif /* XPMIP_CONFIG_H */

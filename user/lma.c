@@ -39,6 +39,7 @@
 #include "mh_sock.h"
 #include "pfxmap.h"
 #include "statemap.h"
+#include "tlp.h"
 #include "xpmip_state.h"
 
 #define MS_PER_S		1000ull
@@ -61,6 +62,8 @@ struct lma {
 	struct lma_clock clk;
 	struct bcache *bc;
 	struct hnp_pool *pool;
+	struct tlp_table tl;			/* 001 blocks and level-2 prefixes */
+	int tlp_fd;				/* their pinned copy, -1: none */
 	struct lma_stats st;
 	/* daemon glue */
 	struct xp_daemon *d;
@@ -289,6 +292,8 @@ static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pco
 	bv.flags = b->state == BCE_ACTIVE ? XP_BF_ACTIVE : 0;
 	if (b->llid_primary)
 		bv.flags |= XP_BF_PRIMARY;
+	if (b->tl_idle)
+		bv.flags |= XP_BF_IDLE;
 	bv.att = b->att;
 	bv.ifp = b->llid_ifp;
 	if ((rc = xp_bstat_create(l->maps.bstat, &bk)))
@@ -380,10 +385,13 @@ static void release_prefixes(struct lma *l, struct bce *b)
 		hnp_pool_release(l->pool, &b->hnp[i]);
 }
 
+static void tl_binding_gone(struct lma *l, const struct bce *b);
+
 static void binding_delete(struct lma *l, struct bce *b)
 {
 	if (l->ev)
 		evloop_timer_cancel(l->ev, &b->timer);
+	tl_binding_gone(l, b);
 	dp_remove(l, b);
 	release_prefixes(l, b);
 	bcache_del(l->bc, b);
@@ -395,6 +403,10 @@ static void binding_due(struct lma *l, struct bce *b)
 
 	if (b->state == BCE_DEREG) {
 		pr_info("event=binding-deleted mn=%s bid=%u pcoa=%s reason=dereg-delay-over",
+			b->mn->mn_id, b->bid, a2s(&b->pcoa, pc));
+		l->st.deleted++;
+	} else if (b->tl_idle) {
+		pr_info("event=binding-deleted mn=%s bid=%u pcoa=%s reason=ffho-hold-over",
 			b->mn->mn_id, b->bid, a2s(&b->pcoa, pc));
 		l->st.deleted++;
 	} else {
@@ -895,11 +907,421 @@ static void build_pba(struct lma *l, const struct pbu_ctx *c, uint8_t status,
 	}
 }
 
+/* ---- 2-level prefixes (001_6d909178e764a821.txt) ----
+ *
+ * With lma.two_level configured, HNP options inside the temporal pool are
+ * temporal (T) prefixes, told apart from permanent (P) ones by range (001
+ * section 3). They are taken out of the PBU before the RFC 5213 processing
+ * above (which sees the permanent prefixes only) and applied to the
+ * binding it chose afterwards:
+ *  - a /64 inside the sending MAG's own block that nobody holds: registered
+ *    for that binding (the MAG carved it for the interface);
+ *  - one held by this binding: kept;
+ *  - one held by another binding of the MN: moved here only by a flow
+ *    handover PBU (HI 5 carrying temporal prefixes and no permanent one,
+ *    001 section 5.1.2); in a re-registration it is left where it is and
+ *    the PBA does not list it, which is how the old MAG learns it moved;
+ *  - a shorter prefix (a level-1 block, the "aggregated HNP_1(T)" of a
+ *    full flow handover): every level-2 prefix of the MN inside it.
+ * A binding left with none of its temporal prefixes by a flow handover has
+ * had a full flow handover (FFHO): it stays, Idle, for ffho_hold_s (its
+ * lifetime is capped there) so that a reverse handover can restore it,
+ * and is deleted after. Every accepted PBA to a MAG carries its block in
+ * option 202 and the binding's temporal prefixes as HNP options.
+ */
+
+struct tl_req {
+	uint8_t n;
+	struct xp_prefix p[MH_MAX_HNP];
+	bool flow_ho;		/* HI 5 with temporal prefixes only */
+};
+
+static bool tl_on(const struct lma *l)
+{
+	return l->lc->two_level.enabled;
+}
+
+static bool tl_temporal(const struct lma *l, const struct in6_addr *a)
+{
+	return xp_prefix_contains(&l->lc->two_level.temporal_pool, a);
+}
+
+void lma_set_tlp_map(struct lma *l, int fd)
+{
+	l->tlp_fd = fd;
+}
+
+static void tl_persist(struct lma *l, const struct tlp_entry *e)
+{
+	int rc = tlp_store(l->tlp_fd, e);
+
+	if (rc)
+		pr_warn("event=map-write-failed map=%s error=%s", XP_MAP_TLP, strerror(-rc));
+}
+
+static void tl_forget(struct lma *l, const struct xp_prefix *p)
+{
+	int rc = tlp_unstore(l->tlp_fd, p);
+
+	if (rc)
+		pr_warn("event=map-delete-failed map=%s error=%s", XP_MAP_TLP, strerror(-rc));
+}
+
+static int tl_route(struct lma *l, const struct tlp_entry *e)
+{
+	struct xp_prefix_val pv = { .mn_id = e->s.mn_idx, .bid = e->s.bid,
+				    .kind = XP_PFX_TEMPORAL };
+
+	return pfx_put(l, &e->p, &pv);
+}
+
+/* Take the temporal HNP options out of pbu into r (see above) */
+static void tl_split(struct lma *l, struct mh_msg *pbu, struct tl_req *r)
+{
+	uint8_t k = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!tl_on(l) || pbu->type != XP_MH_TYPE_BU)
+		return;
+	for (uint8_t i = 0; i < pbu->opt.n_hnp; i++) {
+		const struct mh_hnp *h = &pbu->opt.hnp[i];
+
+		if (!prefix_zero(h) && tl_temporal(l, &h->prefix))
+			hnp_to_prefix(h, &r->p[r->n++]);
+		else
+			pbu->opt.hnp[k++] = *h;
+	}
+	if (r->n && !k) {
+		/* temporal prefixes only: the binding is the interface's at
+		 * this MAG, found as for an all-zero HNP (RFC 5213 5.4.1.2) */
+		memset(&pbu->opt.hnp[0], 0, sizeof(pbu->opt.hnp[0]));
+		k = 1;
+		r->flow_ho = (pbu->opt.present & MH_HAS_HI) && pbu->opt.hi == XP_HI_NOT_CHANGED;
+	}
+	pbu->opt.n_hnp = k;
+}
+
+static struct bce *tl_binding(const struct lma *l, uint32_t mn_idx, uint16_t bid)
+{
+	struct bc_mn *m = bcache_mn_by_idx(l->bc, mn_idx);
+
+	return m ? bcache_get(l->bc, m->mn_id, bid) : NULL;
+}
+
+static uint32_t tl_count_owned(const struct lma *l, const struct bce *b)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < l->tl.n; i++)
+		n += l->tl.e[i].s.level == XP_TLP_LEVEL_L2 && l->tl.e[i].s.mn_idx == b->mn->idx &&
+		     l->tl.e[i].s.bid == b->bid;
+	return n;
+}
+
+/* The MAG at pcoa's block: the one it has, else a new one (persisted) */
+static const struct tlp_entry *tl_block(struct lma *l, const struct in6_addr *pcoa)
+{
+	const struct xp_lma_two_level *tc = &l->lc->two_level;
+	struct tlp_entry *e = tlp_block_of_peer(&l->tl, pcoa);
+	struct xp_tlp_state s;
+	struct xp_prefix blk;
+	char pc[ADDR_STR], bs[PFX_STR];
+	int rc;
+
+	if (e)
+		return e;
+	rc = tlp_block_assign(&l->tl, &tc->temporal_pool, tc->block_len, pcoa, &blk);
+	if (rc) {
+		pr_warn("event=temporal-block-failed pcoa=%s error=%s", a2s(pcoa, pc),
+			strerror(-rc));
+		return NULL;
+	}
+	memset(&s, 0, sizeof(s));
+	addr6(&s.peer, pcoa);
+	s.level = XP_TLP_LEVEL_BLOCK;
+	s.kind = XP_PFX_TEMPORAL;
+	e = tlp_put(&l->tl, &blk, &s);
+	if (!e)
+		return NULL;
+	tl_persist(l, e);
+	pr_info("event=temporal-block-assigned pcoa=%s block=%s", a2s(pcoa, pc),
+		xp_prefix_str(&blk, bs, sizeof(bs)));
+	return e;
+}
+
+/* Idle (FFHO) or active again: data plane flag, lifetime cap, the hold
+ * recorded in the prefixes that left it (so a restart keeps it) */
+static void tl_set_idle(struct lma *l, struct bce *b, bool idle, uint64_t now)
+{
+	uint64_t until = idle ? now + (uint64_t)l->lc->two_level.ffho_hold_s * MS_PER_S : 0;
+
+	b->tl_idle = idle;
+	b->tl_hold_until_rt_ms = until;
+	for (size_t i = 0; i < l->tl.n; i++) {
+		struct tlp_entry *e = &l->tl.e[i];
+
+		if (e->s.level == XP_TLP_LEVEL_L2 && e->s.mn_idx == b->mn->idx &&
+		    e->s.home_bid == b->bid && e->s.hold_until_rt_ms != until) {
+			e->s.hold_until_rt_ms = until;
+			tl_persist(l, e);
+		}
+	}
+	if (idle && b->deadline_rt_ms > until) {
+		b->deadline_rt_ms = until;
+		b->lifetime_s = (uint32_t)((until - now) / MS_PER_S);
+	}
+	if (dp_write(l, b, NULL))
+		pr_warn("event=binding-idle-write-failed mn=%s bid=%u", b->mn->mn_id, b->bid);
+	arm(l, b);
+}
+
+/* Move e to binding to; returns the binding it left */
+static struct bce *tl_move(struct lma *l, struct tlp_entry *e, struct bce *to)
+{
+	struct bce *from = tl_binding(l, e->s.mn_idx, e->s.bid);
+	char ps[PFX_STR];
+
+	e->s.bid = to->bid;
+	if (e->s.home_bid == to->bid)
+		e->s.hold_until_rt_ms = 0;	/* back home: a reverse handover */
+	if (tl_route(l, e))
+		pr_warn("event=temporal-route-failed mn=%s prefix=%s", to->mn->mn_id,
+			xp_prefix_str(&e->p, ps, sizeof(ps)));
+	tl_persist(l, e);
+	pr_info("event=temporal-prefix-moved mn=%s prefix=%s from_bid=%u to_bid=%u home_bid=%u",
+		to->mn->mn_id, xp_prefix_str(&e->p, ps, sizeof(ps)), from ? from->bid : 0,
+		to->bid, e->s.home_bid);
+	return from;
+}
+
+/* One requested level-2 prefix for binding b: register, keep, move or
+ * refuse. Returns the binding it was moved away from, or NULL. */
+static struct bce *tl_claim(struct lma *l, struct pbu_ctx *c, struct bce *b,
+			    const struct xp_prefix *q, bool flow_ho)
+{
+	struct tlp_entry *e = tlp_find(&l->tl, q);
+	const struct tlp_entry *blk;
+	struct xp_tlp_state s;
+	char ps[PFX_STR];
+
+	if (e && e->s.level == XP_TLP_LEVEL_L2) {
+		if (e->s.mn_idx != b->mn->idx) {
+			pr_info("event=temporal-prefix-refused mn=%s bid=%u prefix=%s reason=other-mn",
+				c->mn, b->bid, xp_prefix_str(q, ps, sizeof(ps)));
+			return NULL;
+		}
+		if (e->s.bid == b->bid)
+			return NULL;
+		if (!flow_ho) {
+			pr_info("event=temporal-prefix-not-moved mn=%s bid=%u prefix=%s owner_bid=%u "
+				"reason=re-registration", c->mn, b->bid,
+				xp_prefix_str(q, ps, sizeof(ps)), e->s.bid);
+			return NULL;
+		}
+		return tl_move(l, e, b);
+	}
+	blk = tlp_block_of_peer(&l->tl, c->src);
+	if (e || q->plen != TLP_L2_LEN || !blk || !xp_prefix_contains(&blk->p, &q->addr)) {
+		pr_info("event=temporal-prefix-refused mn=%s bid=%u prefix=%s "
+			"reason=not-in-the-senders-block", c->mn, b->bid,
+			xp_prefix_str(q, ps, sizeof(ps)));
+		return NULL;
+	}
+	memset(&s, 0, sizeof(s));
+	s.level = XP_TLP_LEVEL_L2;
+	s.kind = XP_PFX_TEMPORAL;
+	s.mn_idx = b->mn->idx;
+	s.bid = b->bid;
+	s.home_bid = b->bid;
+	addr6(&s.peer, c->src);
+	e = tlp_put(&l->tl, q, &s);
+	if (!e || tl_route(l, e)) {
+		pr_warn("event=temporal-prefix-failed mn=%s bid=%u prefix=%s", c->mn, b->bid,
+			xp_prefix_str(q, ps, sizeof(ps)));
+		if (e)
+			tlp_del(&l->tl, e);
+		return NULL;
+	}
+	tl_persist(l, e);
+	pr_info("event=temporal-prefix-registered mn=%s bid=%u prefix=%s", c->mn, b->bid,
+		xp_prefix_str(q, ps, sizeof(ps)));
+	return NULL;
+}
+
+/*
+ * The temporal part of an accepted PBU (001 section 5.1.2), binding c->b:
+ * a registration or re-registration of the MAG's level-2 prefixes, or a
+ * partial / full flow handover (HI 5). Kept apart from the RFC 5213
+ * processing so that other HI 5 contents (004 filters) have their own.
+ */
+static void tl_pbu(struct lma *l, struct pbu_ctx *c, const struct tl_req *r)
+{
+	struct bce *b = c->b, *left[MH_MAX_HNP];
+	unsigned n_left = 0, moved = 0;
+
+	if (!tl_on(l) || !b || b->state != BCE_ACTIVE)
+		return;
+	if (!tl_block(l, c->src))
+		return;
+	for (uint8_t i = 0; i < r->n; i++) {
+		const struct xp_prefix *q = &r->p[i];
+		struct xp_prefix want[MH_MAX_HNP];
+		unsigned n_want = 0;
+
+		if (q->plen < TLP_L2_LEN) {
+			/* a block: every level-2 prefix of the MN inside it */
+			for (size_t j = 0; j < l->tl.n && n_want < MH_MAX_HNP; j++)
+				if (l->tl.e[j].s.level == XP_TLP_LEVEL_L2 &&
+				    l->tl.e[j].s.mn_idx == b->mn->idx &&
+				    xp_prefix_contains(q, &l->tl.e[j].p.addr))
+					want[n_want++] = l->tl.e[j].p;
+		} else {
+			want[n_want++] = *q;
+		}
+		for (unsigned j = 0; j < n_want; j++) {
+			struct bce *from = tl_claim(l, c, b, &want[j], r->flow_ho);
+			bool seen = false;
+
+			if (!from)
+				continue;
+			moved++;
+			for (unsigned k = 0; k < n_left; k++)
+				seen |= left[k] == from;
+			if (!seen && n_left < MH_MAX_HNP)
+				left[n_left++] = from;
+		}
+	}
+	if (b->tl_idle && moved) {
+		pr_info("event=binding-reactivated mn=%s bid=%u reason=reverse-flow-handover",
+			c->mn, b->bid);
+		tl_set_idle(l, b, false, c->now);
+	}
+	for (unsigned k = 0; k < n_left; k++) {
+		bool full = !tl_count_owned(l, left[k]);
+
+		pr_info("event=flow-handover kind=%s mn=%s from_bid=%u to_bid=%u moved=%u",
+			full ? "FFHO" : "PFHO", c->mn, left[k]->bid, b->bid, moved);
+		if (full && !left[k]->tl_idle)
+			tl_set_idle(l, left[k], true, c->now);
+	}
+	if (moved)
+		c->action = "flow-handover";
+	if (b->tl_idle) {
+		/* a re-registration of an Idle session: no longer than the hold */
+		uint64_t until = b->tl_hold_until_rt_ms;
+		uint32_t rem = until > c->now ? (uint32_t)((until - c->now) / MS_PER_S) : 0;
+
+		rem -= rem % XP_LIFETIME_UNIT_S;
+		if (rem < c->granted_s) {
+			c->granted_s = rem;
+			b->lifetime_s = rem;
+			b->deadline_rt_ms = until;
+			if (dp_write(l, b, NULL))
+				pr_warn("event=binding-idle-write-failed mn=%s bid=%u", c->mn, b->bid);
+			arm(l, b);
+		}
+	}
+}
+
+/* The accepted PBA: the binding's temporal prefixes and the MAG's block */
+static void tl_pba(struct lma *l, const struct pbu_ctx *c, struct mh_msg *pba)
+{
+	const struct bce *b = c->b;
+	const struct tlp_entry *blk;
+
+	if (!tl_on(l) || !b || b->state != BCE_ACTIVE)
+		return;
+	for (size_t i = 0; i < l->tl.n; i++) {
+		const struct tlp_entry *e = &l->tl.e[i];
+
+		if (e->s.level == XP_TLP_LEVEL_L2 && e->s.mn_idx == b->mn->idx &&
+		    e->s.bid == b->bid && mh_add_hnp(pba, &e->p.addr, e->p.plen, 0))
+			pr_warn("event=pba-hnp-full mn=%s bid=%u", c->mn, b->bid);
+	}
+	blk = tlp_block_of_peer(&l->tl, c->src);
+	if (blk) {
+		pba->opt.present |= MH_HAS_TPFX_BLOCK;
+		pba->opt.tpfx = blk->p.addr;
+		pba->opt.tpfx_plen = blk->p.plen;
+	}
+}
+
+/* A binding is deleted: its level-2 prefixes go; those it lent to another
+ * binding stay there for good */
+static void tl_binding_gone(struct lma *l, const struct bce *b)
+{
+	for (size_t i = 0; i < l->tl.n;) {
+		struct tlp_entry *e = &l->tl.e[i];
+
+		if (e->s.level != XP_TLP_LEVEL_L2 || e->s.mn_idx != b->mn->idx) {
+			i++;
+			continue;
+		}
+		if (e->s.bid == b->bid) {
+			pfx_del(l, &e->p);
+			tl_forget(l, &e->p);
+			tlp_del(&l->tl, e);
+			continue;	/* the last entry moved into slot i */
+		}
+		if (e->s.home_bid == b->bid) {
+			e->s.home_bid = e->s.bid;
+			e->s.hold_until_rt_ms = 0;
+			tl_persist(l, e);
+		}
+		i++;
+	}
+}
+
+/* After the bindings: the blocks, the level-2 routes, the Idle holds */
+static int tl_restore(struct lma *l)
+{
+	unsigned skipped = 0;
+	int n;
+
+	if (l->tlp_fd < 0)
+		return 0;
+	n = tlp_load(l->tlp_fd, &l->tl, &skipped);
+	if (n < 0)
+		return n;
+	if (skipped)
+		pr_warn("event=restore-skipped map=%s entries=%u reason=version", XP_MAP_TLP, skipped);
+	for (size_t i = 0; i < l->tl.n;) {
+		struct tlp_entry *e = &l->tl.e[i];
+		struct bce *b, *home;
+
+		if (e->s.level != XP_TLP_LEVEL_L2) {
+			i++;
+			continue;
+		}
+		b = tl_binding(l, e->s.mn_idx, e->s.bid);
+		if (!b) {
+			tl_forget(l, &e->p);
+			tlp_del(&l->tl, e);
+			continue;
+		}
+		tl_route(l, e);
+		home = tl_binding(l, e->s.mn_idx, e->s.home_bid);
+		if (home && e->s.hold_until_rt_ms && !home->tl_idle) {
+			home->tl_idle = true;
+			home->tl_hold_until_rt_ms = e->s.hold_until_rt_ms;
+			if (home->deadline_rt_ms > e->s.hold_until_rt_ms)
+				home->deadline_rt_ms = e->s.hold_until_rt_ms;
+			if (dp_write(l, home, NULL))
+				pr_warn("event=restore-write-failed mn=%s bid=%u", home->mn->mn_id,
+					home->bid);
+			arm(l, home);
+		}
+		i++;
+	}
+	return (int)l->tl.n;
+}
+
 int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 		   const struct in6_addr *src, const struct in6_addr *dst,
 		   uint8_t *out, size_t cap)
 {
 	struct mh_msg *pbu, *pba;
+	struct tl_req treq;
 	struct pbu_ctx c;
 	char sa[ADDR_STR], hn[HNP_LIST_STR];
 	size_t off = 0;
@@ -940,8 +1362,13 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 	c.bid = pbu->opt.n_bid ? pbu->opt.bid[0].bid : 0;
 	mh_msg_init(pba, XP_MH_TYPE_BA);
 	pba->ba.seq = pbu->bu.seq;
+	tl_split(l, pbu, &treq);
 	st = process(l, &c, pba);
+	if (st == XP_PBA_ACCEPTED)
+		tl_pbu(l, &c, &treq);
 	build_pba(l, &c, st, pba);
+	if (st == XP_PBA_ACCEPTED)
+		tl_pba(l, &c, pba);
 	l->st.by_status[st]++;
 	if (st == XP_PBA_ACCEPTED) {
 		const struct bce *b = c.b;
@@ -1052,7 +1479,7 @@ int lma_restore(struct lma *l)
 	struct xp_bind_key k, next;
 	struct xp_bce_state s;
 	bool first = true;
-	int n = 0;
+	int n = 0, err;
 
 	if (l->maps.bce < 0)
 		return 0;
@@ -1062,7 +1489,7 @@ int lma_restore(struct lma *l)
 		k = next;
 		if (bpf_map_lookup_elem(l->maps.bce, &k, &s))
 			continue;
-		int err = restore_one(l, &k, &s);
+		err = restore_one(l, &k, &s);
 
 		if (err) {
 			pr_warn("event=restore-skipped mn_idx=%u bid=%u error=%s", k.mn_id, k.bid,
@@ -1072,6 +1499,8 @@ int lma_restore(struct lma *l)
 		n++;
 	}
 	bcache_foreach(l->bc, rewrite_cb, l);
+	if ((err = tl_restore(l)) < 0)
+		pr_warn("event=restore-failed map=%s error=%s", XP_MAP_TLP, strerror(-err));
 	return n;
 }
 
@@ -1088,6 +1517,10 @@ int lma_new(const struct xp_config *cfg, struct evloop *ev, const struct lma_map
 	l->cfg = cfg;
 	l->lc = &cfg->lma;
 	l->ev = ev;
+	l->tlp_fd = -1;
+	tlp_init(&l->tl);
+	if (l->lc->two_level.enabled)
+		mh_codec_cfg.tpfx_block_opt = l->lc->two_level.tpfx_opt;
 	if (maps)
 		l->maps = *maps;
 	else
@@ -1125,6 +1558,7 @@ void lma_free(struct lma *l)
 	if (l->bc)
 		bcache_free(l->bc, cancel_cb, l);
 	hnp_pool_free(l->pool);
+	tlp_fini(&l->tl);
 	free(l);
 }
 
@@ -1199,24 +1633,64 @@ static void bind_row(struct bce *b, void *ctx)
 	fprintf(w->out, "\"}");
 }
 
+/* One row of `prefixes`: kind P/T, 001 level, owner binding (NULL for a
+ * MAG's block), home binding (001: where a moved prefix came from), Idle */
+static void pfx_print(struct ctl_walk *w, const struct xp_prefix *p, uint8_t kind,
+		      uint8_t level, const struct bce *b, const struct in6_addr *pcoa,
+		      unsigned home_bid, bool idle)
+{
+	char pc[ADDR_STR], one[PFX_STR];
+
+	a2s(pcoa, pc);
+	xp_prefix_str(p, one, sizeof(one));
+	if (!w->json) {
+		fprintf(w->out, "%-26s %-4s %5u %-28s %5u %7u %-26s %-10s %4u %s\n", one,
+			tlp_kind_str(kind), level, b ? b->mn->mn_id : "-", b ? b->bid : 0,
+			b ? b->mn->idx : 0, pc, b ? state_name(b->state) : "block", home_bid,
+			idle ? "idle" : "-");
+	} else {
+		fprintf(w->out, "%s{\"prefix\":\"%s\",\"kind\":\"%s\",\"level\":%u,\"mn_id\":",
+			w->n ? "," : "", one, tlp_kind_str(kind), level);
+		json_str(w->out, b ? b->mn->mn_id : "");
+		fprintf(w->out, ",\"bid\":%u,\"mn_idx\":%u,\"pcoa\":\"%s\",\"state\":\"%s\","
+			"\"home_bid\":%u,\"idle\":%s}", b ? b->bid : 0, b ? b->mn->idx : 0, pc,
+			b ? state_name(b->state) : "block", home_bid, idle ? "true" : "false");
+	}
+	w->n++;
+}
+
 static void pfx_row(struct bce *b, void *ctx)
 {
 	struct ctl_walk *w = ctx;
-	char pc[ADDR_STR], one[PFX_STR];
 
-	a2s(&b->pcoa, pc);
-	for (uint8_t i = 0; i < b->n_hnp; i++) {
-		xp_prefix_str(&b->hnp[i], one, sizeof(one));
-		if (!w->json) {
-			fprintf(w->out, "%-26s %-28s %5u %7u %-26s %s\n", one, b->mn->mn_id, b->bid,
-				b->mn->idx, pc, state_name(b->state));
-		} else {
-			fprintf(w->out, "%s{\"prefix\":\"%s\",\"mn_id\":", w->n ? "," : "", one);
-			json_str(w->out, b->mn->mn_id);
-			fprintf(w->out, ",\"bid\":%u,\"mn_idx\":%u,\"pcoa\":\"%s\",\"state\":\"%s\"}",
-				b->bid, b->mn->idx, pc, state_name(b->state));
+	for (uint8_t i = 0; i < b->n_hnp; i++)
+		pfx_print(w, &b->hnp[i], XP_PFX_PERMANENT, 1, b, &b->pcoa, b->bid, b->tl_idle);
+}
+
+/* 001: the MAGs' blocks and the level-2 prefixes; a prefix moved away
+ * from its home binding also shows there, Idle (001 Figures 3, 4) */
+static void tl_rows(struct ctl_walk *w)
+{
+	const struct lma *l = w->l;
+
+	for (size_t i = 0; i < l->tl.n; i++) {
+		const struct tlp_entry *e = &l->tl.e[i];
+		struct in6_addr peer;
+		const struct bce *b, *home;
+
+		memcpy(peer.s6_addr, e->s.peer.a8, sizeof(peer.s6_addr));
+		if (e->s.level == XP_TLP_LEVEL_BLOCK) {
+			pfx_print(w, &e->p, e->s.kind, e->s.level, NULL, &peer, 0, false);
+			continue;
 		}
-		w->n++;
+		b = tl_binding(l, e->s.mn_idx, e->s.bid);
+		if (!b)
+			continue;
+		pfx_print(w, &e->p, e->s.kind, e->s.level, b, &b->pcoa, e->s.home_bid, false);
+		home = e->s.home_bid != e->s.bid ? tl_binding(l, e->s.mn_idx, e->s.home_bid) : NULL;
+		if (home)
+			pfx_print(w, &e->p, e->s.kind, e->s.level, home, &home->pcoa,
+				  e->s.home_bid, true);
 	}
 }
 
@@ -1282,9 +1756,11 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 		if (w.json)
 			fprintf(out, "{\"prefixes\":[");
 		else
-			fprintf(out, "%-26s %-28s %5s %7s %-26s %s\n", "PREFIX", "MN-ID", "BID", "MN-IDX",
-				"PROXY-COA", "STATE");
+			fprintf(out, "%-26s %-4s %5s %-28s %5s %7s %-26s %-10s %4s %s\n", "PREFIX",
+				"KIND", "LEVEL", "MN-ID", "BID", "MN-IDX", "PROXY-COA", "STATE", "HOME",
+				"IDLE");
 		bcache_foreach(l->bc, pfx_row, &w);
+		tl_rows(&w);
 		if (w.json)
 			fprintf(out, "]}\n");
 		else
@@ -1364,6 +1840,7 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 struct lma_role {
 	struct lma *l;
 	int state_fd;
+	int tlp_fd;
 	char dir[256];
 	struct lma_maps maps;
 };
@@ -1377,6 +1854,7 @@ static int lma_start(struct xp_daemon *d)
 	if (!r)
 		return -ENOMEM;
 	r->state_fd = -1;
+	r->tlp_fd = -1;
 	d->role_state = r;
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", d->cfg->pin_root, d->cfg->instance);
 	r->maps = (struct lma_maps){
@@ -1404,6 +1882,16 @@ static int lma_start(struct xp_daemon *d)
 	r->maps.bce = rc;
 	if ((rc = lma_new(d->cfg, d->ev, &r->maps, NULL, &r->l)))
 		return rc;
+	if (lc->two_level.enabled) {
+		rc = tlp_map_open(r->dir);
+		if (rc < 0) {
+			pr_err("event=start-failed reason=\"cannot open %s/%s: %s\"", r->dir,
+			       XP_MAP_TLP, strerror(-rc));
+			return rc;
+		}
+		r->tlp_fd = rc;
+		lma_set_tlp_map(r->l, rc);
+	}
 	n = lma_restore(r->l);
 	if (n < 0)
 		return n;
@@ -1464,10 +1952,17 @@ static void lma_stop(struct xp_daemon *d)
 	lma_free(r->l);
 	if (r->state_fd >= 0)
 		close(r->state_fd);
+	if (r->tlp_fd >= 0)
+		close(r->tlp_fd);
 	if (d->flush_on_stop) {
-		snprintf(path, sizeof(path), "%s/%s", r->dir, XP_MAP_BCE);
-		if (unlink(path) && errno != ENOENT)
-			pr_warn("event=state-unpin-failed map=%s error=%s", path, strerror(errno));
+		static const char *const pinned[] = { XP_MAP_BCE, XP_MAP_TLP };
+
+		for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", r->dir, pinned[i]);
+			if (unlink(path) && errno != ENOENT)
+				pr_warn("event=state-unpin-failed map=%s error=%s", path,
+					strerror(errno));
+		}
 	}
 	free(r);
 	d->role_state = NULL;

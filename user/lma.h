@@ -68,6 +68,10 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out);
 struct bcache *lma_bcache(struct lma *l);
 const struct lma_stats *lma_stats(const struct lma *l);
 
+/* 001 2-level prefixes: the pinned xp_tlp_v1 (tlp.h) to persist blocks and
+ * level-2 prefixes in; call before lma_restore. fd is borrowed. */
+void lma_set_tlp_map(struct lma *l, int fd);
+
 /* Create (or open and check) the pinned xp_bce_v1 map in dir: fd or -errno */
 int lma_state_map_open(const char *dir);
 
