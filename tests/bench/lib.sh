@@ -2,7 +2,9 @@
 #
 # The benchmarks run on the selftests' topology and daemon helpers
 # (selftests/lib/common.sh, deploy/topology.sh), with three changes so that
-# they can run while the selftests run on the same machine:
+# they do not collide with the selftests' names (they still take the
+# selftests' lock, /run/xpmip-selftests.lock, so that no selftest runs
+# during a measurement and no benchmark during a selftest):
 #  - namespaces xpb-cn, xpb-lma, xpb-mag1, xpb-mag2, xpb-mn (the selftests
 #    use xp-*): the topology's names are rewritten after it is sourced;
 #  - daemon instances (control sockets in /run/xpmip) xpb-lma, xpb-mag1,
@@ -51,6 +53,7 @@ _bench_cleanup() {
 }
 
 bench_begin() {
+	topo_lock
 	rm -rf "$TEST_DIR"
 	mkdir -p "$TEST_DIR" "$RESULTS" "$XP_CTL_DIR"
 	trap _bench_cleanup EXIT
