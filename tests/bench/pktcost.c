@@ -19,6 +19,11 @@
  *
  * Output: one JSON object per line (path, mns, median_ns, p10, p90,
  * floor_ns) for tests/bench/run.sh to tabulate.
+ *
+ *   pktcost [SIZES]            SIZES: how many MN counts (1, 10k, 100k, 1M)
+ *   PKTCOST_PATH=N PKTCOST_ROUNDS=R pktcost 1
+ *                              only path N (index in path_name, 0 = floor),
+ *                              R rounds: a steady load for `perf record`
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -233,11 +238,15 @@ int main(int argc, char **argv)
 	struct maps lm, mm, lp;
 	struct bench b = { 0 };
 	uint32_t filled = 0;
-	int rc = 1;
+	int rc = 1, only = -1, rounds = ROUNDS;
 
 	/* optional argument: how many of the MN counts to run (quick runs) */
 	if (argc > 1 && atoi(argv[1]) > 0 && (uint32_t)atoi(argv[1]) < n_sizes)
 		n_sizes = (uint32_t)atoi(argv[1]);
+	if (getenv("PKTCOST_PATH"))
+		only = atoi(getenv("PKTCOST_PATH"));
+	if (getenv("PKTCOST_ROUNDS") && atoi(getenv("PKTCOST_ROUNDS")) > 0)
+		rounds = atoi(getenv("PKTCOST_ROUNDS"));
 	if (bt_netns(&b.env))
 		return 1;
 	lma = xp_lma__open();
@@ -288,6 +297,12 @@ int main(int argc, char **argv)
 		    fill(&mm, filled, n, b.env.if_c, 0))
 			goto out;
 		filled = n;
+		if (only >= 0 && only < P_MAX) {	/* a steady load for a profiler */
+			for (int r = 0; r < rounds; r++)
+				if (sample(&b, (enum path)only, n, buf))
+					goto out;
+			continue;
+		}
 		for (int r = 0; r < ROUNDS; r++)
 			for (int p = 0; p < P_MAX; p++) {
 				if (sample(&b, (enum path)p, n, buf))

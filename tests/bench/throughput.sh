@@ -293,6 +293,7 @@ hop_ratio() {	# per-round hop cost ratio c1/c2
 }
 fmt() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, v }'; }
 k() { awk -v v="$1" 'BEGIN { printf "%.0f", v / 1000 }'; }
+met() { awk -v v="${1%% *}" -v g="$2" 'BEGIN { print (v >= g) ? "met" : "NOT met" }'; }
 r3() { local m lo hi; read -r m lo hi <<<"$1"; echo "$(fmt "$m" 2) ($(fmt "$lo" 2)-$(fmt "$hi" 2))"; }
 name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)";;
 	kernel) echo "(b) kernel IPv6 forwarding, no BPF";; redirect) echo "(c) XDP redirect only";;
@@ -328,25 +329,29 @@ name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)"
 	echo "round: what the two forwarding hops cost. The machine is shared: pps moves with"
 	echo "the share of the CPU the generator gets, CPU per packet much less."
 	echo
-	echo "| configuration | received kpps median | min-max | CPU ns/pkt median | min-max | hops ns/pkt median | min-max |"
-	echo "|---|---:|---:|---:|---:|---:|---:|"
+	echo "| configuration | received kpps median | min-max | CPU ns/pkt median | min-max | kpps at one whole CPU | hops ns/pkt median | min-max |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 	for c in xpmip kernel redirect generator; do
 		read -r rm rlo rhi <<<"$(stat_of "$c" rx_pps)"
 		read -r cm clo chi <<<"$(stat_of "$c" path_ns_per_pkt)"
 		if [[ $c == generator ]]; then hops="- | -"; else
 			read -r hm hlo hhi <<<"$(hop_of "$c")"; hops="$(fmt "$hm") | $(fmt "$hlo")-$(fmt "$hhi")"; fi
-		echo "| $(name_of "$c") | $(k "$rm") | $(k "$rlo")-$(k "$rhi") | $(fmt "$cm") | $(fmt "$clo")-$(fmt "$chi") | $hops |"
+		echo "| $(name_of "$c") | $(k "$rm") | $(k "$rlo")-$(k "$rhi") | $(fmt "$cm") | $(fmt "$clo")-$(fmt "$chi") | $(k "$(awk -v c="$cm" 'BEGIN { print (c > 0) ? 1e9 / c : 0 }')") | $hops |"
 	done
 	echo
 	AB=$(ratio_of xpmip kernel rx_pps); AC=$(ratio_of xpmip redirect rx_pps); CB=$(ratio_of redirect kernel rx_pps)
+	NAB=$(ratio_of kernel xpmip path_ns_per_pkt); NAC=$(ratio_of redirect xpmip path_ns_per_pkt)
 	echo "Ratios per round (median, min-max over $ROUNDS rounds):"
 	echo
-	echo "- received pps a/b = $(r3 "$AB") (goal >= 2: $(awk -v v="${AB%% *}" 'BEGIN { print (v >= 2) ? "met" : "NOT met" }'));"
-	echo "  a/c = $(r3 "$AC") (goal >= 0.8: $(awk -v v="${AC%% *}" 'BEGIN { print (v >= 0.8) ? "met" : "NOT met" }'));"
-	echo "  c/b = $(r3 "$CB"): the largest a/b this harness can show, since the generator's"
-	echo "  own cost is in every configuration's 1/pps."
+	echo "- received pps: a/b = $(r3 "$AB"), a/c = $(r3 "$AC"); c/b = $(r3 "$CB") is the"
+	echo "  largest a/b this harness can show (the generator's own cost is in every 1/pps);"
+	echo "- pps at one whole CPU (1 / CPU per packet: what the path gives when the generator"
+	echo "  does not share its CPU with other work): a/b = $(r3 "$NAB"), a/c = $(r3 "$NAC");"
 	echo "- CPU of the two hops, kernel / xpmip (b/a) = $(r3 "$(hop_ratio kernel xpmip)");"
 	echo "  redirect-only / xpmip (c/a) = $(r3 "$(hop_ratio redirect xpmip)")."
+	echo
+	echo "Goal a/b >= 2: $(met "$AB" 2) on received pps, $(met "$NAB" 2) at one whole CPU."
+	echo "Goal a/c >= 0.8: $(met "$AC" 0.8) on received pps, $(met "$NAC" 0.8) at one whole CPU."
 	echo
 	echo "Raw windows (with each CPU's user/sys/softirq %): build/bench/results/throughput.json."
 } >"$MD"
