@@ -9,6 +9,11 @@
  *       the downlink path on the inner packet)     UL_FORWARD / DL_FORWARD
  *   destination in xp_pfx_v1                    -> downlink: binding, hop
  *       limit, PTB, encap to the Proxy-CoA, forward   DL_FORWARD
+ *       000 (interface priority): to the primary HoA over a non-primary
+ *       binding, Type 2 routing header first (xp_rh2.h)   DL_FORWARD_RH2;
+ *       equal IFPs: XDP cannot clone, to xp_lma_dup      PASS_DL_DUP
+ *   uplink with the Primary HoA option: source restored (xp_hoa.h)
+ *                                                     UL_FORWARD_HOA
  *   anything else                               -> XDP_PASS   PASS_NO_PREFIX
  * Every verdict counts exactly one reason (xp_counters.h).
  */
@@ -19,6 +24,8 @@
 #include "xp_fib.h"
 #include "xp_ptb.h"
 #include "xp_prefix.h"
+#include "xp_rh2.h"
+#include "xp_hoa.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -39,8 +46,8 @@ int xp_lma_downlink(struct xdp_md *ctx)
 	struct xp_bind_val *b;
 	struct xp_mn_val *mn;
 	struct xp_cfg *cfg;
-	__u32 len, mtu, r;
-	int action;
+	__u32 len, mtu, r, extra = 0, fwd;
+	int action, dup = 0;
 
 	if ((void *)(ip6 + 1) > end)
 		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
@@ -60,39 +67,63 @@ int xp_lma_downlink(struct xdp_md *ctx)
 	 * it, which a flow handover chose: the MN's downlink choice applies
 	 * to its permanent prefixes only */
 	mn = pv->kind == XP_PFX_TEMPORAL ? NULL : bpf_map_lookup_elem(&xp_mn_v1, &bk.mn_id);
-	if (mn && mn->n_dl > 0)
+	/* 000 section 4.1: the IFP choice, for the primary HoA (or for every
+	 * address when the MN has none) */
+	if (mn && mn->n_dl > 0 &&
+	    (xp_addr_is_zero(&mn->primary_hoa) || xp_addr_eq(&ip6->daddr, &mn->primary_hoa))) {
+		dup = mn->n_dl > 1;
 		bk.bid = mn->dl_bid[0];
+	}
 	b = bpf_map_lookup_elem(&xp_bind_v1, &bk);
 	if (!b || !(b->flags & XP_BF_ACTIVE))
 		return xp_verdict(XP_R_DROP_NO_BINDING, XDP_DROP);
+	/* a non-primary interface with its own HoA: Type 2 routing header */
+	if (mn && !(b->flags & XP_BF_PRIMARY) && !xp_addr_is_zero(&b->hoa) &&
+	    !xp_addr_is_zero(&mn->primary_hoa) && xp_addr_eq(&ip6->daddr, &mn->primary_hoa) &&
+	    !xp_addr_eq(&b->hoa, &mn->primary_hoa))
+		extra = XP_RH2_LEN;
 
 	if (ip6->hop_limit <= 1)
 		return xp_verdict(XP_R_PASS_HOP_LIMIT, XDP_PASS);
 	mtu = xp_tunnel_mtu(cfg);
-	if (len + XP_IPV6_HDR_LEN > mtu) {
-		if (xp_ptb_reply(ctx, mtu - XP_IPV6_HDR_LEN) == XDP_TX)
+	if (dup)
+		extra = XP_RH2_LEN;	/* the larger copy decides */
+	if (len + XP_IPV6_HDR_LEN + extra > mtu) {
+		if (xp_ptb_reply(ctx, mtu - XP_IPV6_HDR_LEN - extra) == XDP_TX)
 			return xp_verdict(XP_R_PTB_SENT, XDP_TX);
 		return xp_verdict(XP_R_DROP_HEADROOM, XDP_DROP);
 	}
+	/* equal IFPs: XDP cannot clone; xp_lma_dup (TC ingress) sends the copies */
+	if (dup)
+		return xp_verdict(XP_R_PASS_DL_DUP, XDP_PASS);
 	ip6->hop_limit--;
 
+	fwd = XP_R_DL_FORWARD;
+	if (extra) {
+		r = xp_rh2_insert(ctx, &b->hoa);
+		if (r != XP_OK)
+			return xp_finish(r);
+		len += extra;
+		fwd = XP_R_DL_FORWARD_RH2;
+	}
 	r = xp_encap6(ctx, &b->local, &b->peer, cfg->hop_limit, len);
 	if (r != XP_OK)
 		return xp_verdict(r, XDP_DROP);
-	r = xp_fib_forward(ctx, XP_R_DL_FORWARD, &action);
+	r = xp_fib_forward(ctx, fwd, &action);
 	if (action != XDP_DROP)
 		xp_bstat_add(bk.mn_id, bk.bid, len, 1);
 	return xp_verdict(r, action);
 }
 
 /* IPv6-in-IPv6 addressed to the LMA: p describes the outer packet. */
-static __always_inline int xp_lma_uplink(struct xdp_md *ctx, struct xp_pkt *p)
+static __always_inline int xp_lma_uplink(struct xdp_md *ctx, struct xp_pkt *p,
+					 struct xp_cfg *cfg)
 {
 	struct xp_prefix_val *pv;
 	struct xp_ul_key uk = {};
 	struct xp_ul_val *ul;
 	struct ipv6hdr *in;
-	__u32 inner_len, r, mn_id;
+	__u32 inner_len, r, mn_id, fwd = XP_R_UL_FORWARD;
 	void *data, *end;
 	int action;
 
@@ -128,6 +159,25 @@ static __always_inline int xp_lma_uplink(struct xdp_md *ctx, struct xp_pkt *p)
 	if ((void *)(in + 1) > end)
 		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
 
+	/* 000 section 4.2: the Primary HoA option gives the source back */
+	if (in->nexthdr == XP_IPPROTO_DSTOPTS) {
+		struct xp_mn_val *mn = bpf_map_lookup_elem(&xp_mn_v1, &mn_id);
+		int done;
+
+		if (mn) {
+			r = xp_hoa_restore(ctx, cfg->primary_hoa_opt, &mn->primary_hoa, &done);
+			if (r != XP_OK)
+				return xp_finish(r);
+			if (done)
+				fwd = XP_R_UL_FORWARD_HOA;
+		}
+		data = (void *)(long)ctx->data;
+		end = (void *)(long)ctx->data_end;
+		in = data + XP_ETH_HLEN;
+		if ((void *)(in + 1) > end)
+			return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
+	}
+
 	/* MN to MN through the LMA: the inner packet takes the downlink path */
 	if (xp_prefix_lookup(&in->daddr))
 		return xp_lma_downlink(ctx);
@@ -135,7 +185,7 @@ static __always_inline int xp_lma_uplink(struct xdp_md *ctx, struct xp_pkt *p)
 	if (in->hop_limit <= 1)
 		return xp_verdict(XP_R_PASS_HOP_LIMIT, XDP_PASS);
 	in->hop_limit--;
-	r = xp_fib_forward(ctx, XP_R_UL_FORWARD, &action);
+	r = xp_fib_forward(ctx, fwd, &action);
 	return xp_verdict(r, action);
 }
 
@@ -161,7 +211,7 @@ int xp_lma_rx(struct xdp_md *ctx)
 
 	if (xp_addr_eq(&p.ip6->daddr, &cfg->local_addr)) {
 		if (p.l4proto == XP_IPPROTO_IPV6)
-			return xp_lma_uplink(ctx, &p);
+			return xp_lma_uplink(ctx, &p, cfg);
 		return xp_verdict(XP_R_PASS_CONTROL, XDP_PASS);
 	}
 	return xp_lma_downlink(ctx);

@@ -64,6 +64,13 @@ static __always_inline int xp_addr_eq(const void *a, const void *b)
 	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
 }
 
+static __always_inline int xp_addr_is_zero(const void *a)
+{
+	const __u32 *x = a;
+
+	return (x[0] | x[1] | x[2] | x[3]) == 0;
+}
+
 static __always_inline void xp_addr_cpy(void *dst, const void *src)
 {
 	__u32 *d = dst;

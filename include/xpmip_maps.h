@@ -158,6 +158,28 @@ struct xp_mn_val {
 };
 _Static_assert(sizeof(struct xp_mn_val) == 28, "xp_mn_val layout");
 
+/*
+ * ---- xp_mnif_v1: BPF_MAP_TYPE_HASH on the MN (xpmipd --role mn) ----
+ * One entry per MN interface, keyed by ifindex (__u32), written by the MN
+ * helper (user/mn.c) and read by bpf/mn.bpf.c. 000 sections 2 and 4: on a
+ * non-primary interface a packet from the primary HoA leaves with the
+ * interface's HoA as source and a Primary HoA destination option; a packet
+ * arriving with a Type 2 routing header naming the primary HoA gets it back
+ * as destination.
+ */
+#define XP_MAP_MNIF		"xp_mnif_v1"
+#define XP_MAX_MN_IFS		64
+#define XP_MNIF_F_PRIMARY	0x01	/* this interface holds the primary HoA */
+
+struct xp_mnif_val {
+	union xp_addr6 hoa;		/* this interface's HoA */
+	union xp_addr6 primary_hoa;	/* the MN's primary HoA */
+	__u8  flags;			/* XP_MNIF_F_* */
+	__u8  hoa_opt;			/* Primary HoA option type (wire default 0x1E) */
+	__u16 pad;
+};
+_Static_assert(sizeof(struct xp_mnif_val) == 36, "xp_mnif_val layout");
+
 /* ---- xp_ul_v1: BPF_MAP_TYPE_HASH, LMA uplink anti-spoofing ---- */
 struct xp_ul_key {
 	union xp_addr6 pcoa;		/* outer source of the tunnelled packet */
@@ -207,10 +229,20 @@ struct xp_bind_stats {
 	X(DROP_HOP_LIMIT,	"drop: hop limit exceeded")		\
 	X(DROP_FIB,		"drop: no route")			\
 	X(DROP_HEADROOM,	"drop: cannot grow or shrink the packet") \
+	X(DROP_BAD_PRIMARY_HOA,	"drop: Primary HoA option is not the MN's primary HoA") \
+	X(DROP_RH2_HBH,		"drop: Hop-by-Hop header where the Type 2 routing header goes") \
 	X(DROP_FLOW_ACTION,	"drop: flow mobility drop action")	\
 	X(PTB_SENT,		"ICMPv6 packet too big returned")	\
 	X(PASS_HOP_LIMIT,	"pass: hop limit expires, stack sends Time Exceeded") \
-	X(PASS_FIB,		"pass: route lookup left to the stack")
+	X(PASS_FIB,		"pass: route lookup left to the stack")	\
+	X(DL_FORWARD_RH2,	"downlink: to a non-primary interface's HoA with a Type 2 routing header") \
+	X(UL_FORWARD_HOA,	"uplink: Primary HoA option removed, source restored, forwarded") \
+	X(PASS_DL_DUP,		"pass: equal IFP, the TC program sends a copy down each path") \
+	X(DL_DUP,		"TC downlink: equal IFP, one copy down each path")	\
+	X(TC_PASS,		"TC: not an equal-IFP downlink packet, to the stack") \
+	X(MN_UL_HOA,		"MN egress: source set to the interface's HoA, Primary HoA option added") \
+	X(MN_DL_RH2,		"MN ingress: Type 2 routing header removed, destination = primary HoA") \
+	X(MN_PASS,		"MN: nothing to change")
 
 enum xp_reason {
 #define XP_REASON_ENUM(name, text) XP_R_##name,

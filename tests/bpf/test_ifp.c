@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * test_ifp.c - 000_2df5b7e7ec4cafcb.txt (interface priority, primary HoA)
+ * in the LMA's XDP program through BPF_PROG_TEST_RUN:
+ *  - downlink to the primary HoA over a non-primary binding: Destination
+ *    rewritten to that interface's HoA, Type 2 routing header carrying the
+ *    primary HoA, then the tunnel (section 4.1);
+ *  - uplink with the Primary HoA destination option: Source back to the
+ *    primary HoA, option removed (section 4.2);
+ * for TCP, UDP and ICMPv6, byte-exact against frames built here with
+ * user/ipv6_ext.c, and with every upper-layer checksum computed here
+ * (RFC 8200 8.1 pseudo-header: final destination when a routing header is
+ * present) and checked before and after.
+ */
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xpmip_maps.h"
+#include "xpmip_wire.h"
+#include "ipv6_ext.h"
+#include "lma.skel.h"
+#include "pkt.h"
+#include "bpftest.h"
+#include "ifp_pkt.h"
+
+#define LMA	"2001:db8:1::1"
+#define MAG1	"2001:db8:1::2"		/* neighbour 02:..:02 */
+#define MAG3	"2001:db8:1::3"		/* neighbour 02:..:03 */
+#define CN	"2001:db8:99::5"	/* via MAG3's neighbour */
+#define PHOA	"2001:db8:b1::10"	/* MN 8, IF1 (primary) via MAG1 */
+#define HOA2	"2001:db8:b2::20"	/* MN 8, IF2 via MAG3 */
+#define OTHER	"2001:db8:b1::99"	/* another address of MN 8's prefix 1 */
+#define MN8	8
+#define OUTER_HOPS 61
+
+static struct xp_lma *skel;
+static struct bt_env env;
+static int prog, cnt, mnfd, bindfd;
+static struct bt_result res;
+
+static void put_bind(uint16_t bid, const char *peer, const char *hoa, uint8_t flags, uint8_t ifp)
+{
+	struct xp_bind_key k = { .mn_id = MN8, .bid = bid };
+	struct xp_bind_val v = { .flags = flags, .ifp = ifp, .mtu = 1400 };
+
+	pkt_addr(peer, v.peer.a8);
+	pkt_addr(LMA, v.local.a8);
+	pkt_addr(hoa, v.hoa.a8);
+	cr_assert_eq(bpf_map_update_elem(bindfd, &k, &v, BPF_ANY), 0);
+}
+
+static void put_mn(uint8_t n_dl, uint16_t bid0, uint16_t bid1)
+{
+	struct xp_mn_val v = { .n_dl = n_dl, .dl_bid = { bid0, bid1 } };
+	uint32_t k = MN8;
+
+	pkt_addr(PHOA, v.primary_hoa.a8);
+	cr_assert_eq(bpf_map_update_elem(mnfd, &k, &v, BPF_ANY), 0);
+}
+
+static void setup(void)
+{
+	int cfg, pfx, peer, ul;
+
+	cr_assert_eq(bt_netns(&env), 0, "network namespace");
+	skel = xp_lma__open_and_load();
+	cr_assert_not_null(skel, "load lma.bpf.o");
+	prog = bpf_program__fd(skel->progs.xp_lma_rx);
+	cnt = bpf_map__fd(skel->maps.xp_cnt_v1);
+	cfg = bpf_map__fd(skel->maps.xp_cfg_v1);
+	pfx = bpf_map__fd(skel->maps.xp_pfx_v1);
+	bindfd = bpf_map__fd(skel->maps.xp_bind_v1);
+	mnfd = bpf_map__fd(skel->maps.xp_mn_v1);
+	peer = bpf_map__fd(skel->maps.xp_peer_v1);
+	ul = bpf_map__fd(skel->maps.xp_ul_v1);
+
+	cr_assert_eq(bt_set_cfg(cfg, LMA, 1500, OUTER_HOPS, XP_CFG_F_ENABLED), 0);
+	{
+		struct xp_cfg c;
+		uint32_t zero = 0;
+
+		cr_assert_eq(bpf_map_lookup_elem(cfg, &zero, &c), 0);
+		c.primary_hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT;
+		cr_assert_eq(bpf_map_update_elem(cfg, &zero, &c, BPF_ANY), 0);
+	}
+	/* MN 8: unique prefix per interface (000 5.1) */
+	cr_assert_eq(bt_add_prefix(pfx, "2001:db8:b1::", 64, MN8, 1, 0), 0);
+	cr_assert_eq(bt_add_prefix(pfx, "2001:db8:b2::", 64, MN8, 2, 0), 0);
+	put_bind(1, MAG1, PHOA, XP_BF_ACTIVE | XP_BF_PRIMARY, 1);
+	put_bind(2, MAG3, HOA2, XP_BF_ACTIVE, 2);
+	put_mn(1, 2, 0);	/* IF2 has the highest IFP */
+	cr_assert_eq(bt_add_peer(peer, MAG1), 0);
+	cr_assert_eq(bt_add_peer(peer, MAG3), 0);
+	cr_assert_eq(bt_add_ul(ul, MAG1, MN8, 1), 0);
+	cr_assert_eq(bt_add_ul(ul, MAG3, MN8, 2), 0);
+}
+
+static void teardown(void)
+{
+	xp_lma__destroy(skel);
+}
+
+TestSuite(ifp_lma, .init = setup, .fini = teardown);
+
+static void expect(const struct pkt *p, uint32_t action, int reason)
+{
+	cr_assert_eq(bt_run(prog, cnt, p->b, p->len, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, action, "action %s, want %s", bt_action(res.retval),
+		     bt_action(action));
+	cr_assert_eq(res.total, 1, "%d counter increments, want exactly 1", res.total);
+	cr_assert_eq(res.cnt_delta[reason], 1, "reason %s not counted", xp_reason_names[reason]);
+}
+
+static void expect_out(const struct pkt *want)
+{
+	cr_assert_eq(res.out_len, want->len, "output length %u, want %zu", res.out_len, want->len);
+	for (size_t i = 0; i < want->len; i++)
+		cr_assert_eq(res.out[i], want->b[i], "output byte %zu: %02x, want %02x", i,
+			     res.out[i], want->b[i]);
+}
+
+static const uint8_t l4s[] = { XP_IPPROTO_TCP, XP_IPPROTO_UDP, XP_IPPROTO_ICMPV6 };
+
+/* CN -> dst as the LMA receives it, checksum right */
+static void cn_pkt(struct pkt *p, const char *dst, uint8_t proto)
+{
+	pkt_init(p);
+	pkt_eth(p, BT_MAC_A, BT_MAC_CN, 0x86dd);
+	pkt_ip6(p, CN, dst, proto, 64, 0, 0x777);
+	ifp_l4(p, proto, 111);
+	pkt_finish(p);
+	ifp_fill_csum(p, 14, NULL);
+}
+
+Test(ifp_lma, downlink_rh2_to_non_primary_all_protocols)
+{
+	for (size_t i = 0; i < sizeof(l4s); i++) {
+		struct pkt in, want;
+		uint8_t rh[XP_RH2_LEN];
+		struct in6_addr ph;
+		size_t l4off;
+
+		cn_pkt(&in, PHOA, l4s[i]);
+		cr_assert_eq(ifp_csum_ok(in.b + 14, in.len - 14), 1, "input checksum");
+		expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD_RH2);
+
+		/* what it must be: outer to MAG3, inner CN -> HoA2 + RH2(primary HoA) */
+		inet_pton(AF_INET6, PHOA, &ph);
+		cr_assert_eq(xp_rh2_build(rh, sizeof(rh), l4s[i], &ph), XP_RH2_LEN);
+		pkt_init(&want);
+		pkt_eth(&want, BT_MAC_GW3, BT_MAC_A, 0x86dd);
+		pkt_ip6(&want, LMA, MAG3, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
+		pkt_ip6(&want, CN, HOA2, XP_IPPROTO_ROUTING, 63, 0, 0x777);
+		pkt_bytes(&want, rh, sizeof(rh));
+		l4off = want.len;
+		pkt_bytes(&want, in.b + 54, in.len - 54);	/* upper layer untouched */
+		pkt_finish(&want);
+		expect_out(&want);
+		cr_assert_eq(res.out_len - l4off, in.len - 54);
+		/* the checksum verifies with the final destination (the RH2's) */
+		cr_assert_eq(ifp_csum_ok(res.out + 54, res.out_len - 54), 1,
+			     "proto %u: checksum over the final destination", l4s[i]);
+	}
+}
+
+Test(ifp_lma, downlink_primary_interface_plain_tunnel)
+{
+	struct pkt in, want;
+
+	put_mn(1, 1, 0);	/* IF1 (primary) has the highest IFP */
+	cn_pkt(&in, PHOA, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	pkt_init(&want);
+	pkt_eth(&want, BT_MAC_GW2, BT_MAC_A, 0x86dd);
+	pkt_ip6(&want, LMA, MAG1, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
+	pkt_bytes(&want, in.b + 14, in.len - 14);
+	pkt_finish(&want);
+	want.b[54 + 7] = 63;
+	expect_out(&want);
+}
+
+Test(ifp_lma, downlink_other_address_follows_prefix_owner)
+{
+	struct pkt in;
+
+	/* not the primary HoA: the prefix's owner binding (IF1), no RH2 */
+	cn_pkt(&in, OTHER, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	cr_assert_eq(res.out_len, in.len + 40);
+	cr_assert_eq(res.out[0 + 5], 0x02, "to MAG1's MAC");
+	/* HoA2 itself: its prefix's owner, IF2, no RH2 either */
+	cn_pkt(&in, HOA2, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	cr_assert_eq(res.out_len, in.len + 40);
+}
+
+Test(ifp_lma, downlink_shared_address_no_rh2)
+{
+	struct pkt in;
+
+	/* 000 5.3: the interface's HoA is the primary HoA: tunnel only */
+	put_bind(2, MAG3, PHOA, XP_BF_ACTIVE, 2);
+	cn_pkt(&in, PHOA, XP_IPPROTO_TCP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	cr_assert_eq(res.out_len, in.len + 40);
+	cr_assert_eq(res.out[5], 0x03, "to MAG3's MAC");
+}
+
+Test(ifp_lma, downlink_rh2_refuses_hop_by_hop)
+{
+	struct pkt in;
+
+	pkt_init(&in);
+	pkt_eth(&in, BT_MAC_A, BT_MAC_CN, 0x86dd);
+	pkt_ip6(&in, CN, PHOA, XP_IPPROTO_HOPOPTS, 64, 0, 0);
+	pkt_ext(&in, XP_IPPROTO_UDP, 0);
+	pkt_udp(&in, 1, 2, 8);
+	pkt_finish(&in);
+	expect(&in, XDP_DROP, XP_R_DROP_RH2_HBH);
+}
+
+Test(ifp_lma, downlink_rh2_packet_too_big_counts_the_header)
+{
+	struct pkt in;
+
+	/* 1500 - 40 (tunnel) - 24 (RH2) = 1436 fits, 1437 does not */
+	pkt_init(&in);
+	pkt_eth(&in, BT_MAC_A, BT_MAC_CN, 0x86dd);
+	pkt_ip6(&in, CN, PHOA, XP_IPPROTO_UDP, 64, 0, 0);
+	pkt_udp(&in, 1, 2, 1436 - 48);
+	pkt_finish(&in);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD_RH2);
+	pkt_init(&in);
+	pkt_eth(&in, BT_MAC_A, BT_MAC_CN, 0x86dd);
+	pkt_ip6(&in, CN, PHOA, XP_IPPROTO_UDP, 64, 0, 0);
+	pkt_udp(&in, 1, 2, 1437 - 48);
+	pkt_finish(&in);
+	expect(&in, XDP_TX, XP_R_PTB_SENT);
+	/* the MTU in the PTB leaves room for the tunnel and the RH2 */
+	cr_assert_eq((res.out[54 + 4] << 24 | res.out[54 + 5] << 16 | res.out[54 + 6] << 8 |
+		      res.out[54 + 7]), 1436);
+}
+
+Test(ifp_lma, downlink_equal_ifp_goes_to_tc)
+{
+	struct pkt in;
+
+	put_mn(2, 1, 2);
+	cn_pkt(&in, PHOA, XP_IPPROTO_UDP);
+	expect(&in, XDP_PASS, XP_R_PASS_DL_DUP);
+	for (size_t i = 0; i < in.len; i++)
+		cr_assert_eq(res.out[i], in.b[i], "passed unchanged");
+}
+
+/* MAG3 -> LMA tunnel: inner HoA2 -> CN with the Primary HoA option and a
+ * checksum over HoA2 (what the MN's helper sends) */
+static void ul_hoa(struct pkt *p, uint8_t proto, const char *opt_hoa, uint8_t opt_type)
+{
+	uint8_t d[XP_DSTOPT_HOA_HDR_LEN];
+	struct in6_addr h;
+
+	inet_pton(AF_INET6, opt_hoa, &h);
+	cr_assert_eq(xp_dstopt_hoa_build(d, sizeof(d), proto, opt_type, &h),
+		     XP_DSTOPT_HOA_HDR_LEN);
+	pkt_init(p);
+	pkt_eth(p, BT_MAC_A, BT_MAC_GW3, 0x86dd);
+	pkt_ip6(p, MAG3, LMA, XP_IPPROTO_IPV6, 64, 0, 0);
+	pkt_ip6(p, HOA2, CN, XP_IPPROTO_DSTOPTS, 64, 0, 0x99);
+	pkt_bytes(p, d, sizeof(d));
+	ifp_l4(p, proto, 77);
+	pkt_finish(p);
+	ifp_fill_csum(p, 54, NULL);
+}
+
+Test(ifp_lma, uplink_primary_hoa_option_all_protocols)
+{
+	for (size_t i = 0; i < sizeof(l4s); i++) {
+		struct pkt in, want;
+
+		ul_hoa(&in, l4s[i], PHOA, XP_DSTOPT_PRIMARY_HOA_DEFAULT);
+		cr_assert_eq(ifp_csum_ok(in.b + 54, in.len - 54), 1, "input checksum (HoA2)");
+		expect(&in, XDP_REDIRECT, XP_R_UL_FORWARD_HOA);
+
+		/* built from scratch: PHOA -> CN, checksum computed here */
+		pkt_init(&want);
+		pkt_eth(&want, BT_MAC_GW3, BT_MAC_A, 0x86dd);
+		pkt_ip6(&want, PHOA, CN, l4s[i], 63, 0, 0x99);
+		ifp_l4(&want, l4s[i], 77);
+		pkt_finish(&want);
+		ifp_fill_csum(&want, 14, NULL);
+		expect_out(&want);
+		cr_assert_eq(ifp_csum_ok(res.out + 14, res.out_len - 14), 1);
+	}
+}
+
+Test(ifp_lma, uplink_udp_without_checksum_stays_without)
+{
+	struct pkt in;
+	uint8_t *c;
+	size_t l4;
+
+	ul_hoa(&in, XP_IPPROTO_UDP, PHOA, XP_DSTOPT_PRIMARY_HOA_DEFAULT);
+	l4 = 54 + 40 + XP_DSTOPT_HOA_HDR_LEN;
+	c = in.b + l4 + 6;
+	/* a zero checksum means "none": left as it is */
+	c[0] = c[1] = 0;
+	expect(&in, XDP_REDIRECT, XP_R_UL_FORWARD_HOA);
+	cr_assert_eq(res.out[54 + 6] | res.out[54 + 7], 0, "no checksum stays none");
+}
+
+Test(ifp_lma, uplink_option_with_other_options_becomes_padn)
+{
+	struct pkt in;
+	uint8_t d[32] = { XP_IPPROTO_UDP, 3, XP_DSTOPT_PADN, 2, 0, 0,
+			  XP_DSTOPT_PRIMARY_HOA_DEFAULT, 16 };
+
+	/* option 0x1e then an unknown skippable option 0x1f (len 6) */
+	pkt_addr(PHOA, d + 8);
+	d[24] = 0x1f;
+	d[25] = 6;
+	pkt_init(&in);
+	pkt_eth(&in, BT_MAC_A, BT_MAC_GW3, 0x86dd);
+	pkt_ip6(&in, MAG3, LMA, XP_IPPROTO_IPV6, 64, 0, 0);
+	pkt_ip6(&in, HOA2, CN, XP_IPPROTO_DSTOPTS, 64, 0, 0);
+	pkt_bytes(&in, d, sizeof(d));
+	pkt_udp(&in, 5, 6, 30);
+	pkt_finish(&in);
+	ifp_fill_csum(&in, 54, NULL);
+	expect(&in, XDP_REDIRECT, XP_R_UL_FORWARD_HOA);
+	cr_assert_eq(res.out_len, in.len - 40, "only the tunnel header went");
+	cr_assert_eq(res.out[54 + 6], XP_DSTOPT_PADN, "option is now PadN");
+	cr_assert_eq(res.out[54 + 7], 16);
+	for (int i = 0; i < 16; i++)
+		cr_assert_eq(res.out[54 + 8 + i], 0);
+	cr_assert_eq(res.out[54 + 24], 0x1f, "the other option stays");
+	cr_assert_eq(ifp_csum_ok(res.out + 14, res.out_len - 14), 1);
+	{
+		uint8_t want[16];
+
+		pkt_addr(PHOA, want);
+		cr_assert_eq(memcmp(res.out + 14 + 8, want, 16), 0, "source = primary HoA");
+	}
+}
+
+Test(ifp_lma, uplink_wrong_primary_hoa_drops)
+{
+	struct pkt in;
+
+	/* an address of the MN that is not its primary HoA */
+	ul_hoa(&in, XP_IPPROTO_UDP, OTHER, XP_DSTOPT_PRIMARY_HOA_DEFAULT);
+	expect(&in, XDP_DROP, XP_R_DROP_BAD_PRIMARY_HOA);
+	/* another MN's address */
+	ul_hoa(&in, XP_IPPROTO_UDP, CN, XP_DSTOPT_PRIMARY_HOA_DEFAULT);
+	expect(&in, XDP_DROP, XP_R_DROP_BAD_PRIMARY_HOA);
+}
+
+Test(ifp_lma, uplink_bad_option_length_drops)
+{
+	struct pkt in;
+
+	ul_hoa(&in, XP_IPPROTO_UDP, PHOA, XP_DSTOPT_PRIMARY_HOA_DEFAULT);
+	in.b[54 + 40 + 7] = 14;		/* Length 14 with 2 octets of padding left */
+	in.b[54 + 40 + 22] = XP_DSTOPT_PADN;
+	in.b[54 + 40 + 23] = 0;
+	expect(&in, XDP_DROP, XP_R_DROP_MALFORMED);
+}
+
+Test(ifp_lma, uplink_other_dstopt_untouched)
+{
+	struct pkt in;
+
+	/* another option type: forwarded as the MN sent it */
+	ul_hoa(&in, XP_IPPROTO_UDP, PHOA, 0x1d);
+	expect(&in, XDP_REDIRECT, XP_R_UL_FORWARD);
+	cr_assert_eq(res.out_len, in.len - 40);
+	cr_assert_eq(memcmp(res.out + 14 + 8, in.b + 54 + 8, 16), 0, "source unchanged");
+}
