@@ -15,6 +15,7 @@
 #include <libconfig.h>
 
 #include "config.h"
+#include "ifp.h"
 #include "log.h"
 
 #define KEY_MAX		128
@@ -420,7 +421,8 @@ static int parse_common(struct pctx *c, const config_setting_t *root, struct xp_
 /* ---- lma ---- */
 
 static const char *const policy_keys[] = {
-	"id", "allowed", "served_here", "hnps", "hnps_per_interface", "max_lifetime_s", NULL
+	"id", "allowed", "served_here", "hnps", "hnps_per_interface", "max_lifetime_s",
+	"address_model", "primary_hoa", NULL
 };
 
 static int parse_policy(struct pctx *c, const config_setting_t *g, const char *path,
@@ -457,6 +459,27 @@ static int parse_policy(struct pctx *c, const config_setting_t *g, const char *p
 	if ((rc = get_u32(c, g, path, "max_lifetime_s", 0, LIFETIME_MAX_S,
 			  &p->max_lifetime_s)) < 0)
 		return rc;
+	{
+		char model[XP_CFG_NAME_MAX];
+
+		rc = get_str(c, g, path, "address_model", false, model, sizeof(model));
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			int m = ifp_model_parse(model);
+
+			keypath(key, path, "address_model");
+			if (m < 0)
+				return fail(c, config_setting_get_member(g, "address_model"), key,
+					    "'%s' is not unique-prefix, unique-address or shared-address",
+					    model);
+			p->addr_model = (uint8_t)m;
+		}
+	}
+	rc = get_addr(c, g, path, "primary_hoa", false, &p->primary_hoa);
+	if (rc < 0)
+		return rc;
+	p->has_primary_hoa = rc == 0;
 	rc = get_str_array(c, g, path, "hnps", false, XP_CFG_MAX_HNP, &arr, &n);
 	if (rc < 0)
 		return rc;

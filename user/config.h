@@ -29,6 +29,13 @@ struct xp_prefix {
 	uint8_t plen;
 };
 
+/* 000_2df5b7e7ec4cafcb.txt section 5: how an MN's interfaces are addressed */
+enum xp_addr_model {
+	XP_AM_UNIQUE_PREFIX = 0,	/* 5.1: a prefix per interface (default) */
+	XP_AM_UNIQUE_ADDRESS = 1,	/* 5.2: one prefix, an address per interface */
+	XP_AM_SHARED_ADDRESS = 2,	/* 5.3: one address on every interface */
+};
+
 /* Per-MN policy at the LMA (explicit entry, or the default policy) */
 struct xp_lma_mn_policy {
 	char mn_id[XP_MNID_MAX_LEN + 1];	/* empty for the default policy */
@@ -38,6 +45,9 @@ struct xp_lma_mn_policy {
 	struct xp_prefix hnp[XP_CFG_MAX_HNP];
 	uint8_t hnps_per_if;			/* prefixes allocated per interface */
 	uint32_t max_lifetime_s;
+	uint8_t addr_model;			/* enum xp_addr_model */
+	bool has_primary_hoa;			/* else from the P-flagged interface */
+	struct in6_addr primary_hoa;		/* 000 primary HoA */
 };
 
 /* 001 2-level prefixes at the LMA (lma.two_level); off when !enabled */

@@ -33,6 +33,7 @@
 #include "dataplane.h"
 #include "evloop.h"
 #include "hnp_pool.h"
+#include "ifp.h"
 #include "lma.h"
 #include "log.h"
 #include "mh_codec.h"
@@ -272,36 +273,136 @@ static int state_write(struct lma *l, const struct bce *b)
 	return map_put(l->maps.bce, &k, &s, XP_MAP_BCE);
 }
 
+/* ---- 000: interface priority and primary HoA (ifp.h) ---- */
+
+static const struct xp_lma_mn_policy *mn_policy(const struct lma *l, const struct bc_mn *m)
+{
+	return xp_config_lma_policy(l->lc, m->mn_id);
+}
+
+/* The binding's own HoA, from its first prefix and its MN-LL-ID (zero
+ * when it has neither) */
+static struct in6_addr bce_own_hoa(const struct bce *b)
+{
+	struct in6_addr h;
+
+	memset(&h, 0, sizeof(h));
+	if (b->n_hnp && b->llid_len && ifp_hoa(&b->hnp[0], b->llid, b->llid_len, &h))
+		memset(&h, 0, sizeof(h));
+	return h;
+}
+
+/* The MN's primary HoA: the policy's, else the P-flagged binding's own
+ * HoA, else zero (000 not in use). skip: a binding being removed. */
+static struct in6_addr mn_primary_hoa(const struct lma *l, const struct bc_mn *m,
+				      const struct bce *skip)
+{
+	const struct xp_lma_mn_policy *pol = mn_policy(l, m);
+	struct in6_addr h;
+
+	if (pol && pol->has_primary_hoa)
+		return pol->primary_hoa;
+	memset(&h, 0, sizeof(h));
+	for (const struct bce *o = m->bces; o; o = o->mn_next)
+		if (o != skip && o->llid_primary && o->state == BCE_ACTIVE)
+			return bce_own_hoa(o);
+	return h;
+}
+
+/* The HoA the downlink rewrites the destination to for binding b */
+static struct in6_addr bce_hoa(const struct lma *l, const struct bce *b,
+			       const struct in6_addr *primary)
+{
+	const struct xp_lma_mn_policy *pol = mn_policy(l, b->mn);
+
+	if (pol && pol->addr_model == XP_AM_SHARED_ADDRESS)
+		return *primary;
+	if (b->llid_primary && !IN6_IS_ADDR_UNSPECIFIED(primary))
+		return *primary;
+	return bce_own_hoa(b);
+}
+
+static void bind_val(const struct lma *l, const struct bce *b, const struct in6_addr *hoa,
+		     struct xp_bind_val *bv)
+{
+	memset(bv, 0, sizeof(*bv));
+	addr6(&bv->peer, &b->pcoa);
+	addr6(&bv->local, &l->lc->address);
+	addr6(&bv->hoa, hoa);
+	bv->mtu = (__u16)(l->lc->tunnel_mtu - XP_IPV6_HDR_LEN);
+	bv->flags = b->state == BCE_ACTIVE ? XP_BF_ACTIVE : 0;
+	if (b->llid_primary)
+		bv->flags |= XP_BF_PRIMARY;
+	if (b->tl_idle)
+		bv->flags |= XP_BF_IDLE;
+	bv->att = b->att;
+	bv->ifp = b->llid_ifp;
+}
+
+/*
+ * Recompute the MN's downlink choice and HoAs after any change of its
+ * bindings or priorities, and write them: every binding's entry (its HoA
+ * may follow the primary's), then xp_mn_v1. skip: a binding on its way
+ * out. Logs the choice when it changes.
+ */
+static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
+{
+	struct ifp_path p[XP_CFG_MAX_IFS * 4];
+	struct in6_addr primary = mn_primary_hoa(l, m, skip);
+	struct xp_mn_val mv, old;
+	size_t n = 0;
+	char ph[ADDR_STR];
+	int rc;
+
+	for (struct bce *b = m->bces; b; b = b->mn_next) {
+		struct xp_bind_key bk = { .mn_id = m->idx, .bid = b->bid };
+		struct xp_bind_val bv;
+
+		if (b == skip)
+			continue;
+		if (n < sizeof(p) / sizeof(p[0])) {
+			p[n].bid = b->bid;
+			p[n].ifp = b->llid_ifp;
+			p[n].primary = b->llid_primary;
+			p[n].active = b->state == BCE_ACTIVE;
+			p[n].hoa = bce_hoa(l, b, &primary);
+			bind_val(l, b, &p[n].hoa, &bv);
+			n++;
+		} else {
+			struct in6_addr none = IN6ADDR_ANY_INIT;
+
+			bind_val(l, b, &none, &bv);
+		}
+		if ((rc = map_put(l->maps.bind, &bk, &bv, XP_MAP_BIND)))
+			return rc;
+	}
+	ifp_choose(p, n, &primary, &mv);
+	memset(&old, 0, sizeof(old));
+	if (l->maps.mn >= 0 && !bpf_map_lookup_elem(l->maps.mn, &m->idx, &old) &&
+	    !memcmp(&old, &mv, sizeof(mv)))
+		return 0;
+	if (mv.n_dl || old.n_dl)
+		pr_info("event=downlink-choice mn=%s bid=%u bid2=%u paths=%u primary_hoa=%s",
+			m->mn_id, mv.n_dl ? mv.dl_bid[0] : 0, mv.n_dl > 1 ? mv.dl_bid[1] : 0,
+			mv.n_dl, IN6_IS_ADDR_UNSPECIFIED(&primary) ? "-" : a2s(&primary, ph));
+	return map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+}
+
 /* Write (or rewrite) every entry of binding b. old_pcoa: the Proxy-CoA the
  * binding had before a handover, or NULL. */
 static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pcoa)
 {
 	struct xp_bind_key bk = { .mn_id = b->mn->idx, .bid = b->bid };
-	struct xp_bind_val bv;
-	struct xp_mn_val mv;
 	struct xp_ul_key uk;
 	struct xp_ul_val uv = { .bid = b->bid };
 	int rc;
 
 	if ((rc = peer_sync(l, &b->pcoa, 0)))
 		return rc;
-	memset(&bv, 0, sizeof(bv));
-	addr6(&bv.peer, &b->pcoa);
-	addr6(&bv.local, &l->lc->address);
-	bv.mtu = (__u16)(l->lc->tunnel_mtu - XP_IPV6_HDR_LEN);
-	bv.flags = b->state == BCE_ACTIVE ? XP_BF_ACTIVE : 0;
-	if (b->llid_primary)
-		bv.flags |= XP_BF_PRIMARY;
-	if (b->tl_idle)
-		bv.flags |= XP_BF_IDLE;
-	bv.att = b->att;
-	bv.ifp = b->llid_ifp;
 	if ((rc = xp_bstat_create(l->maps.bstat, &bk)))
 		pr_warn("event=map-write-failed map=%s error=%s", XP_MAP_BSTATS, strerror(-rc));
-	if ((rc = map_put(l->maps.bind, &bk, &bv, XP_MAP_BIND)))
-		return rc;
-	memset(&mv, 0, sizeof(mv));	/* n_dl 0: each prefix's owner binding */
-	if ((rc = map_put(l->maps.mn, &bk.mn_id, &mv, XP_MAP_MN)))
+	/* this binding's entry, the MN's other ones and its downlink choice */
+	if ((rc = mn_sync(l, b->mn, NULL)))
 		return rc;
 	ul_key(&uk, &b->pcoa, b->mn->idx);
 	if ((rc = map_put(l->maps.ul, &uk, &uv, XP_MAP_UPLINK)))
@@ -340,6 +441,8 @@ static void dp_remove(struct lma *l, struct bce *b)
 		pr_warn("event=map-delete-failed map=%s error=%s", XP_MAP_BSTATS, strerror(errno));
 	if (b->mn->n_bce == 1)
 		map_del(l->maps.mn, &bk.mn_id, XP_MAP_MN);
+	else if (mn_sync(l, b->mn, b))
+		pr_warn("event=map-write-failed map=%s mn=%s", XP_MAP_MN, b->mn->mn_id);
 	peer_sync(l, &b->pcoa, 1);
 	map_del(l->maps.bce, &bk, XP_MAP_BCE);
 }

@@ -148,6 +148,8 @@ struct pbu {
 	int64_t ts_skew_ms;
 	uint64_t ts;			/* explicit timestamp if non-zero */
 	const char *llid;		/* MN-LL-ID octets as a string */
+	uint8_t ifp;			/* 000 IFP in the MN-LL-ID */
+	bool primary;			/* 000 P flag */
 	bool no_p;
 };
 
@@ -201,6 +203,8 @@ static size_t encode_pbu(const struct pbu *p, uint8_t *buf)
 		m.opt.present |= MH_HAS_MN_LLID;
 		m.opt.llid_len = (uint8_t)strlen(p->llid);
 		memcpy(m.opt.llid, p->llid, m.opt.llid_len);
+		m.opt.llid_ifp = p->ifp;
+		m.opt.llid_primary = p->primary;
 	}
 	n = mh_encode(&m, buf, MH_MAX_MSG_LEN);
 	cr_assert_gt(n, 0, "encode: %s", mh_strerror(n));
@@ -874,6 +878,79 @@ Test(lma, malformed_and_other_messages_get_no_answer)
 	cr_assert_eq(lma_handle_pbu(L, in, (size_t)k, &src, &dst, out, sizeof(out)), 0);
 	cr_assert_geq(lma_stats(L)->malformed, 1);
 	cr_assert_eq(lma_stats(L)->ignored, 1);
+}
+
+/* 000: IFP and P per binding, the primary HoA and the downlink choice */
+static void mn_lookup(uint32_t idx, struct xp_mn_val *v)
+{
+	cr_assert_eq(bpf_map_lookup_elem(maps.mn, &idx, v), 0);
+}
+
+Test(lma, ifp_downlink_choice_follows_priorities)
+{
+	/* MN-LL-IDs "ABCDEF" / "GHIJKL": 6 octets, modified EUI-64 IIDs */
+	static const uint8_t iid1[8] = { 'A' ^ 2, 'B', 'C', 0xff, 0xfe, 'D', 'E', 'F' };
+	static const uint8_t iid2[8] = { 'G' ^ 2, 'H', 'I', 0xff, 0xfe, 'J', 'K', 'L' };
+	struct pbu p = PBU(.llid = "ABCDEF", .ifp = 1, .primary = true);
+	struct xp_prefix p1, p2;
+	struct xp_mn_val mv;
+	struct xp_bind_val bv;
+	uint32_t idx;
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(last_pba.opt.llid_ifp, 1, "the PBA echoes IFP");
+	cr_assert(last_pba.opt.llid_primary);
+	xp_prefix_parse(pfx_str(0), &p1);
+	idx = bcache_get(lma_bcache(L), "mn1@x", 1)->mn->idx;
+	mn_lookup(idx, &mv);
+	cr_assert_eq(mv.n_dl, 1);
+	cr_assert_eq(mv.dl_bid[0], 1);
+	cr_assert_eq(memcmp(mv.primary_hoa.a8, &p1.addr, 8), 0, "primary HoA: prefix 1 ...");
+	cr_assert_eq(memcmp(mv.primary_hoa.a8 + 8, iid1, 8), 0, "... + IF1's IID");
+
+	p = PBU(.llid = "GHIJKL", .ifp = 2);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	xp_prefix_parse(pfx_str(0), &p2);
+	mn_lookup(idx, &mv);
+	cr_assert_eq(mv.n_dl, 1);
+	cr_assert_eq(mv.dl_bid[0], 2, "IF2 has the higher IFP");
+	cr_assert_eq(memcmp(mv.primary_hoa.a8 + 8, iid1, 8), 0);
+	cr_assert_eq(bind_lookup(idx, 2, &bv), 0);
+	cr_assert_eq(bv.ifp, 2);
+	cr_assert_not(bv.flags & XP_BF_PRIMARY);
+	cr_assert_eq(memcmp(bv.hoa.a8, &p2.addr, 8), 0, "IF2's HoA: prefix 2 ...");
+	cr_assert_eq(memcmp(bv.hoa.a8 + 8, iid2, 8), 0, "... + IF2's IID");
+	cr_assert_eq(bind_lookup(idx, 1, &bv), 0);
+	cr_assert(bv.flags & XP_BF_PRIMARY);
+	cr_assert_eq(memcmp(bv.hoa.a8, mv.primary_hoa.a8, 16), 0);
+
+	/* handover indication back to IF1 (a refresh with a new IFP) */
+	advance(1000);
+	p = PBU(.llid = "ABCDEF", .ifp = 3, .primary = true, .hi = XP_HI_NOT_CHANGED, .seq = 2,
+		.n_hnp = 1, .hnp = { xp_prefix_str(&p1, (char[64]){ 0 }, 64) });
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	mn_lookup(idx, &mv);
+	cr_assert_eq(mv.n_dl, 1);
+	cr_assert_eq(mv.dl_bid[0], 1);
+
+	/* equal IFPs: both, the primary first */
+	advance(1000);
+	p = PBU(.llid = "GHIJKL", .ifp = 3, .hi = XP_HI_NOT_CHANGED, .seq = 3, .n_hnp = 1,
+		.hnp = { xp_prefix_str(&p2, (char[64]){ 0 }, 64) });
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	mn_lookup(idx, &mv);
+	cr_assert_eq(mv.n_dl, 2);
+	cr_assert_eq(mv.dl_bid[0], 1);
+	cr_assert_eq(mv.dl_bid[1], 2);
+
+	/* IF1 de-registers: IF2 alone, the primary HoA is gone with it */
+	advance(1000);
+	p = PBU(.llid = "ABCDEF", .ifp = 3, .primary = true, .hi = XP_HI_NOT_CHANGED, .seq = 4,
+		.lifetime_s = 0, .n_hnp = 1, .hnp = { xp_prefix_str(&p1, (char[64]){ 0 }, 64) });
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	mn_lookup(idx, &mv);
+	cr_assert_eq(mv.n_dl, 1);
+	cr_assert_eq(mv.dl_bid[0], 2);
 }
 
 Test(lma, no_maps_no_clock_still_answers)
