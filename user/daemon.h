@@ -19,6 +19,7 @@
 struct evloop;
 struct xp_dp;
 struct ctl_sock;
+struct hb;
 
 struct xp_daemon {
 	struct xp_config *cfg;
@@ -28,6 +29,8 @@ struct xp_daemon {
 	int mh_fd;			/* raw MH socket */
 	bool flush_on_stop;		/* --flush: remove pinned state */
 	void *role_state;		/* owned by the role */
+	struct hb *hb;			/* RFC 5847 heartbeats (heartbeat.h), owned
+					 * by the role; NULL when off */
 };
 
 struct xp_role_ops {

@@ -32,6 +32,7 @@
 #include "daemon.h"
 #include "dataplane.h"
 #include "evloop.h"
+#include "heartbeat.h"
 #include "hnp_pool.h"
 #include "ifp.h"
 #include "lma.h"
@@ -39,6 +40,8 @@
 #include "mh_codec.h"
 #include "mh_sock.h"
 #include "pfxmap.h"
+#include "ratelimit.h"
+#include "sigdrop.h"
 #include "statemap.h"
 #include "tlp.h"
 #include "xpmip_state.h"
@@ -1439,11 +1442,13 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 		free(pbu);
 		free(pba);
 		pr_err("event=pbu-dropped from=%s reason=out-of-memory", a2s(src, sa));
+		xp_sigdrop_count(XP_SD_NOMEM);
 		return 0;
 	}
 	rc = mh_decode(buf, len, pbu, &off);
 	if (rc) {
 		l->st.malformed++;
+		xp_sigdrop_count(XP_SD_MALFORMED);
 		pr_warn("event=mh-malformed from=%s error=%s offset=%zu", a2s(src, sa),
 			mh_strerror(rc), off);
 		rc = 0;
@@ -1451,6 +1456,7 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 	}
 	if (pbu->type != XP_MH_TYPE_BU) {
 		l->st.ignored++;
+		xp_sigdrop_count(XP_SD_UNHANDLED_TYPE);
 		pr_info("event=mh-ignored from=%s type=%u(%s)", a2s(src, sa), pbu->type,
 			mh_type_name(pbu->type) ? mh_type_name(pbu->type) : "?");
 		rc = 0;
@@ -1473,6 +1479,8 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 	if (st == XP_PBA_ACCEPTED)
 		tl_pba(l, &c, pba);
 	l->st.by_status[st]++;
+	if (st == XP_PBA_MAG_NOT_AUTHORIZED)
+		xp_sigdrop_count(XP_SD_UNAUTH_PBU);
 	if (st == XP_PBA_ACCEPTED) {
 		const struct bce *b = c.b;
 
@@ -1496,6 +1504,31 @@ out:
 	free(pbu);
 	free(pba);
 	return rc;
+}
+
+/* ---- peer restart (RFC 5847, heartbeat.h) ---- */
+
+unsigned int lma_drop_stale(struct lma *l, const struct in6_addr *pcoa, uint64_t before_rt_ms)
+{
+	size_t n = bcache_by_pcoa(l->bc, pcoa, NULL, 0), k;
+	struct bce **v;
+	unsigned int dropped = 0;
+	char pc[ADDR_STR];
+
+	if (!n || !(v = calloc(n, sizeof(*v))))
+		return 0;
+	k = bcache_by_pcoa(l->bc, pcoa, v, n);
+	for (size_t i = 0; i < k && i < n; i++) {
+		if (v[i]->registered_rt_ms >= before_rt_ms)
+			continue;	/* re-registered since the restart */
+		pr_info("event=binding-deleted mn=%s bid=%u pcoa=%s reason=mag-restarted-without-it",
+			v[i]->mn->mn_id, v[i]->bid, a2s(pcoa, pc));
+		l->st.deleted++;
+		binding_delete(l, v[i]);
+		dropped++;
+	}
+	free(v);
+	return dropped;
 }
 
 /* ---- restart state ---- */
@@ -1946,7 +1979,54 @@ struct lma_role {
 	int tlp_fd;
 	char dir[256];
 	struct lma_maps maps;
+	struct xp_rl err_rl;		/* error PBAs per source (ratelimit.h) */
 };
+
+/* heartbeat.h hooks: MAGs are the authorised Proxy-CoAs; a MAG that
+ * restarted without its state loses the bindings it has not re-registered
+ * within the grace period */
+static bool lma_hb_authorized(void *ctx, const struct in6_addr *a)
+{
+	const struct xp_lma_config *lc = &((struct xp_daemon *)ctx)->cfg->lma;
+
+	for (uint8_t i = 0; i < lc->n_authorized_mags; i++)
+		if (xp_prefix_contains(&lc->authorized_mags[i], a))
+			return true;
+	return false;
+}
+
+static void lma_hb_grace_over(void *ctx, const struct in6_addr *mag, uint64_t detected_rt_ms)
+{
+	struct xp_daemon *d = ctx;
+	struct lma_role *r = d->role_state;
+	unsigned int n = lma_drop_stale(r->l, mag, detected_rt_ms);
+
+	pr_info("event=mag-restart-handled peer=%s bindings_dropped=%u",
+		a2s(mag, (char[ADDR_STR]){ 0 }), n);
+}
+
+static void hb_add_cb(struct bce *b, void *ctx)
+{
+	hb_peer_add(ctx, &b->pcoa);
+}
+
+static int lma_hb_start(struct xp_daemon *d, struct lma_role *r, bool without_state)
+{
+	const struct hb_ops ops = { .ctx = d, .authorized = lma_hb_authorized,
+				    .grace_over = lma_hb_grace_over };
+	struct hb_params p = { .ev = d->ev, .interval_s = d->cfg->heartbeat_interval_s,
+			       .missing_limit = d->cfg->heartbeat_missing_limit,
+			       .mh_fd = d->mh_fd, .local = d->cfg->lma.address };
+	int rc;
+
+	if (!p.interval_s)
+		return 0;
+	if ((rc = hb_restart_ctr_load(r->dir, without_state, &p.restart_ctr)) ||
+	    (rc = hb_new(&p, &ops, &d->hb)))
+		return rc;
+	bcache_foreach(r->l->bc, hb_add_cb, d->hb);
+	return 0;
+}
 
 static int lma_start(struct xp_daemon *d)
 {
@@ -2000,6 +2080,11 @@ static int lma_start(struct xp_daemon *d)
 		return n;
 	if ((rc = lma_write_cfg(r->l)))
 		return rc;
+	xp_rl_init(&r->err_rl);
+	if ((rc = lma_hb_start(d, r, n == 0))) {
+		pr_err("event=start-failed reason=\"heartbeat: %s\"", strerror(-rc));
+		return rc;
+	}
 	for (uint8_t i = 0; i < lc->n_interfaces; i++) {
 		unsigned idx = if_nametoindex(lc->interfaces[i]);
 
@@ -2023,17 +2108,26 @@ static void lma_on_mh(struct xp_daemon *d, const uint8_t *buf, size_t len,
 	int n, rc;
 
 	(void)ifindex;
-	if (!r || !r->l)
+	if (!r || !r->l || hb_on_mh(d->hb, buf, len, src))
 		return;
 	n = lma_handle_pbu(r->l, buf, len, src, dst, out, sizeof(out));
 	if (n <= 0)
 		return;
+	if (out[XP_MH_HDR_LEN] >= XP_PBA_UNSPECIFIED &&
+	    !xp_rl_allow(&r->err_rl, src, evloop_now_ms())) {
+		xp_sigdrop_count(XP_SD_ERR_RATELIMIT);
+		return;
+	}
+	if (out[XP_MH_HDR_LEN] == XP_PBA_ACCEPTED)
+		hb_peer_add(d->hb, src);
 	rc = mh_sock_send(d->mh_fd, &d->cfg->lma.address, src, out, (size_t)n);
 	if (rc)
 		pr_warn("event=pba-send-failed to=%s error=%s",
 			a2s(src, (char[ADDR_STR]){ 0 }), strerror(-rc));
 	else
 		r->l->st.pba_tx++;
+	if (rc)
+		xp_sigdrop_count(XP_SD_SEND_FAILED);
 }
 
 static int lma_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
@@ -2052,6 +2146,10 @@ static void lma_stop(struct xp_daemon *d)
 
 	if (!r)
 		return;
+	hb_free(d->hb);
+	d->hb = NULL;
+	if (d->flush_on_stop)
+		hb_restart_ctr_unpin(r->dir);
 	lma_free(r->l);
 	if (r->state_fd >= 0)
 		close(r->state_fd);

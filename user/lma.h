@@ -59,6 +59,11 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 		   const struct in6_addr *src, const struct in6_addr *dst,
 		   uint8_t *out, size_t cap);
 
+/* Delete the bindings at Proxy-CoA pcoa last accepted before before_rt_ms
+ * (CLOCK_REALTIME): that MAG restarted without them (heartbeat.h).
+ * Returns how many. */
+unsigned int lma_drop_stale(struct lma *l, const struct in6_addr *pcoa, uint64_t before_rt_ms);
+
 /* Expire / delete every binding whose deadline has passed by the clock */
 void lma_run_timers(struct lma *l);
 

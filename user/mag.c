@@ -31,6 +31,7 @@
 #include "bstat.h"
 #include "dataplane.h"
 #include "evloop.h"
+#include "heartbeat.h"
 #include "log.h"
 #include "mag.h"
 #include "mh_codec.h"
@@ -739,6 +740,42 @@ static void on_nd_ready(void *ctx, int fd, uint32_t events)
 	}
 }
 
+/* ---- heartbeat hooks (heartbeat.h): the one peer is our LMA; when it
+ * restarted without our bindings, every MN is registered again ---- */
+
+static bool mag_hb_authorized(void *ctx, const struct in6_addr *a)
+{
+	struct mag_role *r = ctx;
+
+	return !memcmp(a, &r->mc->lma_address, sizeof(*a));
+}
+
+static void mag_hb_restarted(void *ctx, const struct in6_addr *lma)
+{
+	struct mag_role *r = ctx;
+
+	(void)lma;
+	mag_reregister_all(&r->m, "lma_restarted");
+}
+
+static int mag_hb_start(struct mag_role *r, bool without_state)
+{
+	struct xp_daemon *d = r->d;
+	const struct hb_ops ops = { .ctx = r, .authorized = mag_hb_authorized,
+				    .restarted = mag_hb_restarted };
+	struct hb_params p = { .ev = d->ev, .interval_s = d->cfg->heartbeat_interval_s,
+			       .missing_limit = d->cfg->heartbeat_missing_limit,
+			       .mh_fd = d->mh_fd, .local = r->mc->proxy_coa };
+	int rc;
+
+	if (!p.interval_s)
+		return 0;
+	if ((rc = hb_restart_ctr_load(r->dir, without_state, &p.restart_ctr)) ||
+	    (rc = hb_new(&p, &ops, &d->hb)))
+		return rc;
+	return hb_peer_add(d->hb, &r->mc->lma_address);
+}
+
 /* ---- role ops ---- */
 
 static int write_cfg(struct mag_role *r)
@@ -833,6 +870,10 @@ static int mag_start(struct xp_daemon *d)
 	if (!r->core_ifindex)
 		pr_warn("event=core_link_missing if=%s: waiting for it", r->mc->core_interface);
 	n = bul_restore(r);
+	if ((rc = mag_hb_start(r, n == 0))) {
+		pr_err("event=start_failed reason=\"heartbeat: %s\"", strerror(-rc));
+		return rc;
+	}
 	if ((rc = write_cfg(r))) {
 		pr_err("event=start_failed reason=\"xp_cfg_v1: %s\"", strerror(-rc));
 		return rc;
@@ -867,7 +908,7 @@ static void mag_on_mh(struct xp_daemon *d, const uint8_t *buf, size_t len,
 
 	(void)dst;
 	(void)ifindex;
-	if (!r)
+	if (!r || hb_on_mh(d->hb, buf, len, src))
 		return;
 	(void)mag_on_pba(&r->m, buf, len, src);
 }
@@ -921,6 +962,8 @@ static void mag_stop(struct xp_daemon *d)
 
 	if (!r)
 		return;
+	hb_free(d->hb);
+	d->hb = NULL;
 	for (unsigned int i = 0; i < r->n_ifs; i++) {
 		evloop_timer_cancel(d->ev, &r->ifs[i].ra_timer);
 		llwatch_stop(r, &r->ifs[i]);
@@ -949,6 +992,7 @@ static void mag_stop(struct xp_daemon *d)
 		snprintf(path, sizeof(path), "%s/%s", r->dir, XP_MAP_BUL);
 		if (unlink(path) && errno != ENOENT)
 			pr_warn("event=state_unpin_failed map=%s err=%s", path, strerror(errno));
+		hb_restart_ctr_unpin(r->dir);
 	}
 	free(r);
 	d->role_state = NULL;

@@ -141,6 +141,10 @@ int mag_detach(struct mag *m, const uint8_t mac[6]);
 /* De-register every MN that is (being) registered; why goes to the log */
 void mag_deregister_all(struct mag *m, const char *why);
 
+/* Send a fresh PBU (its prefixes, new sequence and timestamp) for every
+ * registered MN: the LMA restarted without our bindings (heartbeat.h) */
+void mag_reregister_all(struct mag *m, const char *why);
+
 /* Build a PBU for e with the given lifetime into buf (exposed for tests) */
 int mag_build_pbu(struct mag *m, struct mag_entry *e, uint32_t lifetime_s,
 		  uint8_t *buf, size_t cap);

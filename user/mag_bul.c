@@ -30,6 +30,7 @@
 #include "log.h"
 #include "mag.h"
 #include "mh_codec.h"
+#include "sigdrop.h"
 #include "xpmip_mag_state.h"
 
 #define MAG_PCT		100u
@@ -486,15 +487,18 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 	if (err) {
 		xp_log(XP_LOG_WARN, "event=mh_malformed from=%s err=%s off=%zu",
 		       sb, mh_strerror(err), off);
+		xp_sigdrop_count(XP_SD_MALFORMED);
 		return -EBADMSG;
 	}
 	if (msg.type != XP_MH_TYPE_BA || !(msg.ba.flags & XP_BA_F_P)) {
 		xp_log(XP_LOG_DEBUG, "event=mh_ignored from=%s type=%u", sb, (unsigned int)msg.type);
+		xp_sigdrop_count(XP_SD_UNHANDLED_TYPE);
 		return -ENOENT;
 	}
 	if (memcmp(src, &m->cfg->lma_address, sizeof(*src))) {
 		xp_log(XP_LOG_WARN, "event=pba_ignored from=%s seq=%u: not our LMA",
 		       sb, (unsigned int)msg.ba.seq);
+		xp_sigdrop_count(XP_SD_NOT_OUR_LMA);
 		return -ENOENT;
 	}
 	for (e = m->head; e; e = e->next) {
@@ -515,6 +519,7 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 		       "no pending PBU with this sequence", sb, (unsigned int)msg.ba.seq,
 		       (unsigned int)msg.ba.status,
 		       (msg.opt.present & MH_HAS_MN_ID) ? (const char *)msg.opt.mnid : "-");
+		xp_sigdrop_count(XP_SD_PBA_UNMATCHED);
 		return -ENOENT;
 	}
 	e->last_status = msg.ba.status;
@@ -639,6 +644,16 @@ void mag_deregister_all(struct mag *m, const char *why)
 		if (e->state == MAG_S_REGISTERING || e->state == MAG_S_BOUND ||
 		    e->state == MAG_S_REFRESHING)
 			deregister(m, e, why);
+	}
+}
+
+void mag_reregister_all(struct mag *m, const char *why)
+{
+	for (struct mag_entry *e = m->head; e; e = e->next) {
+		if (e->state != MAG_S_BOUND && e->state != MAG_S_REFRESHING)
+			continue;
+		mag_log(XP_LOG_INFO, e, "reregister", "reason=%s", why);
+		start_request(m, e, MAG_S_REFRESHING);
 	}
 }
 

@@ -29,9 +29,11 @@
 #include "daemon.h"
 #include "dataplane.h"
 #include "evloop.h"
+#include "heartbeat.h"
 #include "log.h"
 #include "mh_codec.h"
 #include "mh_sock.h"
+#include "sigdrop.h"
 
 #define XPMIPD_VERSION	"0.1.0"
 #define EXIT_USAGE	2
@@ -96,8 +98,16 @@ static int ctl_counters(struct xp_daemon *d, bool json, FILE *out)
 			fprintf(out, "%-20s %14llu  %s\n", xp_reason_names[i],
 				(unsigned long long)c[i], xp_reason_text[i]);
 	}
-	if (json)
+	/* then the signalling counters (sigdrop.h): hostile or broken
+	 * Mobility Headers, accounted for like dropped packets */
+	if (json) {
+		fprintf(out, "],\"signalling\":[");
+		xp_sigdrop_print(out, true);
 		fprintf(out, "]}\n");
+	} else {
+		fprintf(out, "\n");
+		xp_sigdrop_print(out, false);
+	}
 	return 0;
 }
 
@@ -120,6 +130,10 @@ static int daemon_ctl(void *ctx, int argc, char **argv, FILE *out)
 	}
 	if (!strcmp(argv[0], "counters"))
 		return ctl_counters(d, json, out);
+	if (!strcmp(argv[0], "peers")) {
+		hb_print(d->hb, out, json);
+		return 0;
+	}
 	rc = xpmipd_ops->ctl ? xpmipd_ops->ctl(d, argc, argv, out) : -ENOENT;
 	if (rc == -ENOENT)
 		fprintf(out, "unknown command '%s' for role %s\n", argv[0], xpmipd_ops->name);

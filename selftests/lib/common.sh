@@ -150,11 +150,12 @@ conf_from_example() {
 	    "$XP_ROOT/deploy/examples/$ex.conf" >"$out"
 	echo "$out"
 }
-# conf_set FILE KEY VALUE: replace the first "KEY = ...;" line
+# conf_set FILE KEY VALUE: replace the first "KEY = ...;" (up to its first
+# ";", so a trailing comment with a ";" in it stays a comment)
 conf_set() {
 	local f=$1 k=$2 v=$3
 	grep -q "^[[:space:]]*${k}[[:space:]]*=" "$f" || { _fail "conf_set: no key '$k' in $f"; return 1; }
-	sed -i "0,/^\([[:space:]]*\)${k}[[:space:]]*=.*;/s||\1$k = $v;|" "$f"
+	sed -i "0,/^\([[:space:]]*\)${k}[[:space:]]*=[^;]*;/s||\1$k = $v;|" "$f"
 }
 
 # --------------------------------------------------------------- daemons --
