@@ -26,6 +26,7 @@
 #include "xp_prefix.h"
 #include "xp_rh2.h"
 #include "xp_hoa.h"
+#include "xp_dup.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -215,4 +216,11 @@ int xp_lma_rx(struct xdp_md *ctx)
 		return xp_verdict(XP_R_PASS_CONTROL, XDP_PASS);
 	}
 	return xp_lma_downlink(ctx);
+}
+
+/* TC ingress on every LMA interface: the copies for equal IFPs (xp_dup.h) */
+SEC("tc")
+int xp_lma_dup(struct __sk_buff *skb)
+{
+	return xp_dup_run(skb);
 }

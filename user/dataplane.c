@@ -83,6 +83,7 @@ static const char *const xp_prog_names[XP_PROG_MAX_] = {
 	[XP_PROG_MAG_ACCESS] = "xp_mag_access",
 	[XP_PROG_MAG_CORE] = "xp_mag_core",
 	[XP_PROG_PASS] = "xp_pass",
+	[XP_PROG_LMA_DUP] = "xp_lma_dup",
 };
 
 static int xp_map_index(const char *name)
@@ -332,6 +333,7 @@ int xp_dp_open(const struct xp_dp_opts *opts, struct xp_dp **out)
 		if (err)
 			goto fail;
 		dp->prog_fd[XP_PROG_LMA_RX] = bpf_program__fd(dp->lma->progs.xp_lma_rx);
+		dp->prog_fd[XP_PROG_LMA_DUP] = bpf_program__fd(dp->lma->progs.xp_lma_dup);
 	} else {
 		dp->mag = xp_mag__open();
 		if (!dp->mag) {
@@ -436,6 +438,53 @@ int xp_dp_attach_xdp(struct xp_dp *dp, enum xp_prog prog, int ifindex)
 	return xp_att_remember(dp, ifindex, mode);
 }
 
+int xp_tc_attach(int ifindex, bool egress, int prog_fd, const char *name)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XP_TC_HANDLE, .priority = XP_TC_PRIO,
+		    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
+	int err = bpf_tc_hook_create(&hook);
+
+	if (err && err != -EEXIST) {
+		pr_err("event=tc_attach ifindex=%d prog=%s error=%s", ifindex, name, strerror(-err));
+		return err;
+	}
+	if ((err = bpf_tc_attach(&hook, &opts))) {
+		pr_err("event=tc_attach ifindex=%d prog=%s error=%s", ifindex, name, strerror(-err));
+		return err;
+	}
+	pr_info("event=tc_attach ifindex=%d prog=%s dir=%s", ifindex, name,
+		egress ? "egress" : "ingress");
+	return 0;
+}
+
+int xp_tc_detach(int ifindex, bool egress)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XP_TC_HANDLE, .priority = XP_TC_PRIO);
+	int err = bpf_tc_detach(&hook, &opts);
+
+	if (err && err != -ENOENT && err != -EINVAL) {
+		pr_warn("event=tc_detach ifindex=%d error=%s", ifindex, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int xp_dp_attach_tc(struct xp_dp *dp, enum xp_prog prog, int ifindex, bool egress)
+{
+	int fd = xp_dp_prog_fd(dp, prog);
+
+	if (fd < 0) {
+		pr_err("event=tc_attach ifindex=%d prog=%d error=not_loaded_for_this_role",
+		       ifindex, prog);
+		return -ENOENT;
+	}
+	return xp_tc_attach(ifindex, egress, fd, xp_prog_names[prog]);
+}
+
 int xp_dp_detach_xdp(struct xp_dp *dp, int ifindex)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -443,6 +492,8 @@ int xp_dp_detach_xdp(struct xp_dp *dp, int ifindex)
 
 	if (dp)
 		xp_att_forget(dp, ifindex);
+	if (dp && dp->role == XP_ROLE_LMA)
+		xp_tc_detach(ifindex, false);
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err) {
 		pr_warn("event=dp_detach ifindex=%d error=%s", ifindex, strerror(-err));

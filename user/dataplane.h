@@ -29,6 +29,7 @@ enum xp_prog {
 	XP_PROG_MAG_ACCESS,	/* MAG access interface: uplink encap to the LMA */
 	XP_PROG_MAG_CORE,	/* MAG core interface: downlink decap to the MN */
 	XP_PROG_PASS,		/* XDP_PASS only: the peer end of a veth redirect target */
+	XP_PROG_LMA_DUP,	/* LMA, TC ingress on every interface: equal-IFP copies */
 	XP_PROG_MAX_
 };
 
@@ -52,6 +53,18 @@ int xp_dp_attach_xdp(struct xp_dp *dp, enum xp_prog prog, int ifindex);
 /* Detach whatever XDP program is on ifindex (used on --flush and on
  * interface removal). */
 int xp_dp_detach_xdp(struct xp_dp *dp, int ifindex);
+
+/*
+ * TC programs (libbpf 1.1 bpf_tc_*: a clsact qdisc, created when missing,
+ * and one direct-action filter with a fixed handle and priority, so that a
+ * restarted daemon replaces its own filter). Like XDP attachments they
+ * outlive the process. Detach removes only our filter; ENOENT is success.
+ */
+#define XP_TC_HANDLE	0x7870		/* "xp" */
+#define XP_TC_PRIO	1
+int xp_tc_attach(int ifindex, bool egress, int prog_fd, const char *name);
+int xp_tc_detach(int ifindex, bool egress);
+int xp_dp_attach_tc(struct xp_dp *dp, enum xp_prog prog, int ifindex, bool egress);
 
 /* fd of a loaded program (for tests and diagnostics), or -ENOENT when this
  * role does not load it. Owned by dp. */

@@ -2094,6 +2094,9 @@ static int lma_start(struct xp_daemon *d)
 		}
 		if (d->dp && (rc = xp_dp_attach_xdp(d->dp, XP_PROG_LMA_RX, (int)idx)))
 			return rc;
+		/* equal IFPs: the copies XDP cannot make (bpf/xp_dup.h) */
+		if (d->dp && (rc = xp_dp_attach_tc(d->dp, XP_PROG_LMA_DUP, (int)idx, false)))
+			return rc;
 	}
 	pr_info("event=lma-started address=%s bindings_restored=%d interfaces=%u",
 		a2s(&lc->address, (char[ADDR_STR]){ 0 }), n, lc->n_interfaces);

@@ -379,3 +379,146 @@ Test(ifp_lma, uplink_other_dstopt_untouched)
 	cr_assert_eq(res.out_len, in.len - 40);
 	cr_assert_eq(memcmp(res.out + 14 + 8, in.b + 54 + 8, 16), 0, "source unchanged");
 }
+
+/* ---- equal IFPs: xp_lma_dup (TC ingress) ---- */
+
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <poll.h>
+#include <unistd.h>
+
+/* One skb through a TC program on ingress ifindex; like bt_run */
+static int run_tc(int pfd, const struct pkt *p, int ifindex, struct bt_result *r)
+{
+	uint64_t before[XP_R_MAX], after[XP_R_MAX];
+	struct __sk_buff ctx = { .ifindex = (uint32_t)ifindex,
+				 .ingress_ifindex = (uint32_t)ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->b, .data_size_in = (uint32_t)p->len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	o.data_out = r->out;
+	o.data_size_out = sizeof(r->out);
+	if (bt_counters(cnt, before))
+		return -1;
+	if ((err = bpf_prog_test_run_opts(pfd, &o)))
+		return err;
+	if (bt_counters(cnt, after))
+		return -1;
+	r->retval = o.retval;
+	r->out_len = o.data_size_out;
+	for (int i = 0; i < XP_R_MAX; i++) {
+		r->cnt_delta[i] = after[i] - before[i];
+		r->total += (int)r->cnt_delta[i];
+	}
+	return 0;
+}
+
+/* A packet socket on xpb, the peer of xpa where the clone is sent */
+static int sniff_open(void)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6),
+				   .sll_ifindex = (int)if_nametoindex("xpb") };
+	int s = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_IPV6));
+
+	cr_assert_geq(s, 0);
+	cr_assert_eq(bind(s, (struct sockaddr *)&sll, sizeof(sll)), 0);
+	return s;
+}
+
+/* next frame to MAG1's MAC on the sniffer (skips the stack's own traffic) */
+static ssize_t sniff_mag1(int s, uint8_t *buf, size_t cap)
+{
+	struct pollfd pf = { .fd = s, .events = POLLIN };
+
+	while (poll(&pf, 1, 1000) == 1) {
+		ssize_t n = recv(s, buf, cap, 0);
+		uint8_t mac[6];
+
+		pkt_mac(BT_MAC_GW2, mac);
+		if (n > 14 && !memcmp(buf, mac, 6))
+			return n;
+	}
+	return -1;
+}
+
+Test(ifp_lma, equal_ifp_tc_sends_a_copy_down_each_path)
+{
+	int dup = bpf_program__fd(skel->progs.xp_lma_dup), s = sniff_open();
+	struct pkt in, want1, want2;
+	uint8_t rh[XP_RH2_LEN], got[2048];
+	struct in6_addr ph;
+	ssize_t n;
+
+	put_mn(2, 1, 2);	/* IF1 (primary, MAG1) and IF2 (MAG3) tie */
+	cn_pkt(&in, PHOA, XP_IPPROTO_TCP);
+	cr_assert_eq(run_tc(dup, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(res.total, 1);
+	cr_assert_eq(res.cnt_delta[XP_R_DL_DUP], 1);
+
+	/* the last copy (the packet itself): IF2, with the routing header */
+	inet_pton(AF_INET6, PHOA, &ph);
+	xp_rh2_build(rh, sizeof(rh), XP_IPPROTO_TCP, &ph);
+	pkt_init(&want2);
+	pkt_eth(&want2, BT_MAC_GW3, BT_MAC_A, 0x86dd);
+	pkt_ip6(&want2, LMA, MAG3, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
+	pkt_ip6(&want2, CN, HOA2, XP_IPPROTO_ROUTING, 63, 0, 0x777);
+	pkt_bytes(&want2, rh, sizeof(rh));
+	pkt_bytes(&want2, in.b + 54, in.len - 54);
+	pkt_finish(&want2);
+	expect_out(&want2);
+	cr_assert_eq(ifp_csum_ok(res.out + 54, res.out_len - 54), 1);
+
+	/* the clone, sent out of xpa: IF1, plain tunnel */
+	pkt_init(&want1);
+	pkt_eth(&want1, BT_MAC_GW2, BT_MAC_A, 0x86dd);
+	pkt_ip6(&want1, LMA, MAG1, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
+	pkt_bytes(&want1, in.b + 14, in.len - 14);
+	pkt_finish(&want1);
+	want1.b[54 + 7] = 63;
+	n = sniff_mag1(s, got, sizeof(got));
+	cr_assert_eq(n, (ssize_t)want1.len, "clone length %zd, want %zu", n, want1.len);
+	cr_assert_eq(memcmp(got, want1.b, want1.len), 0, "clone bytes");
+	cr_assert_eq(ifp_csum_ok(got + 54, (size_t)n - 54), 1);
+	close(s);
+}
+
+Test(ifp_lma, tc_passes_everything_else)
+{
+	int dup = bpf_program__fd(skel->progs.xp_lma_dup);
+	struct pkt in;
+
+	/* IFP choice of one path: XDP forwarded it already */
+	cn_pkt(&in, PHOA, XP_IPPROTO_UDP);
+	cr_assert_eq(run_tc(dup, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, TC_ACT_OK);
+	cr_assert_eq(res.cnt_delta[XP_R_TC_PASS], 1);
+	cr_assert_eq(res.total, 1);
+	/* not a mobile prefix */
+	put_mn(2, 1, 2);
+	cn_pkt(&in, "2001:db8:77::1", XP_IPPROTO_UDP);
+	cr_assert_eq(run_tc(dup, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, TC_ACT_OK);
+	cr_assert_eq(res.cnt_delta[XP_R_TC_PASS], 1);
+	cr_assert_eq(memcmp(res.out, in.b, in.len), 0, "unchanged");
+}
+
+Test(ifp_lma, equal_ifp_one_active_path_is_plain_forwarding)
+{
+	int dup = bpf_program__fd(skel->progs.xp_lma_dup);
+	struct pkt in;
+
+	put_mn(2, 1, 2);
+	put_bind(2, MAG3, HOA2, 0, 2);	/* IF2 not active */
+	cn_pkt(&in, PHOA, XP_IPPROTO_UDP);
+	cr_assert_eq(run_tc(dup, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(res.cnt_delta[XP_R_DL_FORWARD], 1);
+	cr_assert_eq(res.out_len, in.len + 40);
+	cr_assert_eq(res.out[5], 0x02, "to MAG1");
+}
