@@ -900,6 +900,59 @@ static int parse_mag(struct pctx *c, const config_setting_t *g, struct xp_mag_co
 	return 0;
 }
 
+/* ---- mn ---- */
+
+static const char *const mn_keys[] = { "primary_hoa", "hoa_option_type", "interfaces", NULL };
+static const char *const mn_if_keys[] = { "name", "primary", "hoa", NULL };
+
+static int parse_mn(struct pctx *c, const config_setting_t *g, struct xp_mn_config *mn)
+{
+	config_setting_t *arr = config_setting_get_member(g, "interfaces");
+	char path[KEY_MAX];
+	unsigned n, n_primary = 0;
+	int rc;
+
+	mn->hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT;
+	if ((rc = check_keys(c, g, "mn", mn_keys)))
+		return rc;
+	rc = get_addr(c, g, "mn", "primary_hoa", false, &mn->primary_hoa);
+	if (rc < 0)
+		return rc;
+	mn->has_primary_hoa = rc == 0;
+	if ((rc = get_u8(c, g, "mn", "hoa_option_type", XP_DSTOPT_PADN + 1, UINT8_MAX,
+			 &mn->hoa_opt)) < 0)
+		return rc;
+	if (!arr || !config_setting_is_list(arr))
+		return fail(c, arr ? arr : g, "mn.interfaces",
+			    arr ? "expected a list ( { name = ...; }, ... )" : "missing (required)");
+	n = (unsigned)config_setting_length(arr);
+	if (n == 0 || n > XP_CFG_MAX_IFS)
+		return fail(c, arr, "mn.interfaces", "needs 1 to %d interfaces", XP_CFG_MAX_IFS);
+	for (unsigned i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(arr, i);
+		struct xp_mn_if *f = &mn->ifs[i];
+
+		snprintf(path, sizeof(path), "mn.interfaces[%u]", i);
+		if (!config_setting_is_group(e))
+			return fail(c, e, path, "expected a group { name = ...; }");
+		if ((rc = check_keys(c, e, path, mn_if_keys)))
+			return rc;
+		if ((rc = get_str(c, e, path, "name", true, f->name, sizeof(f->name))))
+			return rc;
+		if ((rc = get_bool(c, e, path, "primary", &f->primary)) < 0)
+			return rc;
+		rc = get_addr(c, e, path, "hoa", false, &f->hoa);
+		if (rc < 0)
+			return rc;
+		f->has_hoa = rc == 0;
+		n_primary += f->primary;
+	}
+	if (n_primary != 1)
+		return fail(c, arr, "mn.interfaces", "exactly one interface must be primary");
+	mn->n_ifs = (uint8_t)n;
+	return 0;
+}
+
 /* ---- entry points ---- */
 
 static const char *role_name(enum xp_role role)
@@ -955,6 +1008,8 @@ int xp_config_load(const char *path, enum xp_role role, struct xp_config *cfg,
 			rc = parse_lma(&c, sec, &cfg->lma);
 		else if (!rc && role == XP_ROLE_MAG)
 			rc = parse_mag(&c, sec, &cfg->mag);
+		else if (!rc && role == XP_ROLE_MN)
+			rc = parse_mn(&c, sec, &cfg->mn);
 	}
 	config_destroy(&lc);
 	if (rc) {

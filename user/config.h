@@ -125,6 +125,22 @@ struct xp_mag_config {
 	struct xp_mag_two_level two_level;
 };
 
+/* The MN helper (xpmipd --role mn): 000 sections 2 and 4 on the MN */
+struct xp_mn_if {
+	char name[16];
+	bool primary;				/* holds the primary HoA */
+	bool has_hoa;				/* else the interface's global address */
+	struct in6_addr hoa;
+};
+
+struct xp_mn_config {
+	bool has_primary_hoa;			/* else the primary interface's HoA */
+	struct in6_addr primary_hoa;
+	uint8_t hoa_opt;			/* Primary HoA option type (0x1E) */
+	struct xp_mn_if ifs[XP_CFG_MAX_IFS];
+	uint8_t n_ifs;
+};
+
 struct xp_config {
 	char path[256];
 	char instance[XP_CFG_NAME_MAX];		/* default: the role name */
@@ -136,6 +152,7 @@ struct xp_config {
 	enum xp_role role;
 	struct xp_lma_config lma;
 	struct xp_mag_config mag;
+	struct xp_mn_config mn;
 };
 
 /* Parse path for role. On error returns -EINVAL and writes

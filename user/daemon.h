@@ -51,5 +51,6 @@ struct xp_role_ops {
 
 extern const struct xp_role_ops xp_lma_ops;
 extern const struct xp_role_ops xp_mag_ops;
+extern const struct xp_role_ops xp_mn_ops;
 
 #endif /* XPMIP_DAEMON_H */

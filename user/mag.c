@@ -940,6 +940,26 @@ static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 		fprintf(out, "de-registering %s\n", argv[1]);
 		return rc;
 	}
+	if (!strcmp(argv[0], "priority")) {
+		uint8_t mac[6];
+		char *end = NULL;
+		unsigned long ifp = argc >= 3 ? strtoul(argv[2], &end, 10) : 0;
+		bool primary = argc == 4 && !strcmp(argv[3], "--primary");
+		int rc;
+
+		if (argc < 3 || argc > 4 || xp_mac_parse(argv[1], mac) || !end || *end ||
+		    ifp > UINT8_MAX || (argc == 4 && !primary)) {
+			fprintf(out, "usage: priority MAC IFP [--primary] (IFP 0..255)\n");
+			return -EINVAL;
+		}
+		rc = mag_set_priority(&r->m, mac, (uint8_t)ifp, primary);
+		if (rc == -ENOENT) {
+			fprintf(out, "no binding for %s\n", argv[1]);
+			return -ESRCH;
+		}
+		fprintf(out, "%s: ifp %lu%s, refreshing\n", argv[1], ifp, primary ? " primary" : "");
+		return rc;
+	}
 	if (!strcmp(argv[0], "mag-peers")) {
 		char a[INET6_ADDRSTRLEN];
 		unsigned int n = 0;

@@ -138,6 +138,10 @@ void mag_timer_fired(struct mag *m, struct mag_entry *e);
 void mag_link_down(struct mag *m, int ifindex);
 /* xpmipctl detach MAC: 0 or -ENOENT */
 int mag_detach(struct mag *m, const uint8_t mac[6]);
+/* 000 6.2 handover indication stand-in: set an MN interface's IFP and P
+ * flag, persist them and send a refresh PBU carrying them. -ENOENT: no
+ * entry for mac. */
+int mag_set_priority(struct mag *m, const uint8_t mac[6], uint8_t ifp, bool primary);
 /* De-register every MN that is (being) registered; why goes to the log */
 void mag_deregister_all(struct mag *m, const char *why);
 

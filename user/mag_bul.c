@@ -635,6 +635,26 @@ int mag_detach(struct mag *m, const uint8_t mac[6])
 	return 0;
 }
 
+int mag_set_priority(struct mag *m, const uint8_t mac[6], uint8_t ifp, bool primary)
+{
+	struct mag_entry *e = mag_find(m, mac);
+
+	if (!e)
+		return -ENOENT;
+	mag_log(XP_LOG_INFO, e, "priority_changed", "ifp=%u->%u primary=%s->%s",
+		(unsigned int)e->ifp, (unsigned int)ifp, e->primary ? "yes" : "no",
+		primary ? "yes" : "no");
+	e->ifp = ifp;
+	e->primary = primary;
+	/* 000 6.2: the LMA learns it from a refresh PBU; a PBU in flight
+	 * carries it on its next retransmission */
+	if (e->state == MAG_S_BOUND)
+		start_request(m, e, MAG_S_REFRESHING);
+	else
+		persist(m, e);
+	return 0;
+}
+
 void mag_deregister_all(struct mag *m, const char *why)
 {
 	struct mag_entry *e = m->head, *next;

@@ -25,6 +25,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "peers", ctl_daemon_main, "peers [--json]           RFC 5847 heartbeat peers: state, restart counter" },
 	{ "lma-stats", ctl_daemon_main, "lma-stats [--json]       signalling counters per PBA status (LMA)" },
 	{ "detach", ctl_daemon_main, "detach MAC               de-register an MN interface (MAG)" },
+	{ "priority", ctl_daemon_main, "priority MAC IFP [--primary]  set an MN interface's IFP/P, refresh (MAG)" },
 	{ "version", ctl_daemon_main, "version [--json]         the daemon's version, role and instance" },
 	{ "raw", ctl_raw_main, "raw COMMAND [ARGS...]    send any command to the daemon" },
 	{ "decode", ctl_decode_main, "decode [--json] HEX|-    decode one Mobility Header" },

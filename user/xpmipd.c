@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * xpmipd - the PMIPv6 daemon: one binary, a role (lma | mag).
+ * xpmipd - the PMIPv6 daemon: one binary, a role (lma | mag | mn, the MN
+ * helper of 000_2df5b7e7ec4cafcb.txt: user/mn.c).
  *
- *   xpmipd --role lma|mag --config FILE [--instance NAME] [--foreground]
+ *   xpmipd --role lma|mag|mn --config FILE [--instance NAME] [--foreground]
  *          [--log-level err|warn|info|debug] [--flush]
  *
  * Opens the event loop, the configuration, the data plane (pinned maps
@@ -42,7 +43,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: xpmipd --role lma|mag --config FILE [--instance NAME] [--foreground]\n"
+		"usage: xpmipd --role lma|mag|mn --config FILE [--instance NAME] [--foreground]\n"
 		"              [--log-level err|warn|info|debug] [--flush]\n"
 		"  --role        which agent to run\n"
 		"  --config      libconfig file (see deploy/examples/)\n"
@@ -234,8 +235,11 @@ int main(int argc, char **argv)
 	} else if (!strcmp(role_s, "mag")) {
 		role = XP_ROLE_MAG;
 		xpmipd_ops = &xp_mag_ops;
+	} else if (!strcmp(role_s, "mn")) {
+		role = XP_ROLE_MN;
+		xpmipd_ops = &xp_mn_ops;
 	} else {
-		fprintf(stderr, "xpmipd: --role: '%s' is not lma or mag\n", role_s);
+		fprintf(stderr, "xpmipd: --role: '%s' is not lma, mag or mn\n", role_s);
 		return EXIT_USAGE;
 	}
 	if (!xpmipd_ops->start || !xpmipd_ops->on_mh || !xpmipd_ops->stop) {
@@ -265,7 +269,7 @@ int main(int argc, char **argv)
 	xp_log_init(ident, cfg.use_syslog, (enum xp_log_level)level);
 	d.flush_on_stop = flush;
 
-	if ((rc = check_bpffs(cfg.pin_root))) {
+	if (role != XP_ROLE_MN && (rc = check_bpffs(cfg.pin_root))) {
 		fprintf(stderr, "xpmipd: pin_root %s is not on a bpf filesystem (%s); "
 			"mount one: mount -t bpf bpf /sys/fs/bpf\n", cfg.pin_root,
 			rc == -ENOTSUP ? "wrong filesystem type" : strerror(-rc));
@@ -285,6 +289,8 @@ int main(int argc, char **argv)
 			strerror(-rc));
 		goto out_ev;
 	}
+	if (role == XP_ROLE_MN)	/* no pinned maps, no Mobility Header: user/mn.c */
+		goto start;
 	memset(&dpo, 0, sizeof(dpo));
 	dpo.role = role;
 	dpo.instance = cfg.instance;
@@ -309,6 +315,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xpmipd: event loop: %s\n", strerror(-rc));
 		goto out_mh;
 	}
+start:
 	if ((rc = xpmipd_ops->start(&d))) {
 		fprintf(stderr, "xpmipd: %s role failed to start: %s (see the log above)\n",
 			xpmipd_ops->name, strerror(-rc));
@@ -331,7 +338,8 @@ int main(int argc, char **argv)
 	xpmipd_ops->stop(&d);
 	status = rc ? EXIT_FAILURE : EXIT_SUCCESS;
 out_mh:
-	close(d.mh_fd);
+	if (d.mh_fd >= 0)
+		close(d.mh_fd);
 out_dp:
 	xp_dp_close(d.dp, flush);
 out_ctl:

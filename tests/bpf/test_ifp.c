@@ -522,3 +522,158 @@ Test(ifp_lma, equal_ifp_one_active_path_is_plain_forwarding)
 	cr_assert_eq(res.out_len, in.len + 40);
 	cr_assert_eq(res.out[5], 0x02, "to MAG1");
 }
+
+/* ---- the MN helper: xp_mn_egress / xp_mn_ingress (bpf/mn.bpf.c) ---- */
+
+#include "mn.skel.h"
+
+static struct xp_mn *mnskel;
+
+static void mn_put(uint8_t flags)
+{
+	struct xp_mnif_val v = { .flags = flags, .hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT };
+	uint32_t k = (uint32_t)env.if_a;
+
+	pkt_addr(flags & XP_MNIF_F_PRIMARY ? PHOA : HOA2, v.hoa.a8);
+	pkt_addr(PHOA, v.primary_hoa.a8);
+	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(mnskel->maps.xp_mnif_v1), &k, &v, BPF_ANY), 0);
+}
+
+static void mn_setup(void)
+{
+	cr_assert_eq(bt_netns(&env), 0, "network namespace");
+	mnskel = xp_mn__open_and_load();
+	cr_assert_not_null(mnskel, "load mn.bpf.o");
+	cnt = bpf_map__fd(mnskel->maps.xp_cnt_v1);
+	mn_put(0);		/* env.if_a plays the MN's IF2 */
+}
+
+static void mn_teardown(void)
+{
+	xp_mn__destroy(mnskel);
+}
+
+TestSuite(ifp_mn, .init = mn_setup, .fini = mn_teardown);
+
+/* the application's packet: primary HoA -> CN */
+static void app_pkt(struct pkt *p, uint8_t proto)
+{
+	pkt_init(p);
+	pkt_eth(p, BT_MAC_CN, BT_MAC_A, 0x86dd);
+	pkt_ip6(p, PHOA, CN, proto, 64, 0, 0x55);
+	ifp_l4(p, proto, 33);
+	pkt_finish(p);
+	ifp_fill_csum(p, 14, NULL);
+}
+
+Test(ifp_mn, egress_non_primary_adds_option_and_moves_source)
+{
+	int eg = bpf_program__fd(mnskel->progs.xp_mn_egress);
+
+	for (size_t i = 0; i < sizeof(l4s); i++) {
+		struct pkt in, want;
+		uint8_t d[XP_DSTOPT_HOA_HDR_LEN];
+		struct in6_addr ph;
+
+		app_pkt(&in, l4s[i]);
+		cr_assert_eq(run_tc(eg, &in, env.if_a, &res), 0);
+		cr_assert_eq(res.retval, TC_ACT_OK);
+		cr_assert_eq(res.total, 1);
+		cr_assert_eq(res.cnt_delta[XP_R_MN_UL_HOA], 1);
+
+		inet_pton(AF_INET6, PHOA, &ph);
+		xp_dstopt_hoa_build(d, sizeof(d), l4s[i], XP_DSTOPT_PRIMARY_HOA_DEFAULT, &ph);
+		pkt_init(&want);
+		pkt_eth(&want, BT_MAC_CN, BT_MAC_A, 0x86dd);
+		pkt_ip6(&want, HOA2, CN, XP_IPPROTO_DSTOPTS, 64, 0, 0x55);
+		pkt_bytes(&want, d, sizeof(d));
+		ifp_l4(&want, l4s[i], 33);
+		pkt_finish(&want);
+		ifp_fill_csum(&want, 14, NULL);	/* over HoA2, computed here */
+		expect_out(&want);
+		cr_assert_eq(ifp_csum_ok(res.out + 14, res.out_len - 14), 1);
+	}
+}
+
+Test(ifp_mn, egress_leaves_other_packets)
+{
+	int eg = bpf_program__fd(mnskel->progs.xp_mn_egress);
+	struct pkt in;
+
+	/* from another source */
+	pkt_init(&in);
+	pkt_eth(&in, BT_MAC_CN, BT_MAC_A, 0x86dd);
+	pkt_ip6(&in, HOA2, CN, XP_IPPROTO_UDP, 64, 0, 0);
+	pkt_udp(&in, 1, 2, 20);
+	pkt_finish(&in);
+	cr_assert_eq(run_tc(eg, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.cnt_delta[XP_R_MN_PASS], 1);
+	cr_assert_eq(res.out_len, in.len);
+	/* on the primary interface */
+	mn_put(XP_MNIF_F_PRIMARY);
+	app_pkt(&in, XP_IPPROTO_TCP);
+	cr_assert_eq(run_tc(eg, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.cnt_delta[XP_R_MN_PASS], 1);
+	cr_assert_eq(memcmp(res.out, in.b, in.len), 0);
+}
+
+Test(ifp_mn, ingress_rh2_gives_back_the_primary_hoa)
+{
+	int ig = bpf_program__fd(mnskel->progs.xp_mn_ingress);
+
+	for (size_t i = 0; i < sizeof(l4s); i++) {
+		struct pkt in, want;
+		uint8_t rh[XP_RH2_LEN];
+		struct in6_addr ph;
+
+		inet_pton(AF_INET6, PHOA, &ph);
+		xp_rh2_build(rh, sizeof(rh), l4s[i], &ph);
+		pkt_init(&in);
+		pkt_eth(&in, BT_MAC_A, BT_MAC_CN, 0x86dd);
+		pkt_ip6(&in, CN, HOA2, XP_IPPROTO_ROUTING, 60, 0, 0x66);
+		pkt_bytes(&in, rh, sizeof(rh));
+		ifp_l4(&in, l4s[i], 9);
+		pkt_finish(&in);
+		ifp_fill_csum(&in, 14, NULL);	/* final destination: the RH2's */
+		cr_assert_eq(run_tc(ig, &in, env.if_a, &res), 0);
+		cr_assert_eq(res.retval, TC_ACT_OK);
+		cr_assert_eq(res.total, 1);
+		cr_assert_eq(res.cnt_delta[XP_R_MN_DL_RH2], 1);
+
+		pkt_init(&want);
+		pkt_eth(&want, BT_MAC_A, BT_MAC_CN, 0x86dd);
+		pkt_ip6(&want, CN, PHOA, l4s[i], 60, 0, 0x66);
+		ifp_l4(&want, l4s[i], 9);
+		pkt_finish(&want);
+		ifp_fill_csum(&want, 14, NULL);
+		expect_out(&want);
+		cr_assert_eq(ifp_csum_ok(res.out + 14, res.out_len - 14), 1);
+	}
+}
+
+Test(ifp_mn, ingress_other_routing_headers_untouched)
+{
+	int ig = bpf_program__fd(mnskel->progs.xp_mn_ingress);
+	struct pkt in;
+	uint8_t rh[XP_RH2_LEN];
+	struct in6_addr other;
+
+	/* an RH2 naming another address */
+	inet_pton(AF_INET6, OTHER, &other);
+	xp_rh2_build(rh, sizeof(rh), XP_IPPROTO_UDP, &other);
+	pkt_init(&in);
+	pkt_eth(&in, BT_MAC_A, BT_MAC_CN, 0x86dd);
+	pkt_ip6(&in, CN, HOA2, XP_IPPROTO_ROUTING, 60, 0, 0);
+	pkt_bytes(&in, rh, sizeof(rh));
+	pkt_udp(&in, 1, 2, 10);
+	pkt_finish(&in);
+	cr_assert_eq(run_tc(ig, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.cnt_delta[XP_R_MN_PASS], 1);
+	cr_assert_eq(memcmp(res.out, in.b, in.len), 0);
+	/* segments left 0: already processed */
+	in.b[54 + 3] = 0;
+	in.b[54 + 24 - 16] = 0;
+	pkt_addr(PHOA, in.b + 54 + 8);
+	cr_assert_eq(run_tc(ig, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.cnt_delta[XP_R_MN_PASS], 1);
+}

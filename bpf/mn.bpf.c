@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mn.bpf.c - the MN helper's user plane (000_2df5b7e7ec4cafcb.txt sections
+ * 2 and 4), TC programs on each of the MN's interfaces, configured per
+ * interface in xp_mnif_v1 (xpmip_maps.h) by user/mn.c.
+ *
+ *   xp_mn_egress, on a non-primary interface: a packet from the primary
+ *     HoA leaves from the interface's HoA with a Destination Options header
+ *     carrying the Primary HoA option (xp_hoa.h); its upper-layer checksum
+ *     is moved to the new source (bpf_l4_csum_replace with the pseudo-
+ *     header flag, right for full and for partial checksums)  MN_UL_HOA
+ *   xp_mn_ingress, on every interface: a packet with a Type 2 routing
+ *     header naming the primary HoA gets it back as destination and loses
+ *     the header (xp_rh2.h); the checksum already covers the primary HoA
+ *     (RFC 8200 8.1), nothing to fix                          MN_DL_RH2
+ *   anything else, unchanged                                  MN_PASS
+ *
+ * So sockets bound to the primary HoA see one address whichever interface
+ * the LMA chose. GSO packets (the topology turns TSO/GSO off on the MN)
+ * and packets with a Hop-by-Hop header are left alone (MN_PASS).
+ */
+#include "xp_maps.bpf.h"
+#include "xp_counters.h"
+#include "xp_parse.h"
+#include "xp_rh2.h"
+#include "xp_hoa.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define XP_TC_ACT_OK	0
+#define XP_TC_ACT_SHOT	2
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XP_MAX_MN_IFS);
+	__type(key, __u32);
+	__type(value, struct xp_mnif_val);
+} xp_mnif_v1 SEC(".maps");
+
+static __always_inline struct xp_mnif_val *xp_mnif(struct __sk_buff *skb, struct ipv6hdr *ip6)
+{
+	__u32 k = skb->ifindex;
+	struct xp_mnif_val *v = bpf_map_lookup_elem(&xp_mnif_v1, &k);
+
+	if (!v || skb->protocol != bpf_htons(XP_ETH_P_IPV6) || skb->gso_segs > 1 ||
+	    bpf_skb_load_bytes(skb, XP_ETH_HLEN, ip6, sizeof(*ip6)))
+		return NULL;
+	return v;
+}
+
+SEC("tc")
+int xp_mn_egress(struct __sk_buff *skb)
+{
+	union xp_addr6 from, to;
+	struct xp_dstopt_hoa d;
+	struct xp_mnif_val *v;
+	struct ipv6hdr ip6;
+	__u32 csum_off;
+	__s64 diff;
+
+	v = xp_mnif(skb, &ip6);
+	if (!v || (v->flags & XP_MNIF_F_PRIMARY) || xp_addr_is_zero(&v->hoa) ||
+	    !xp_addr_eq(&ip6.saddr, &v->primary_hoa) || ip6.nexthdr == XP_IPPROTO_HOPOPTS)
+		return xp_verdict(XP_R_MN_PASS, XP_TC_ACT_OK);
+
+	/* the checksum first, while the upper layer is right after the header */
+	csum_off = xp_l4_csum_off(ip6.nexthdr);
+	if (csum_off) {
+		xp_addr_cpy(&from, &v->primary_hoa);
+		xp_addr_cpy(&to, &v->hoa);
+		diff = bpf_csum_diff((__be32 *)&from, sizeof(from), (__be32 *)&to, sizeof(to), 0);
+		if (bpf_l4_csum_replace(skb, XP_ETH_HLEN + XP_IPV6_HDR_LEN + csum_off, 0, diff,
+					BPF_F_PSEUDO_HDR |
+					(ip6.nexthdr == XP_IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0)))
+			return xp_verdict(XP_R_DROP_MALFORMED, XP_TC_ACT_SHOT);
+	}
+	xp_dstopt_hoa_build(&d, ip6.nexthdr, v->hoa_opt, &v->primary_hoa);
+	xp_addr_cpy(&ip6.saddr, &v->hoa);
+	ip6.nexthdr = XP_IPPROTO_DSTOPTS;
+	ip6.payload_len = bpf_htons(bpf_ntohs(ip6.payload_len) + XP_DSTOPT_HOA_LEN);
+	if (bpf_skb_adjust_room(skb, XP_DSTOPT_HOA_LEN, BPF_ADJ_ROOM_NET, 0) ||
+	    bpf_skb_store_bytes(skb, XP_ETH_HLEN, &ip6, sizeof(ip6), 0) ||
+	    bpf_skb_store_bytes(skb, XP_ETH_HLEN + XP_IPV6_HDR_LEN, &d, sizeof(d), 0))
+		return xp_verdict(XP_R_DROP_HEADROOM, XP_TC_ACT_SHOT);
+	return xp_verdict(XP_R_MN_UL_HOA, XP_TC_ACT_OK);
+}
+
+SEC("tc")
+int xp_mn_ingress(struct __sk_buff *skb)
+{
+	struct xp_mnif_val *v;
+	struct xp_rh2_hdr rh;
+	struct ipv6hdr ip6;
+
+	v = xp_mnif(skb, &ip6);
+	if (!v || ip6.nexthdr != XP_IPPROTO_ROUTING || xp_addr_is_zero(&v->primary_hoa) ||
+	    bpf_skb_load_bytes(skb, XP_ETH_HLEN + XP_IPV6_HDR_LEN, &rh, sizeof(rh)) ||
+	    !xp_rh2_match(&rh, &v->primary_hoa))
+		return xp_verdict(XP_R_MN_PASS, XP_TC_ACT_OK);
+	ip6.nexthdr = rh.nexthdr;
+	ip6.payload_len = bpf_htons(bpf_ntohs(ip6.payload_len) - XP_RH2_LEN);
+	xp_addr_cpy(&ip6.daddr, &rh.addr);
+	if (bpf_skb_adjust_room(skb, -(__s32)XP_RH2_LEN, BPF_ADJ_ROOM_NET, 0) ||
+	    bpf_skb_store_bytes(skb, XP_ETH_HLEN, &ip6, sizeof(ip6), BPF_F_RECOMPUTE_CSUM))
+		return xp_verdict(XP_R_DROP_HEADROOM, XP_TC_ACT_SHOT);
+	return xp_verdict(XP_R_MN_DL_RH2, XP_TC_ACT_OK);
+}
