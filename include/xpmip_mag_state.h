@@ -67,4 +67,21 @@ struct xp_bul_val {
 _Static_assert(sizeof(struct xp_bul_val) == 256 + 16 + 16 + 8 + 8 + 12 + 4 + 8 + 8 * 20,
 	       "xp_bul_val layout");
 
+/*
+ * xp_magupn_v1: the last Flow Mobility Initiate (RFC 7864 UPN) the MAG
+ * accepted for an MN interface, as received (the encoded Mobility Header),
+ * keyed like the BUL. The off-link prefixes it installed live in the BUL
+ * entry (xp_bul_hnp.flags); on restart the MAG takes the Flow
+ * Identification options back from this message. Deleted with the entry.
+ */
+#define XP_MAP_MAG_UPN		"xp_magupn_v1"
+#define XP_MAG_UPN_MAX_LEN	2048	/* MH_MAX_MSG_LEN: (255 + 1) * 8 */
+
+struct xp_mag_upn_val {
+	__u16 len;			/* octets of msg used */
+	__u16 pad;
+	__u8  msg[XP_MAG_UPN_MAX_LEN];
+};
+_Static_assert(sizeof(struct xp_mag_upn_val) == 4 + XP_MAG_UPN_MAX_LEN, "xp_mag_upn_val layout");
+
 #endif /* XPMIP_MAG_STATE_H */

@@ -70,7 +70,7 @@ struct mag_role {
 	struct mag_if ifs[XP_CFG_MAX_IFS];
 	unsigned int n_ifs;
 	int core_ifindex;
-	int nd_fd, bul_fd;
+	int nd_fd, bul_fd, upn_fd;
 	int fd_cfg, fd_pfx, fd_pfx64, fd_bind, fd_peer, fd_bstat;
 	struct nl_watch *nw;
 	char dir[256];
@@ -467,11 +467,33 @@ static int h_store(void *ctx, const struct mag_entry *e)
 	return bpf_map_update_elem(r->bul_fd, &k, &v, BPF_ANY) ? -errno : 0;
 }
 
+static int h_store_upn(void *ctx, const struct mag_entry *e, const uint8_t *upn, size_t len)
+{
+	struct mag_role *r = ctx;
+	struct xp_bul_key k;
+	static struct xp_mag_upn_val v;
+
+	if (r->upn_fd < 0)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.mac, e->mac, ND_ETH_ALEN);
+	if (!len || len > sizeof(v.msg)) {
+		if (bpf_map_delete_elem(r->upn_fd, &k) && errno != ENOENT)
+			return -errno;
+		return len ? -EMSGSIZE : 0;
+	}
+	memset(&v, 0, sizeof(v));
+	v.len = (__u16)len;
+	memcpy(v.msg, upn, len);
+	return bpf_map_update_elem(r->upn_fd, &k, &v, BPF_ANY) ? -errno : 0;
+}
+
 static int h_unstore(void *ctx, const struct mag_entry *e)
 {
 	struct mag_role *r = ctx;
 	struct xp_bul_key k;
 
+	h_store_upn(ctx, e, NULL, 0);
 	if (r->bul_fd < 0)
 		return 0;
 	memset(&k, 0, sizeof(k));
@@ -498,6 +520,39 @@ static int bul_map_open(const char *dir)
 	};
 
 	return xp_state_map_open(dir, &spec);
+}
+
+static int upn_map_open(const char *dir)
+{
+	static const struct xp_state_map_spec spec = {
+		.name = XP_MAP_MAG_UPN, .key_size = sizeof(struct xp_bul_key),
+		.value_size = sizeof(struct xp_mag_upn_val), .max_entries = XP_BUL_MAX_ENTRIES,
+		.lost = "flow mobility state",
+	};
+
+	return xp_state_map_open(dir, &spec);
+}
+
+/* The Flow Identification options of each restored entry's last UPN */
+static void upn_restore(struct mag_role *r)
+{
+	static struct xp_mag_upn_val v;
+	struct xp_bul_key k;
+
+	if (r->upn_fd < 0)
+		return;
+	for (struct mag_entry *e = r->m.head; e; e = e->next) {
+		memset(&k, 0, sizeof(k));
+		memcpy(k.mac, e->mac, ND_ETH_ALEN);
+		if (bpf_map_lookup_elem(r->upn_fd, &k, &v))
+			continue;
+		if (v.len > sizeof(v.msg) || mag_restore_upn(&r->m, e, v.msg, v.len))
+			pr_warn("event=upn_state_invalid mn=%s bid=%u: flows dropped", e->mn_id,
+				(unsigned int)e->bid);
+		else
+			pr_info("event=upn_restored mn=%s bid=%u flows=%u", e->mn_id,
+				(unsigned int)e->bid, (unsigned int)e->n_flow);
+	}
 }
 
 static int bul_restore(struct mag_role *r)
@@ -807,7 +862,7 @@ static int mag_start(struct xp_daemon *d)
 		.send_mh = h_send_mh, .send_ra = h_send_ra, .timer_set = h_timer_set,
 		.dp_install = h_dp_install, .dp_remove_prefixes = h_dp_remove_prefixes,
 		.dp_remove = h_dp_remove, .store = h_store, .unstore = h_unstore,
-		.profile = h_profile, .entry_free = h_entry_free,
+		.profile = h_profile, .entry_free = h_entry_free, .store_upn = h_store_upn,
 	};
 	int rc, n;
 
@@ -816,7 +871,7 @@ static int mag_start(struct xp_daemon *d)
 	d->role_state = r;
 	r->d = d;
 	r->mc = &d->cfg->mag;
-	r->nd_fd = r->bul_fd = -1;
+	r->nd_fd = r->bul_fd = r->upn_fd = -1;
 	r->rnd = (uint32_t)time(NULL) ^ (uint32_t)getpid();
 	srand(r->rnd);
 	h.ctx = r;
@@ -848,6 +903,13 @@ static int mag_start(struct xp_daemon *d)
 		return rc;
 	}
 	r->bul_fd = rc;
+	rc = upn_map_open(r->dir);
+	if (rc < 0) {
+		pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir,
+		       XP_MAP_MAG_UPN, strerror(-rc));
+		return rc;
+	}
+	r->upn_fd = rc;
 	r->nd_fd = nd_sock_open();
 	if (r->nd_fd < 0) {
 		rc = r->nd_fd;
@@ -870,6 +932,7 @@ static int mag_start(struct xp_daemon *d)
 	if (!r->core_ifindex)
 		pr_warn("event=core_link_missing if=%s: waiting for it", r->mc->core_interface);
 	n = bul_restore(r);
+	upn_restore(r);
 	if ((rc = mag_hb_start(r, n == 0))) {
 		pr_err("event=start_failed reason=\"heartbeat: %s\"", strerror(-rc));
 		return rc;
@@ -922,6 +985,10 @@ static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 		return -ENOENT;
 	if (!strcmp(argv[0], "bindings")) {
 		mag_print_bul(&r->m, out, json);
+		return 0;
+	}
+	if (!strcmp(argv[0], "mag-stats")) {
+		mag_print_stats(&r->m, out, json);
 		return 0;
 	}
 	if (!strcmp(argv[0], "detach")) {
@@ -1006,12 +1073,17 @@ static void mag_stop(struct xp_daemon *d)
 	}
 	if (r->bul_fd >= 0)
 		close(r->bul_fd);
+	if (r->upn_fd >= 0)
+		close(r->upn_fd);
 	if (d->flush_on_stop) {
+		static const char *const pins[] = { XP_MAP_BUL, XP_MAP_MAG_UPN };
 		char path[320];
 
-		snprintf(path, sizeof(path), "%s/%s", r->dir, XP_MAP_BUL);
-		if (unlink(path) && errno != ENOENT)
-			pr_warn("event=state_unpin_failed map=%s err=%s", path, strerror(errno));
+		for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", r->dir, pins[i]);
+			if (unlink(path) && errno != ENOENT)
+				pr_warn("event=state_unpin_failed map=%s err=%s", path, strerror(errno));
+		}
 		hb_restart_ctr_unpin(r->dir);
 	}
 	free(r);

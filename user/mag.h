@@ -35,6 +35,7 @@
 #include <netinet/in.h>
 
 #include "config.h"
+#include "mh_codec.h"
 #include "ndisc.h"
 
 enum mag_state {
@@ -71,7 +72,11 @@ struct mag_entry {
 	uint8_t last_status;		/* of the last PBA */
 	bool dp_installed;
 	uint8_t n_hnp;
-	struct nd_prefix hnp[XP_CFG_MAX_HNP];
+	struct nd_prefix hnp[XP_CFG_MAX_HNP];	/* on-link, and off-link (RFC 7864 L) */
+	/* flow-level state from the LMA (RFC 7864 3.4): the Flow
+	 * Identification options of the last accepted UPN */
+	uint8_t n_flow;
+	struct mh_flow_id flow[MH_MAX_FLOW_ID];
 	void *glue;			/* owned by the hooks (the entry's timer) */
 };
 
@@ -101,6 +106,17 @@ struct mag_hooks {
 						   struct xp_mag_mn_profile *scratch);
 	/* entry about to be freed (glue releases e->glue) */
 	void (*entry_free)(void *ctx, struct mag_entry *e);
+	/* keep the last accepted UPN of e (len 0: forget it); may be NULL */
+	int (*store_upn)(void *ctx, const struct mag_entry *e, const uint8_t *upn, size_t len);
+};
+
+/* Flow mobility signalling seen by the MAG (`xpmipctl mag-stats`) */
+struct mag_stats {
+	uint64_t upn_rx;		/* UPNs from our LMA */
+	uint64_t upn_not_lma;		/* dropped: not from our LMA */
+	uint64_t upn_applied;		/* off-link prefix set / flows changed */
+	uint64_t upa_tx;
+	uint64_t upa_by_status[256];
 };
 
 struct mag {
@@ -110,6 +126,7 @@ struct mag {
 	unsigned int n_entries;		/* at most XP_BUL_MAX_ENTRIES */
 	uint16_t next_seq;
 	uint32_t next_mn_idx;
+	struct mag_stats st;
 };
 
 void mag_init(struct mag *m, const struct xp_mag_config *cfg, const struct mag_hooks *h);
@@ -129,9 +146,28 @@ unsigned int mag_count(const struct mag *m);
  */
 int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_t mac[6],
 		    const struct in6_addr *src, bool handover);
-/* A Mobility Header from src; returns 0 when a PBA was consumed, -ENOENT
- * when it matched nothing (ignored), -EBADMSG when it did not decode */
+/* A Mobility Header from src; returns 0 when a PBA (or a UPN, passed to
+ * mag_on_upn) was consumed, -ENOENT when it matched nothing (ignored),
+ * -EPERM for a UPN not from our LMA, -EBADMSG when it did not decode */
 int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_addr *src);
+
+/*
+ * RFC 7864 Flow Mobility Initiate (UPN, reason FLOW-MOBILITY) from src
+ * (buf/len: the encoded message, kept by store_upn for a restart). Only our
+ * LMA is listened to (else counted, logged, -EPERM, no answer). The MN's
+ * bound interface on this MAG takes the L-flagged HNPs as its complete
+ * off-link set (routed to the MN, never advertised; those missing are
+ * removed) and keeps the Flow Identification options. A UPA answers when
+ * the A flag asks: 0, 131 (reason unspecified: not FLOW-MOBILITY, no
+ * MN-ID, too many prefixes) or 132 (MN not attached here). (mag_upn.c)
+ */
+int mag_on_upn(struct mag *m, const struct mh_msg *msg, const uint8_t *buf, size_t len,
+	       const struct in6_addr *src);
+/* After a restart: take the Flow Identification options of e's stored UPN
+ * (the off-link prefixes are already in the restored BUL). 0 or -EBADMSG */
+int mag_restore_upn(struct mag *m, struct mag_entry *e, const uint8_t *buf, size_t len);
+/* UPN/UPA counters as `xpmipctl mag-stats` prints them */
+void mag_print_stats(const struct mag *m, FILE *out, bool json);
 /* e's timer fired (the hooks' clock says now) */
 void mag_timer_fired(struct mag *m, struct mag_entry *e);
 /* The access link went down or away: de-register every MN on it */

@@ -192,15 +192,16 @@ int mag_build_pbu(struct mag *m, struct mag_entry *e, uint32_t lifetime_s,
 	r = mh_set_mnid(&msg, e->mn_id);
 	if (r)
 		return r;
-	if (!e->n_hnp) {
-		/* RFC 5213 6.9.1.1: one HNP option with ALL_ZERO, length 0,
-		 * asks the LMA to allocate */
+	/* only the binding's own (on-link) prefixes: the off-link ones the
+	 * LMA lent us for flow mobility (RFC 7864) belong to another binding
+	 * and would not match this one (5.4.1.1, status 159) */
+	for (unsigned int i = 0; i < e->n_hnp && !r; i++)
+		if (!(e->hnp[i].flags & ND_PFX_F_OFFLINK))
+			r = mh_add_hnp(&msg, &e->hnp[i].prefix, e->hnp[i].plen, 0);
+	/* RFC 5213 6.9.1.1: none yet: one HNP option with ALL_ZERO, length
+	 * 0, asks the LMA to allocate */
+	if (!r && !msg.opt.n_hnp)
 		r = mh_add_hnp(&msg, &in6addr_any, 0, 0);
-	} else {
-		for (unsigned int i = 0; i < e->n_hnp && !r; i++)
-			r = mh_add_hnp(&msg, &e->hnp[i].prefix, e->hnp[i].plen,
-				       (e->hnp[i].flags & ND_PFX_F_OFFLINK) ? XP_HNP_F_OFFLINK : 0);
-	}
 	if (r)
 		return r;
 	msg.opt.present |= MH_HAS_HI | MH_HAS_ATT | MH_HAS_MN_LLID | MH_HAS_LLA | MH_HAS_TIMESTAMP;
@@ -490,6 +491,8 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 		xp_sigdrop_count(XP_SD_MALFORMED);
 		return -EBADMSG;
 	}
+	if (msg.type == XP_MH_TYPE_UPN)
+		return mag_on_upn(m, &msg, buf, len, src);
 	if (msg.type != XP_MH_TYPE_BA || !(msg.ba.flags & XP_BA_F_P)) {
 		xp_log(XP_LOG_DEBUG, "event=mh_ignored from=%s type=%u", sb, (unsigned int)msg.type);
 		xp_sigdrop_count(XP_SD_UNHANDLED_TYPE);
@@ -790,6 +793,10 @@ void mag_print_bul(struct mag *m, FILE *out, bool json)
 					a, (unsigned int)e->hnp[i].plen,
 					(e->hnp[i].flags & ND_PFX_F_OFFLINK) ? "true" : "false");
 			}
+			fprintf(out, "],\"flows\":[");
+			for (unsigned int i = 0; i < e->n_flow; i++)
+				fprintf(out, "%s{\"fid\":%u,\"fid_pri\":%u}", i ? "," : "",
+					(unsigned int)e->flow[i].fid, (unsigned int)e->flow[i].fid_pri);
 			fprintf(out, "],\"state\":\"%s\",\"lifetime_left_s\":%lld,"
 				"\"lifetime_s\":%u,\"interface\":\"", mag_state_name(e->state),
 				left, e->lifetime_s);

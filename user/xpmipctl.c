@@ -24,6 +24,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "counters", ctl_daemon_main, "counters [--json]        data plane and signalling drop counters, per reason" },
 	{ "peers", ctl_daemon_main, "peers [--json]           RFC 5847 heartbeat peers: state, restart counter" },
 	{ "lma-stats", ctl_daemon_main, "lma-stats [--json]       signalling counters per PBA status (LMA)" },
+	{ "mag-stats", ctl_daemon_main, "mag-stats [--json]       UPN/UPA counters per status (MAG)" },
 	{ "detach", ctl_daemon_main, "detach MAC               de-register an MN interface (MAG)" },
 	{ "priority", ctl_daemon_main, "priority MAC IFP [--primary]  set an MN interface's IFP/P, refresh (MAG)" },
 	{ "version", ctl_daemon_main, "version [--json]         the daemon's version, role and instance" },

@@ -665,3 +665,204 @@ Test(mag, deregister_all_skips_the_finished)
 	cr_assert_eq(b->state, MAG_S_REJECTED, "nothing to tell the LMA");
 	cr_assert_eq(F.n_sent, sent + 1);
 }
+
+/* ---- RFC 7864 Flow Mobility Initiate (UPN) at the MAG ---- */
+
+/* A UPN (reason FLOW-MOBILITY unless told, A set) for mn1 with the given
+ * HNPs ("2001:db8:9::" style, each /64, L flag per hnp_l) and n_fid
+ * Flow Identification options with a destination-port selector */
+static size_t make_upn(uint8_t *buf, uint16_t seq, uint8_t reason, const char *mnid,
+		       const char *const *pfx, const bool *hnp_l, int n_pfx, int n_fid)
+{
+	static struct mh_msg m;
+	int n;
+
+	mh_msg_init(&m, XP_MH_TYPE_UPN);
+	m.upn.seq = seq;
+	m.upn.reason = reason;
+	m.upn.flags = XP_UPN_F_A;
+	if (mnid)
+		cr_assert_eq(mh_set_mnid(&m, mnid), 0);
+	for (int i = 0; i < n_pfx; i++) {
+		struct in6_addr a = a6(pfx[i]);
+
+		cr_assert_eq(mh_add_hnp(&m, &a, 64, hnp_l[i] ? XP_HNP_F_OFFLINK : 0), 0);
+	}
+	for (int i = 0; i < n_fid; i++) {
+		struct mh_flow_id *f = &m.opt.flow_id[m.opt.n_flow_id++];
+
+		f->fid = (uint16_t)(10 + i);
+		f->fid_pri = (uint16_t)(100 + i);
+		f->has_ts = true;
+		f->ts.format = XP_TS_FMT_IPV6;
+		f->ts.flags = XP_TS6_K_DPORT_START | XP_TS6_L_DPORT_END;
+		f->ts.dport_start = 5000;
+		f->ts.dport_end = 5001;
+	}
+	n = mh_encode(&m, buf, MH_MAX_MSG_LEN);
+	cr_assert_gt(n, 0);
+	return (size_t)n;
+}
+
+static void decode_upa(int i, struct mh_msg *m)
+{
+	cr_assert_lt(i, F.n_sent);
+	cr_assert_eq(mh_decode(F.sent[i], F.sent_len[i], m, NULL), MH_OK);
+	cr_assert_eq(m->type, XP_MH_TYPE_UPA);
+}
+
+static unsigned n_offlink(const struct mag_entry *e)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < e->n_hnp; i++)
+		n += !!(e->hnp[i].flags & ND_PFX_F_OFFLINK);
+	return n;
+}
+
+Test(mag, upn_installs_offlink_prefix_and_answers_upa)
+{
+	static const char *const p[] = { "2001:db8:9::" };
+	static const bool l[] = { true };
+	struct in6_addr lma = LMA();
+	uint8_t upn[MH_MAX_MSG_LEN];
+	struct mag_entry *e = register_mn(1);
+	static struct mh_msg m;
+	int sent = F.n_sent, inst = F.n_install, ras = F.n_ra;
+	size_t n = make_upn(upn, 77, XP_UPN_R_FLOW_MOBILITY, "mn1@xpmip.example", p, l, 1, 2);
+
+	cr_assert_eq(mag_on_pba(&M, upn, n, &lma), 0);
+	cr_assert_eq(e->n_hnp, 2);
+	cr_assert_eq(n_offlink(e), 1);
+	cr_assert_eq(F.n_install, inst + 1, "the off-link prefix goes to the user plane");
+	cr_assert_eq(F.n_ra, ras, "no RA for an off-link prefix");
+	cr_assert_eq(e->n_flow, 2);
+	cr_assert_eq(e->flow[1].fid, 11);
+	cr_assert_eq(e->flow[1].ts.dport_end, 5001);
+	cr_assert_eq(F.n_sent, sent + 1);
+	decode_upa(sent, &m);
+	cr_assert_eq(m.upa.seq, 77);
+	cr_assert_eq(m.upa.status, XP_UPA_S_SUCCESS);
+	cr_assert_str_eq((const char *)m.opt.mnid, "mn1@xpmip.example");
+	cr_assert_eq(m.opt.n_hnp, 1, "the success UPA carries the HNP options");
+	cr_assert_eq(m.opt.hnp[0].flags, XP_HNP_F_OFFLINK);
+	cr_assert_eq(M.st.upn_rx, 1);
+	cr_assert_eq(M.st.upa_by_status[XP_UPA_S_SUCCESS], 1);
+
+	/* the RA still carries the on-link prefix only */
+	struct nd_ra_params rp;
+	uint8_t ra[ND_RA_MAX_LEN];
+	mag_ra_params(&M, e, &rp);
+	cr_assert_eq(nd_build_ra(&rp, ra, sizeof(ra)),
+		     ND_RA_HDR_LEN + ND_OPT_LLADDR_LEN + ND_OPT_MTU_LEN + ND_OPT_PI_LEN);
+
+	/* a refresh PBU carries only the binding's own prefix */
+	F.now = F.timer;
+	mag_timer_fired(&M, e);
+	decode_sent(F.n_sent - 1, &m);
+	cr_assert_eq(m.opt.n_hnp, 1);
+	cr_assert_eq(m.opt.hnp[0].flags, 0);
+	cr_assert_eq(memcmp(&m.opt.hnp[0].prefix, &e->hnp[0].prefix, 16), 0);
+}
+
+Test(mag, later_upn_without_the_prefix_removes_it)
+{
+	static const char *const p1[] = { "2001:db8:9::", "2001:db8:a::" };
+	static const bool l1[] = { true, true };
+	static const char *const p2[] = { "2001:db8:a::" };
+	static const bool l2[] = { true };
+	static const char *const p3[] = { "2001:db8:1:1::" };	/* the MN's own, L = 0 */
+	static const bool l3[] = { false };
+	struct in6_addr lma = LMA();
+	uint8_t upn[MH_MAX_MSG_LEN];
+	struct mag_entry *e = register_mn(1);
+	size_t n;
+
+	n = make_upn(upn, 1, XP_UPN_R_FLOW_MOBILITY, "mn1@xpmip.example", p1, l1, 2, 0);
+	cr_assert_eq(mag_on_pba(&M, upn, n, &lma), 0);
+	cr_assert_eq(n_offlink(e), 2);
+	n = make_upn(upn, 2, XP_UPN_R_FLOW_MOBILITY, "mn1@xpmip.example", p2, l2, 1, 0);
+	cr_assert_eq(mag_on_pba(&M, upn, n, &lma), 0);
+	cr_assert_eq(n_offlink(e), 1);
+	cr_assert_eq(F.n_rmpfx, 1, "2001:db8:9::/64 left the user plane");
+	/* no off-link prefix left: the LMA names the on-link one */
+	n = make_upn(upn, 3, XP_UPN_R_FLOW_MOBILITY, "mn1@xpmip.example", p3, l3, 1, 0);
+	cr_assert_eq(mag_on_pba(&M, upn, n, &lma), 0);
+	cr_assert_eq(n_offlink(e), 0);
+	cr_assert_eq(e->n_hnp, 1);
+	cr_assert_eq(F.n_rmpfx, 2);
+	cr_assert_eq(M.st.upa_by_status[XP_UPA_S_SUCCESS], 3);
+}
+
+Test(mag, upn_statuses_and_foreign_sender)
+{
+	static const char *const p[] = { "2001:db8:9::" };
+	static const bool l[] = { true };
+	struct in6_addr lma = LMA(), other = a6("2001:db8:a2::2");
+	uint8_t upn[MH_MAX_MSG_LEN];
+	static struct mh_msg m;
+	size_t n;
+	int sent;
+
+	/* MN not attached here: 132 */
+	n = make_upn(upn, 5, XP_UPN_R_FLOW_MOBILITY, "mn1@xpmip.example", p, l, 1, 0);
+	cr_assert_eq(mag_on_pba(&M, upn, n, &lma), 0);
+	decode_upa(F.n_sent - 1, &m);
+	cr_assert_eq(m.upa.status, XP_UPA_S_MN_NOT_ATTACHED);
+	cr_assert_eq(m.opt.n_hnp, 0);
+
+	struct mag_entry *e = register_mn(1);
+	/* another notification reason: 131, nothing changes */
+	n = make_upn(upn, 6, XP_UPN_R_UPDATE_PARAMS, "mn1@xpmip.example", p, l, 1, 0);
+	cr_assert_eq(mag_on_pba(&M, upn, n, &lma), 0);
+	decode_upa(F.n_sent - 1, &m);
+	cr_assert_eq(m.upa.status, XP_UPA_S_UNSPECIFIED);
+	cr_assert_eq(n_offlink(e), 0);
+	/* no MN-ID: 131 */
+	n = make_upn(upn, 7, XP_UPN_R_FLOW_MOBILITY, NULL, p, l, 1, 0);
+	cr_assert_eq(mag_on_pba(&M, upn, n, &lma), 0);
+	decode_upa(F.n_sent - 1, &m);
+	cr_assert_eq(m.upa.status, XP_UPA_S_UNSPECIFIED);
+
+	/* not from our LMA: counted, no answer, nothing installed */
+	sent = F.n_sent;
+	n = make_upn(upn, 8, XP_UPN_R_FLOW_MOBILITY, "mn1@xpmip.example", p, l, 1, 0);
+	cr_assert_eq(mag_on_pba(&M, upn, n, &other), -EPERM);
+	cr_assert_eq(F.n_sent, sent);
+	cr_assert_eq(M.st.upn_not_lma, 1);
+	cr_assert_eq(n_offlink(e), 0);
+	cr_assert_eq(M.st.upa_by_status[XP_UPA_S_UNSPECIFIED], 2);
+	cr_assert_eq(M.st.upa_by_status[XP_UPA_S_MN_NOT_ATTACHED], 1);
+}
+
+Test(mag, upn_too_many_prefixes_is_131_and_changes_nothing)
+{
+	static const char *const p[] = { "2001:db8:9:1::", "2001:db8:9:2::", "2001:db8:9:3::",
+		"2001:db8:9:4::", "2001:db8:9:5::", "2001:db8:9:6::", "2001:db8:9:7::",
+		"2001:db8:9:8::" };
+	static const bool l[] = { true, true, true, true, true, true, true, true };
+	struct in6_addr lma = LMA();
+	uint8_t upn[MH_MAX_MSG_LEN];
+	struct mag_entry *e = register_mn(1);
+	static struct mh_msg m;
+	size_t n = make_upn(upn, 9, XP_UPN_R_FLOW_MOBILITY, "mn1@xpmip.example", p, l, 8, 0);
+
+	cr_assert_eq(mag_on_pba(&M, upn, n, &lma), 0);
+	decode_upa(F.n_sent - 1, &m);
+	cr_assert_eq(m.upa.status, XP_UPA_S_UNSPECIFIED);
+	cr_assert_eq(e->n_hnp, 1);
+}
+
+Test(mag, restored_upn_gives_back_the_flows)
+{
+	static const char *const p[] = { "2001:db8:9::" };
+	static const bool l[] = { true };
+	uint8_t upn[MH_MAX_MSG_LEN];
+	struct mag_entry *e = register_mn(1);
+	size_t n = make_upn(upn, 9, XP_UPN_R_FLOW_MOBILITY, "mn1@xpmip.example", p, l, 1, 3);
+
+	e->n_flow = 0;
+	cr_assert_eq(mag_restore_upn(&M, e, upn, n), 0);
+	cr_assert_eq(e->n_flow, 3);
+	cr_assert_eq(mag_restore_upn(&M, e, upn, 5), -EBADMSG);
+}
