@@ -108,5 +108,35 @@ struct xp_tlp_state {
 	__u8  pad[6];
 };
 _Static_assert(sizeof(struct xp_tlp_state) == 48, "xp_tlp_state layout");
+/*
+ * xp_fmsig_v1 (LMA): RFC 7864 flow mobility signalling per binding, keyed
+ * like xp_bce_v1. The Flow Mobility Initiate (UPN) last sent to the
+ * binding's MAG, as encoded, and whether its UPA came: on restart the LMA
+ * knows which off-link prefixes each MAG holds (so a later UPN or PBA
+ * withdraws them) and sends again a UPN still waiting for its answer.
+ * Deleted with the binding, or once the MAG holds nothing for it.
+ */
+#define XP_MAP_FMSIG		"xp_fmsig_v1"
+#define XP_FMSIG_MAX_ENTRIES	XP_BCE_MAX_ENTRIES
+#define XP_FMSIG_MSG_LEN	2048	/* MH_MAX_MSG_LEN */
+
+#define XP_FMSIG_S_PENDING	1	/* sent, no UPA yet */
+#define XP_FMSIG_S_ACKED	2	/* UPA 0 (or carried by a PBA) */
+#define XP_FMSIG_S_FAILED	3	/* UPA >= 128, or no answer */
+
+struct xp_fmsig_state {
+	union xp_addr6 pcoa;			/* the MAG it went to */
+	__u32 mn_idx;				/* = key.mn_id */
+	__u16 bid;				/* = key.bid */
+	__u16 seq;				/* its Sequence Number */
+	__u16 len;				/* octets of msg */
+	__u8  state;				/* XP_FMSIG_S_* */
+	__u8  version;				/* XP_FMSIG_VERSION */
+	__u8  msg[XP_FMSIG_MSG_LEN];		/* the UPN */
+};
+_Static_assert(sizeof(struct xp_fmsig_state) == 16 + 12 + XP_FMSIG_MSG_LEN,
+	       "xp_fmsig_state layout");
+
+#define XP_FMSIG_VERSION	1
 
 #endif /* XPMIP_STATE_H */

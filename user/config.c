@@ -26,6 +26,7 @@
 #define MS_MAX		(UINT32_MAX / 2)
 #define HNP_PER_IF_MAX	XP_CFG_MAX_HNP
 #define BYTE_BITS	8
+#define UPN_MAX_RETRANSMITS	32	/* bounded: a doubling back-off past this is hours */
 
 struct pctx {
 	const char *file;
@@ -500,7 +501,9 @@ static const char *const lma_keys[] = {
 	"address", "interfaces", "authorized_mags", "hnp_pool", "hnp_len", "timestamps",
 	"timestamp_window_ms", "max_lifetime_s", "min_delay_before_bce_delete_ms",
 	"max_delay_before_new_bce_assign_ms", "default_policy", "mns", "tunnel_mtu",
-	"two_level", NULL
+	"two_level",
+	"upn_timeout_ms", "upn_max_timeout_ms", "upn_max_retransmits", "upn_flow_info",
+	"multihoming", "mh_reinstantiation", NULL
 };
 
 static const char *const lma_tl_keys[] = {
@@ -562,6 +565,11 @@ static int parse_lma(struct pctx *c, const config_setting_t *g, struct xp_lma_co
 	lma->min_delay_bce_delete_ms = XP_MIN_DELAY_BCE_DELETE_MS;
 	lma->max_delay_new_bce_ms = XP_CFG_DEF_MAX_DELAY_NEW_BCE_MS;
 	lma->tunnel_mtu = XP_CFG_DEF_TUNNEL_MTU;
+	lma->upn_timeout_ms = XP_INITIAL_BINDACK_TIMEOUT_MS;
+	lma->upn_max_timeout_ms = XP_MAX_BINDACK_TIMEOUT_MS;
+	lma->upn_max_retransmits = XP_CFG_DEF_MAX_RETRANSMITS;
+	lma->multihoming = true;
+	lma->mh_reinstantiation = true;
 
 	if ((rc = check_keys(c, g, P, lma_keys)))
 		return rc;
@@ -610,6 +618,20 @@ static int parse_lma(struct pctx *c, const config_setting_t *g, struct xp_lma_co
 		return rc;
 	if (!rc)
 		lma->tunnel_mtu = (uint16_t)v;
+	/* RFC 7864 flow mobility signalling (UPN retransmission) and 004 */
+	if ((rc = get_u32(c, g, P, "upn_timeout_ms", 1, MS_MAX, &lma->upn_timeout_ms)) < 0 ||
+	    (rc = get_u32(c, g, P, "upn_max_timeout_ms", 1, MS_MAX,
+			  &lma->upn_max_timeout_ms)) < 0 ||
+	    (rc = get_u32(c, g, P, "upn_max_retransmits", 0, UPN_MAX_RETRANSMITS,
+			  &lma->upn_max_retransmits)) < 0 ||
+	    (rc = get_bool(c, g, P, "upn_flow_info", &lma->upn_flow_info)) < 0 ||
+	    (rc = get_bool(c, g, P, "multihoming", &lma->multihoming)) < 0 ||
+	    (rc = get_bool(c, g, P, "mh_reinstantiation", &lma->mh_reinstantiation)) < 0)
+		return rc;
+	if (lma->upn_max_timeout_ms < lma->upn_timeout_ms)
+		return fail(c, config_setting_get_member(g, "upn_max_timeout_ms"),
+			    "lma.upn_max_timeout_ms", "%u is below upn_timeout_ms %u",
+			    lma->upn_max_timeout_ms, lma->upn_timeout_ms);
 
 	rc = get_group(c, g, P, "two_level", false, &dp);
 	if (rc < 0)

@@ -78,6 +78,13 @@ struct xp_lma_config {
 	uint32_t n_mns;
 	uint16_t tunnel_mtu;			/* path MTU towards MAGs (1500) */
 	struct xp_lma_two_level two_level;
+	/* RFC 7864 UPN (Flow Mobility Initiate) retransmission, like a PBU's */
+	uint32_t upn_timeout_ms;		/* first wait for the UPA */
+	uint32_t upn_max_timeout_ms;		/* back-off cap */
+	uint32_t upn_max_retransmits;
+	bool upn_flow_info;			/* Flow Identification options in UPNs */
+	bool multihoming;			/* 004; false: PBA 190 */
+	bool mh_reinstantiation;		/* 004 keep filters; false: PBA 191 */
 };
 
 /* One MN interface known to a MAG, identified by its MAC */

@@ -32,6 +32,7 @@
 #include "daemon.h"
 #include "dataplane.h"
 #include "evloop.h"
+#include "fmsig.h"
 #include "heartbeat.h"
 #include "hnp_pool.h"
 #include "ifp.h"
@@ -57,6 +58,7 @@
 #define ADDR_STR		INET6_ADDRSTRLEN
 #define PFX_STR			(INET6_ADDRSTRLEN + 4)
 #define HNP_LIST_STR		(XP_CFG_MAX_HNP * (PFX_STR + 1))
+#define LMA_FMSIG_MAX_FLOWS	256	/* flows of one MN the signalling looks at */
 
 struct lma {
 	const struct xp_config *cfg;
@@ -69,6 +71,12 @@ struct lma {
 	struct tlp_table tl;			/* 001 blocks and level-2 prefixes */
 	int tlp_fd;				/* their pinned copy, -1: none */
 	struct lma_stats st;
+	/* RFC 7864 flow mobility signalling (fmsig.c) */
+	struct fmsig *fs;
+	int fmsig_fd;			/* xp_fmsig_v1, -1: not pinned */
+	bool in_pbu;			/* a PBA is being built: UPNs wait */
+	int (*send)(void *ctx, const struct in6_addr *dst, const uint8_t *buf, size_t len);
+	void *send_ctx;
 	/* daemon glue */
 	struct xp_daemon *d;
 	int state_fd_owned;
@@ -467,6 +475,9 @@ int lma_write_cfg(struct lma *l)
 
 /* ---- binding lifecycle ---- */
 
+static void fmsig_pba_offlink(struct lma *l, const struct bce *b, struct mh_msg *pba);
+static void fmsig_state_restore(struct lma *l);
+
 static void timer_cb(void *ctx);
 
 static void arm(struct lma *l, struct bce *b)
@@ -495,12 +506,18 @@ static void tl_binding_gone(struct lma *l, const struct bce *b);
 
 static void binding_delete(struct lma *l, struct bce *b)
 {
+	char mn[XP_MNID_MAX_LEN + 1];
+
 	if (l->ev)
 		evloop_timer_cancel(l->ev, &b->timer);
 	tl_binding_gone(l, b);
+	snprintf(mn, sizeof(mn), "%s", b->mn->mn_id);
+	fmsig_forget(l->fs, b);
 	dp_remove(l, b);
 	release_prefixes(l, b);
 	bcache_del(l->bc, b);
+	/* its prefixes may have been off-link at the MN's other MAGs */
+	lma_fmsig_sync(l, bcache_mn(l->bc, mn));
 }
 
 static void binding_due(struct lma *l, struct bce *b)
@@ -979,6 +996,7 @@ static void build_pba(struct lma *l, const struct pbu_ctx *c, uint8_t status,
 	if (b && b->state == BCE_ACTIVE) {
 		for (uint8_t i = 0; i < b->n_hnp; i++)
 			mh_add_hnp(pba, &b->hnp[i].addr, b->hnp[i].plen, 0);
+		fmsig_pba_offlink(l, b, pba);	/* RFC 7864 3.3: L set */
 	} else {
 		for (uint8_t i = 0; i < o->n_hnp; i++)
 			mh_add_hnp(pba, &o->hnp[i].prefix, o->hnp[i].plen, o->hnp[i].flags);
@@ -1454,6 +1472,11 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 		rc = 0;
 		goto out;
 	}
+	if (pbu->type == XP_MH_TYPE_UPA) {
+		fmsig_on_upa(l->fs, pbu, src);
+		rc = 0;
+		goto out;
+	}
 	if (pbu->type != XP_MH_TYPE_BU) {
 		l->st.ignored++;
 		xp_sigdrop_count(XP_SD_UNHANDLED_TYPE);
@@ -1472,12 +1495,18 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 	mh_msg_init(pba, XP_MH_TYPE_BA);
 	pba->ba.seq = pbu->bu.seq;
 	tl_split(l, pbu, &treq);
+	l->in_pbu = true;
 	st = process(l, &c, pba);
 	if (st == XP_PBA_ACCEPTED)
 		tl_pbu(l, &c, &treq);
 	build_pba(l, &c, st, pba);
 	if (st == XP_PBA_ACCEPTED)
 		tl_pba(l, &c, pba);
+	/* the MN's bindings changed: what its MAGs hold may have to follow
+	 * (sent after this PBA) */
+	if (st == XP_PBA_ACCEPTED && (pbu->opt.present & MH_HAS_MN_ID))
+		lma_fmsig_sync(l, bcache_mn(l->bc, (const char *)pbu->opt.mnid));
+	l->in_pbu = false;
 	l->st.by_status[st]++;
 	if (st == XP_PBA_MAG_NOT_AUTHORIZED)
 		xp_sigdrop_count(XP_SD_UNAUTH_PBU);
@@ -1637,7 +1666,127 @@ int lma_restore(struct lma *l)
 	bcache_foreach(l->bc, rewrite_cb, l);
 	if ((err = tl_restore(l)) < 0)
 		pr_warn("event=restore-failed map=%s error=%s", XP_MAP_TLP, strerror(-err));
+	fmsig_state_restore(l);
 	return n;
+}
+
+/* ---- RFC 7864 flow mobility signalling (fmsig.c) ---- */
+
+static uint64_t fmsig_mono(void *ctx)
+{
+	struct lma *l = ctx;
+
+	return l->clk.mono_ms(l->clk.ctx);
+}
+
+static int fmsig_send(void *ctx, const struct in6_addr *dst, const uint8_t *buf, size_t len)
+{
+	struct lma *l = ctx;
+
+	return l->send ? l->send(l->send_ctx, dst, buf, len) : -ENOTCONN;
+}
+
+static int fmsig_store(void *ctx, const struct xp_bind_key *k, const struct xp_fmsig_state *st)
+{
+	struct lma *l = ctx;
+
+	if (l->fmsig_fd < 0)
+		return 0;
+	if (!st) {
+		map_del(l->fmsig_fd, k, XP_MAP_FMSIG);
+		return 0;
+	}
+	return map_put(l->fmsig_fd, k, st, XP_MAP_FMSIG);
+}
+
+/* The MN's flows as the signalling sees them: at most max, returns how
+ * many. The flow mobility cache (fmcache.c) is their one source. */
+static unsigned mn_flows(struct lma *l, const struct bc_mn *m, struct fmsig_flow *out,
+			 unsigned max)
+{
+	(void)l;
+	(void)m;
+	(void)out;
+	(void)max;
+	return 0;
+}
+
+void lma_fmsig_sync_flows(struct lma *l, const struct bc_mn *m, const struct fmsig_flow *flows,
+			  unsigned n)
+{
+	fmsig_sync(l->fs, m, flows, n, l->in_pbu);
+}
+
+void lma_fmsig_sync(struct lma *l, const struct bc_mn *m)
+{
+	static struct fmsig_flow flows[LMA_FMSIG_MAX_FLOWS];
+
+	if (!m)
+		return;
+	lma_fmsig_sync_flows(l, m, flows, mn_flows(l, m, flows, LMA_FMSIG_MAX_FLOWS));
+}
+
+static void fmsig_pba_offlink(struct lma *l, const struct bce *b, struct mh_msg *pba)
+{
+	static struct fmsig_flow flows[LMA_FMSIG_MAX_FLOWS];
+
+	fmsig_pba(l->fs, b, flows, mn_flows(l, b->mn, flows, LMA_FMSIG_MAX_FLOWS), pba);
+}
+
+void lma_set_sender(struct lma *l, int (*send)(void *ctx, const struct in6_addr *dst,
+					       const uint8_t *buf, size_t len), void *ctx)
+{
+	l->send = send;
+	l->send_ctx = ctx;
+}
+
+void lma_set_fmsig_map(struct lma *l, int fd)
+{
+	l->fmsig_fd = fd;
+}
+
+struct fmsig *lma_fmsig(struct lma *l)
+{
+	return l->fs;
+}
+
+int lma_fmsig_map_open(const char *dir)
+{
+	static const struct xp_state_map_spec spec = {
+		.name = XP_MAP_FMSIG, .key_size = sizeof(struct xp_bind_key),
+		.value_size = sizeof(struct xp_fmsig_state), .max_entries = XP_FMSIG_MAX_ENTRIES,
+		.lost = "flow mobility signalling state",
+	};
+
+	return xp_state_map_open(dir, &spec);
+}
+
+/* After the bindings: each pinned UPN state whose binding still exists */
+static void fmsig_state_restore(struct lma *l)
+{
+	static struct xp_fmsig_state st;
+	struct xp_bind_key k, next;
+	bool first = true;
+
+	if (l->fmsig_fd < 0)
+		return;
+	while (!bpf_map_get_next_key(l->fmsig_fd, first ? NULL : &k, &next)) {
+		struct bc_mn *m = bcache_mn_by_idx(l->bc, next.mn_id);
+		int err;
+
+		first = false;
+		k = next;
+		if (bpf_map_lookup_elem(l->fmsig_fd, &k, &st))
+			continue;
+		err = m && bcache_get(l->bc, m->mn_id, k.bid) ? fmsig_restore(l->fs, &k, &st) : -ENOENT;
+		if (err) {
+			pr_warn("event=upn-restore-skipped mn_idx=%u bid=%u error=%s", k.mn_id, k.bid,
+				strerror(-err));
+			continue;
+		}
+		pr_info("event=upn-restored mn=%s bid=%u state=%u seq=%u", m->mn_id, k.bid,
+			st.state, st.seq);
+	}
 }
 
 /* ---- object ---- */
@@ -1665,8 +1814,11 @@ int lma_new(const struct xp_config *cfg, struct evloop *ev, const struct lma_map
 		l->clk = *clk;
 	else
 		l->clk = (struct lma_clock){ real_rt, real_mono, NULL };
+	l->fmsig_fd = -1;
 	if ((rc = bcache_new(BC_BUCKETS_LOG2, &l->bc)) ||
-	    (rc = hnp_pool_new(&l->lc->hnp_pool, l->lc->hnp_len, &l->pool))) {
+	    (rc = hnp_pool_new(&l->lc->hnp_pool, l->lc->hnp_len, &l->pool)) ||
+	    (rc = fmsig_new(l->lc, &(struct fmsig_hooks){ .ctx = l, .mono_ms = fmsig_mono,
+				.send = fmsig_send, .store = fmsig_store, .ev = ev }, &l->fs))) {
 		lma_free(l);
 		return rc;
 	}
@@ -1693,6 +1845,7 @@ void lma_free(struct lma *l)
 		return;
 	if (l->bc)
 		bcache_free(l->bc, cancel_cb, l);
+	fmsig_free(l->fs);
 	hnp_pool_free(l->pool);
 	tlp_fini(&l->tl);
 	free(l);
@@ -1857,7 +2010,8 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 {
 	struct ctl_walk w = { .l = l, .out = out };
 
-	static const char *const known[] = { "bindings", "prefixes", "mag-peers", "lma-stats" };
+	static const char *const known[] = { "bindings", "prefixes", "mag-peers", "lma-stats",
+					     "upn" };
 	bool is_known = false;
 
 	if (argc < 1)
@@ -1930,6 +2084,10 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 		free(w.peers);
 		return 0;
 	}
+	if (!strcmp(argv[0], "upn")) {
+		fmsig_print(l->fs, out, w.json);
+		return 0;
+	}
 	if (!strcmp(argv[0], "lma-stats")) {
 		const struct lma_stats *s = &l->st;
 		static const struct { const char *k; size_t off; } f[] = {
@@ -1977,6 +2135,7 @@ struct lma_role {
 	struct lma *l;
 	int state_fd;
 	int tlp_fd;
+	int fmsig_fd;
 	char dir[256];
 	struct lma_maps maps;
 	struct xp_rl err_rl;		/* error PBAs per source (ratelimit.h) */
@@ -2028,6 +2187,14 @@ static int lma_hb_start(struct xp_daemon *d, struct lma_role *r, bool without_st
 	return 0;
 }
 
+/* A Mobility Header the LMA sends on its own (a UPN) */
+static int role_send(void *ctx, const struct in6_addr *dst, const uint8_t *buf, size_t len)
+{
+	struct xp_daemon *d = ctx;
+
+	return mh_sock_send(d->mh_fd, &d->cfg->lma.address, dst, buf, len);
+}
+
 static int lma_start(struct xp_daemon *d)
 {
 	const struct xp_lma_config *lc = &d->cfg->lma;
@@ -2038,6 +2205,7 @@ static int lma_start(struct xp_daemon *d)
 		return -ENOMEM;
 	r->state_fd = -1;
 	r->tlp_fd = -1;
+	r->fmsig_fd = -1;
 	d->role_state = r;
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", d->cfg->pin_root, d->cfg->instance);
 	r->maps = (struct lma_maps){
@@ -2075,6 +2243,15 @@ static int lma_start(struct xp_daemon *d)
 		r->tlp_fd = rc;
 		lma_set_tlp_map(r->l, rc);
 	}
+	rc = lma_fmsig_map_open(r->dir);
+	if (rc < 0) {
+		pr_err("event=start-failed reason=\"cannot open %s/%s: %s\"", r->dir, XP_MAP_FMSIG,
+		       strerror(-rc));
+		return rc;
+	}
+	r->fmsig_fd = rc;
+	lma_set_fmsig_map(r->l, rc);
+	lma_set_sender(r->l, role_send, d);
 	n = lma_restore(r->l);
 	if (n < 0)
 		return n;
@@ -2158,8 +2335,10 @@ static void lma_stop(struct xp_daemon *d)
 		close(r->state_fd);
 	if (r->tlp_fd >= 0)
 		close(r->tlp_fd);
+	if (r->fmsig_fd >= 0)
+		close(r->fmsig_fd);
 	if (d->flush_on_stop) {
-		static const char *const pinned[] = { XP_MAP_BCE, XP_MAP_TLP };
+		static const char *const pinned[] = { XP_MAP_BCE, XP_MAP_TLP, XP_MAP_FMSIG };
 
 		for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++) {
 			snprintf(path, sizeof(path), "%s/%s", r->dir, pinned[i]);

@@ -80,4 +80,23 @@ void lma_set_tlp_map(struct lma *l, int fd);
 /* Create (or open and check) the pinned xp_bce_v1 map in dir: fd or -errno */
 int lma_state_map_open(const char *dir);
 
+/* ---- RFC 7864 flow mobility signalling (fmsig.h) ---- */
+struct fmsig;
+struct fmsig_flow;
+struct bc_mn;
+/* How the LMA sends a Mobility Header of its own (UPN); without it none */
+void lma_set_sender(struct lma *l, int (*send)(void *ctx, const struct in6_addr *dst,
+					       const uint8_t *buf, size_t len), void *ctx);
+/* The pinned xp_fmsig_v1 (lma_fmsig_map_open) the signalling state goes to
+ * and is restored from by lma_restore; -1: none */
+void lma_set_fmsig_map(struct lma *l, int fd);
+int lma_fmsig_map_open(const char *dir);
+/* The MN's flows (or bindings) changed: UPNs to the MAGs whose off-link
+ * prefixes or flow state must follow (m NULL: nothing) */
+void lma_fmsig_sync(struct lma *l, const struct bc_mn *m);
+/* The same with the flows given (tests, and lma_fmsig_sync itself) */
+void lma_fmsig_sync_flows(struct lma *l, const struct bc_mn *m, const struct fmsig_flow *flows,
+			  unsigned n);
+struct fmsig *lma_fmsig(struct lma *l);
+
 #endif /* XPMIP_LMA_H */
