@@ -436,3 +436,39 @@ Test(config, prefix_and_mac_helpers)
 	p.plen = 0;
 	cr_assert(xp_prefix_contains(&p, &a));
 }
+
+/* 000 draft: the LMA policy's address model and primary HoA, the MN helper */
+Test(config, ifp_policy_and_mn_section)
+{
+	struct xp_config cfg;
+	char err[XP_CFG_ERR_MAX];
+
+	cr_assert_eq(load(LMA_MIN "  mns = ( { id = \"a\"; address_model = \"shared-address\";"
+			  " primary_hoa = \"2001:db8:100::1\"; }, { id = \"b\"; } );\n};\n",
+			  XP_ROLE_LMA, &cfg, err), 0, "%s", err);
+	cr_assert_eq(cfg.lma.mns[0].addr_model, XP_AM_SHARED_ADDRESS);
+	cr_assert(cfg.lma.mns[0].has_primary_hoa);
+	cr_assert(addr_eq(&cfg.lma.mns[0].primary_hoa, "2001:db8:100::1"));
+	cr_assert_eq(cfg.lma.mns[1].addr_model, XP_AM_UNIQUE_PREFIX, "default");
+	cr_assert_not(cfg.lma.mns[1].has_primary_hoa);
+	xp_config_free(&cfg);
+	expect_err(LMA_MIN "  mns = ( { id = \"a\"; address_model = \"shared\"; } );\n};\n", XP_ROLE_LMA,
+		   6, "lma.mns[0].address_model", "not unique-prefix");
+
+	cr_assert_eq(xp_config_load("deploy/examples/mn.conf", XP_ROLE_MN, &cfg, err), 0, "%s", err);
+	cr_assert_eq(cfg.mn.n_ifs, 2);
+	cr_assert(cfg.mn.ifs[0].primary);
+	cr_assert_not(cfg.mn.ifs[1].has_hoa);
+	cr_assert_eq(cfg.mn.hoa_opt, XP_DSTOPT_PRIMARY_HOA_DEFAULT);
+	xp_config_free(&cfg);
+	cr_assert_eq(load("mn = { primary_hoa = \"2001:db8::1\"; interfaces = ( { name = \"a\"; "
+			  "primary = true; hoa = \"2001:db8::1\"; } ); };\n", XP_ROLE_MN, &cfg, err), 0,
+		     "%s", err);
+	cr_assert(cfg.mn.has_primary_hoa && cfg.mn.ifs[0].has_hoa);
+	xp_config_free(&cfg);
+	expect_err("mn = {\n interfaces = ( { name = \"a\"; }, { name = \"b\"; } );\n};\n", XP_ROLE_MN, 2,
+		   "mn.interfaces", "exactly one interface must be primary");
+	expect_err("mn = {\n primary_hoa = \"x\";\n interfaces = ( { name = \"a\"; primary = true; } );\n};\n",
+		   XP_ROLE_MN, 2, "mn.primary_hoa", "not an IPv6 address");
+	expect_err("mn = {\n};\n", XP_ROLE_MN, 1, "mn.interfaces", "missing");
+}

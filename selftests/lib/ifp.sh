@@ -1,0 +1,68 @@
+# shellcheck shell=bash
+# selftests/lib/ifp.sh - helpers for the 000_2df5b7e7ec4cafcb.txt tests
+# (interface priority, primary HoA): t_20, t_21, t_22. Sourced after
+# common.sh. The MN attaches mn-if1 (its primary interface) to MAG1 and
+# mn-if2 to MAG2; both MAGs know both MACs.
+
+# ifp_profiles IFP1 IFP2: MAG profiles with the IFPs; mn-if1 carries P
+ifp_profiles() {
+	local f
+	for f in "$TEST_DIR/mag1.conf" "$TEST_DIR/mag2.conf"; do
+		sed -i -e "s|\(mac = \"$XP_MN_MAC1\";[^}]*att = 4;\)|\1 ifp = $1; primary = true;|" \
+		       -e "s|\(mac = \"$XP_MN_MAC2\";[^}]*att = 4;\)|\1 ifp = $2;|" "$f"
+	done
+	grep -q "ifp = $1; primary = true;" "$TEST_DIR/mag1.conf" || _fail "ifp_profiles: no MN profile to edit"
+}
+
+# LMA policy for the MN: address_model (and optional primary_hoa)
+ifp_policy() {	# MODEL [PRIMARY_HOA]
+	local extra=""
+	[[ -n ${2:-} ]] && extra=" primary_hoa = \"$2\";"
+	sed -i "s|{ id = \"$XP_MN_ID\"; allowed = true; hnps_per_interface = 1; }|{ id = \"$XP_MN_ID\"; allowed = true; hnps_per_interface = 1; address_model = \"$1\";$extra }|" \
+		"$TEST_DIR/lma.conf"
+	grep -q "address_model = \"$1\"" "$TEST_DIR/lma.conf" || _fail "ifp_policy: no MN policy to edit"
+}
+
+lma_binding_count() { lma_bindings_json 2>/dev/null | jq --arg id "$XP_MN_ID" '[.[] | select((.mn_id // .mnid // .mn) == $id)] | length'; }
+two_bindings() { [[ $(lma_binding_count) == 2 ]]; }
+
+# Start the LMA and both MAGs, attach mn-if1 then mn-if2; sets PHOA (the
+# primary HoA: mn-if1's SLAAC address) and HOA2 (mn-if2's)
+ifp_attach_both() {
+	start_lma || return 1
+	start_mag1 || return 1
+	start_mag2 || return 1
+	mn_attach mn-if1
+	assert_wait 15 "LMA binding for mn-if1" lma_has_binding
+	assert_wait 15 "MN SLAAC address on mn-if1" mn_has_addr mn-if1
+	mn_attach mn-if2
+	assert_wait 15 "LMA binding for mn-if2" two_bindings
+	assert_wait 15 "MN SLAAC address on mn-if2" mn_has_addr mn-if2
+	PHOA=$(mn_addr mn-if1)
+	HOA2=$(mn_addr mn-if2)
+	say "primary HoA $PHOA (mn-if1), HoA2 $HOA2 (mn-if2)"
+}
+
+# The MN helper, HoAs from the interfaces (RA-derived)
+ifp_start_mn() {
+	local conf="$TEST_DIR/mn.conf"
+	cat >"$conf" <<EOC
+instance = "mn";
+log_level = "debug";
+mn = {
+  interfaces = ( { name = "mn-if1"; primary = true; }, { name = "mn-if2"; } );
+};
+EOC
+	daemon_start mn mn "$XP_NS_MN" "$conf" || return 1
+	assert_wait 5 "MN helper has both HoAs" grep -q "if=mn-if2 .*hoa=$HOA2 primary_hoa=$PHOA" "$TEST_DIR/mn.log"
+}
+
+# MN route to the CN over one interface (the MN's own choice of uplink)
+mn_route_cn() {	# IF
+	ip -n "$XP_NS_MN" -6 route replace "$XP_ADDR_CN/128" via fe80::1 dev "$1"
+}
+
+# packets in a pcap matching a tcpdump filter
+pcap_count() {	# FILE FILTER
+	tcpdump -n -r "$1" "$2" 2>/dev/null | wc -l
+}
