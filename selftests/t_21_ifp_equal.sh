@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# t_21_ifp_equal: 000_2df5b7e7ec4cafcb.txt 5.1 / 6.1, equal interface
+# priorities: the LMA sends a copy of each packet for the primary HoA down
+# both bindings (XDP passes them to the TC program xp_lma_dup, which clones).
+# mn-if1 (primary) and mn-if2 both have IFP 2. The CN pings the primary
+# HoA 20 times; we assert
+#  - mn-if1 receives the 20 echo requests plain, to the primary HoA;
+#  - mn-if2 receives the same 20 with a Type 2 routing header, to HoA2;
+#  - the MN answers each copy (the MN helper restored the primary HoA on
+#    mn-if2), so the CN sees replies and duplicates;
+#  - the LMA counted PASS_DL_DUP and DL_DUP for each.
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/ifp.sh"
+test_begin
+write_default_confs
+ifp_profiles 2 2
+
+step "attach mn-if1 and mn-if2, both IFP 2"
+ifp_attach_both
+ifp_start_mn
+mn_route_cn mn-if1
+warm_path "$PHOA"
+
+step "CN pings the primary HoA 20 times"
+capture_start if1 "$XP_NS_MN" mn-if1 icmp6
+capture_start if2 "$XP_NS_MN" mn-if2 ip6
+dup0=$(counter lma DL_DUP)
+ip netns exec "$XP_NS_CN" ping -6 -n -c 20 -i 0.05 -W 2 "$PHOA" >"$TEST_DIR/ping.txt" 2>&1
+say "$(tail -n 2 "$TEST_DIR/ping.txt")"
+sleep 0.5
+p1=$(capture_stop if1)
+p2=$(capture_stop if2)
+
+step "both interfaces got a copy"
+n1=$(pcap_count "$p1" "icmp6 and ip6[40] == 128 and dst host $PHOA")
+n2=$(pcap_count "$p2" "ip6[6] == 43 and ip6[40+2] == 2 and dst host $HOA2 and ip6[40] == 58 and ip6[64] == 128")
+say "echo requests: mn-if1 $n1 plain to $PHOA, mn-if2 $n2 with an RH2 to $HOA2"
+assert_ge "mn-if1 copies (plain, primary HoA)" 20 "$n1"
+assert_ge "mn-if2 copies (RH2, HoA2)" 20 "$n2"
+assert_ge "LMA DL_DUP" 20 $(( $(counter lma DL_DUP) - dup0 ))
+assert_ge "LMA PASS_DL_DUP" 20 "$(counter lma PASS_DL_DUP)"
+replies=$(grep -c "bytes from" "$TEST_DIR/ping.txt")
+assert_ge "echo replies at the CN (both copies answered)" 30 "$replies"
+check assert_match "ping reports duplicates" "DUP" "$(cat "$TEST_DIR/ping.txt")"
+test_end
