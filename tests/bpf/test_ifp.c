@@ -390,32 +390,9 @@ Test(ifp_lma, uplink_other_dstopt_untouched)
 #include <poll.h>
 #include <unistd.h>
 
-/* One skb through a TC program on ingress ifindex; like bt_run */
 static int run_tc(int pfd, const struct pkt *p, int ifindex, struct bt_result *r)
 {
-	uint64_t before[XP_R_MAX], after[XP_R_MAX];
-	struct __sk_buff ctx = { .ifindex = (uint32_t)ifindex,
-				 .ingress_ifindex = (uint32_t)ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->b, .data_size_in = (uint32_t)p->len,
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
-	int err;
-
-	memset(r, 0, sizeof(*r));
-	o.data_out = r->out;
-	o.data_size_out = sizeof(r->out);
-	if (bt_counters(cnt, before))
-		return -1;
-	if ((err = bpf_prog_test_run_opts(pfd, &o)))
-		return err;
-	if (bt_counters(cnt, after))
-		return -1;
-	r->retval = o.retval;
-	r->out_len = o.data_size_out;
-	for (int i = 0; i < XP_R_MAX; i++) {
-		r->cnt_delta[i] = after[i] - before[i];
-		r->total += (int)r->cnt_delta[i];
-	}
-	return 0;
+	return bt_run_tc(pfd, cnt, p->b, p->len, ifindex, r);
 }
 
 /* A packet socket on xpb, the peer of xpa where the clone is sent */

@@ -68,14 +68,14 @@ int bt_counters(int cnt_fd, uint64_t out[XP_R_MAX])
 	return 0;
 }
 
-int bt_run(int prog_fd, int cnt_fd, const void *pkt, size_t len, int ifindex,
-	   struct bt_result *r)
+/* One test run with ctx, counting reason deltas */
+static int bt_run_ctx(int prog_fd, int cnt_fd, const void *pkt, size_t len, void *ctx,
+		      size_t ctx_len, struct bt_result *r)
 {
 	uint64_t before[XP_R_MAX], after[XP_R_MAX];
-	struct xdp_md ctx = { .data = 0, .data_end = (uint32_t)len, .ingress_ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (uint32_t)len,
 		    .data_out = r->out, .data_size_out = sizeof(r->out),
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+		    .ctx_in = ctx, .ctx_size_in = (uint32_t)ctx_len, .repeat = 1);
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -99,6 +99,23 @@ int bt_run(int prog_fd, int cnt_fd, const void *pkt, size_t len, int ifindex,
 		}
 	}
 	return 0;
+}
+
+int bt_run(int prog_fd, int cnt_fd, const void *pkt, size_t len, int ifindex,
+	   struct bt_result *r)
+{
+	struct xdp_md ctx = { .data = 0, .data_end = (uint32_t)len, .ingress_ifindex = ifindex };
+
+	return bt_run_ctx(prog_fd, cnt_fd, pkt, len, &ctx, sizeof(ctx), r);
+}
+
+int bt_run_tc(int prog_fd, int cnt_fd, const void *pkt, size_t len, int ifindex,
+	      struct bt_result *r)
+{
+	struct __sk_buff ctx = { .ifindex = (uint32_t)ifindex,
+				 .ingress_ifindex = (uint32_t)ifindex };
+
+	return bt_run_ctx(prog_fd, cnt_fd, pkt, len, &ctx, sizeof(ctx), r);
 }
 
 const char *bt_action(uint32_t a)

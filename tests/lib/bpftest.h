@@ -54,6 +54,10 @@ struct bt_result {
 int bt_run(int prog_fd, int cnt_fd, const void *pkt, size_t len, int ifindex,
 	   struct bt_result *r);
 
+/* The same for a TC (sched_cls) program: the skb arrives on ifindex */
+int bt_run_tc(int prog_fd, int cnt_fd, const void *pkt, size_t len, int ifindex,
+	      struct bt_result *r);
+
 int bt_counters(int cnt_fd, uint64_t out[XP_R_MAX]);
 
 const char *bt_action(uint32_t a);
