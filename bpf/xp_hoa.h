@@ -34,7 +34,7 @@
 #include "xp_parse.h"
 
 #define XP_DSTOPT_SCAN_MAX	64	/* power of two: used as a mask */
-#define XP_DSTOPT_SCAN_OPTS	16
+#define XP_DSTOPT_SCAN_OPTS	8
 #define XP_HOA_F_ALONE		0x100	/* xp_hoa_find: nothing but padding besides */
 #define XP_HOA_OFF_MASK		(XP_DSTOPT_SCAN_MAX - 1)
 
