@@ -239,13 +239,9 @@ bool hb_on_mh(struct hb *hb, const uint8_t *buf, size_t len, const struct in6_ad
 	size_t off = 0;
 	int err;
 
-	if (len <= XP_MOPT_HDR_LEN || buf[2] != XP_MH_TYPE_HB)
+	/* heartbeats off: the role's own decoder counts the message */
+	if (!hb || len <= XP_MOPT_HDR_LEN || buf[2] != XP_MH_TYPE_HB)
 		return false;
-	if (!hb) {
-		xp_sigdrop_count(XP_SD_UNHANDLED_TYPE);
-		pr_debug("event=hb-ignored from=%s reason=heartbeats-off", a2s(src, ab));
-		return true;
-	}
 	if ((err = mh_decode(buf, len, &m, &off))) {
 		xp_sigdrop_count(XP_SD_MALFORMED);
 		pr_warn("event=mh-malformed from=%s type=HB error=%s offset=%zu", a2s(src, ab),

@@ -74,8 +74,9 @@ void hb_free(struct hb *hb);
 /* Track peer (idempotent). 0, -EPERM (not authorised), -ENOSPC (table full) */
 int hb_peer_add(struct hb *hb, const struct in6_addr *peer);
 
-/* If buf is a Heartbeat, handle it (answer, liveness, restart detection)
- * and return true; false: not a heartbeat, the caller handles it. */
+/* If buf is a Heartbeat and heartbeats are on (hb not NULL), handle it
+ * (answer, liveness, restart detection) and return true; false: the
+ * caller handles (and counts) the message. */
 bool hb_on_mh(struct hb *hb, const uint8_t *buf, size_t len, const struct in6_addr *src);
 
 /* One interval: count the unanswered, declare down, send the requests,
