@@ -63,7 +63,7 @@ for pass in 1 2; do
 	assert_eq "pass $pass: send errors" 0 "$(jqv "$out" .send_errors)"
 	assert_eq "pass $pass: sig_malformed counted" "$em" $(( $(sig lma sig_malformed) - m0 ))
 	assert_eq "pass $pass: sig_unhandled_type counted" "$eu" $(( $(sig lma sig_unhandled_type) - u0 ))
-	assert_eq "pass $pass: every delivered message reached the PBU handler" \
+	assert_eq "pass $pass: every delivered message reached the LMA's handler" \
 		$(( cases - kd )) $(( $(lstat pbu_rx) - p0 ))
 	assert_eq "pass $pass: every PBU answered or rate-limited" "$ep" \
 		$(( $(lstat pba_tx) - t0 + $(sig lma sig_err_ratelimited) - r0 ))

@@ -19,7 +19,8 @@
  * Each case is classified with the daemon's own decoder and the role's
  * rules into what the daemon must count (sigdrop.h): sig_malformed,
  * sig_unhandled_type, and, at the LMA, PBUs (answered or rate-limited); at
- * the MAG, sig_not_our_lma / sig_pba_unmatched. Cases shorter than the MH
+ * the MAG, sig_not_our_lma / sig_pba_unmatched. A UPA (at the LMA) or UPN
+ * (at the MAG) that decodes goes to the flow mobility code ("flow_mobility"). Cases shorter than the MH
  * checksum field cannot carry a valid checksum: the kernel refuses to send
  * them (or drops them on receipt): "too_short", not counted by the daemon. Messages go out on a raw socket with the checksum
  * computed here, paced so the daemon's socket buffer never overflows.
@@ -71,7 +72,7 @@ struct ctx {
 	const char *write_dir;
 	uint32_t seed;
 	/* what the daemon must count */
-	unsigned long cases, too_short, malformed, unhandled, pbu, not_lma,
+	unsigned long cases, too_short, malformed, unhandled, pbu, not_lma, flowmob,
 		      unmatched, send_err;
 	unsigned long by_err[-MH_E_MAX_ + 1];
 	unsigned int checks_ok, checks_bad;
@@ -136,6 +137,11 @@ static void classify(struct ctx *c, const uint8_t *buf, size_t len, bool from_pe
 	if (err) {
 		c->malformed++;
 		c->by_err[-err]++;
+		return;
+	}
+	/* flow mobility signalling has its own handler and log lines */
+	if (scratch.type == (c->target == T_LMA ? XP_MH_TYPE_UPA : XP_MH_TYPE_UPN)) {
+		c->flowmob++;
 		return;
 	}
 	if (c->target == T_LMA) {
@@ -572,9 +578,10 @@ int main(int argc, char **argv)
 		flood(&c, flood_n);
 	printf("\"cases\":%lu,\"send_errors\":%lu,\"expect\":{\"too_short\":%lu,"
 	       "\"sig_malformed\":%lu,\"sig_unhandled_type\":%lu,\"pbu\":%lu,"
-	       "\"sig_not_our_lma\":%lu,\"sig_pba_unmatched\":%lu},\"decode_errors\":{",
+	       "\"sig_not_our_lma\":%lu,\"sig_pba_unmatched\":%lu,\"flow_mobility\":%lu},"
+	       "\"decode_errors\":{",
 	       c.cases, c.send_err, c.too_short, c.malformed, c.unhandled, c.pbu, c.not_lma,
-	       c.unmatched);
+	       c.unmatched, c.flowmob);
 	for (int e = 1; e <= -MH_E_MAX_; e++) {
 		if (!c.by_err[e])
 			continue;
