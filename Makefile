@@ -92,6 +92,11 @@ $(BUILD)/libxpmip-san.a: $(SAN_OBJS)
 $(BUILD)/xpmipd: user/xpmipd.c $(BUILD)/libxpmip.a
 	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
 
+# The daemon with AddressSanitizer, LeakSanitizer and UBSan, for the leak
+# selftest (t_32_leaks): the same sources as the unit tests' library.
+$(BUILD)/asan/xpmipd: user/xpmipd.c $(BUILD)/libxpmip-san.a | $(BUILD)/asan
+	$(CC) $(XP_CFLAGS) $(SAN_FLAGS) $< $(BUILD)/libxpmip-san.a $(LDLIBS) -o $@
+
 $(BUILD)/xpmipctl: user/xpmipctl.c $(BUILD)/libxpmip.a
 	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
 
@@ -118,7 +123,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(USER_HDRS) | $(BUILD)/fuzz
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iuser -I$(BUILD)/bpf \
 		-D_GNU_SOURCE $< user/mh_codec.c user/ipv6_ext.c -o $@
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools $(BUILD)/bench:
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/asan $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools $(BUILD)/bench:
 	mkdir -p $@
 
 deps:
@@ -133,11 +138,12 @@ test-bpf: $(BPFT_BINS)
 test-fuzz: $(FUZZ_BINS)
 	@tests/run-stage.sh fuzz-corpus $(FUZZ_BINS)
 
-test-selftests: all $(TOOL_BINS)
+test-selftests: all $(TOOL_BINS) $(BUILD)/asan/xpmipd
 	@tests/run-stage.sh selftests selftests/run.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(FUZZ_BINS) $(TOOL_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(FUZZ_BINS) $(TOOL_BINS) \
+		$(BUILD)/asan/xpmipd
 	@tests/run-all.sh
 
 demo: deps
