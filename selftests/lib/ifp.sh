@@ -57,9 +57,21 @@ EOC
 	assert_wait 5 "MN helper has both HoAs" grep -q "if=mn-if2 .*hoa=$HOA2 primary_hoa=$PHOA" "$TEST_DIR/mn.log"
 }
 
-# MN route to the CN over one interface (the MN's own choice of uplink)
+# MN route to the CN over one interface (the MN's own choice of uplink).
+# Over a non-primary interface the helper adds a 24-octet Destination
+# Options header to the primary HoA's packets, so the route's MTU is the
+# link's (the RA's 1440) less 24: TCP then sizes its segments to fit (the
+# helper does not lower any MTU itself, docs/interface-priority.md).
+XP_IFP_DSTOPT_LEN=24
 mn_route_cn() {	# IF
-	ip -n "$XP_NS_MN" -6 route replace "$XP_ADDR_CN/128" via fe80::1 dev "$1"
+	local mtu
+	if [[ $1 == mn-if1 ]]; then
+		ip -n "$XP_NS_MN" -6 route replace "$XP_ADDR_CN/128" via fe80::1 dev "$1"
+	else
+		mtu=$(ip netns exec "$XP_NS_MN" cat "/proc/sys/net/ipv6/conf/$1/mtu")
+		ip -n "$XP_NS_MN" -6 route replace "$XP_ADDR_CN/128" via fe80::1 dev "$1" \
+			mtu $((mtu - XP_IFP_DSTOPT_LEN))
+	fi
 }
 
 # packets in a pcap matching a tcpdump filter
