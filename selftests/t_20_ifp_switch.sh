@@ -73,7 +73,10 @@ assert_ge "routing header packets on mn-if2 (downlink)" 20 "$n_rh2"
 assert_ge "destination option packets on mn-if2 (uplink)" 20 "$n_do"
 assert_eq "no packet on mn-if2 shows the primary HoA in its IPv6 header" 0 "$n_plain"
 if command -v tshark >/dev/null; then
-	bad=$(tshark -r "$pcap" -Y '_ws.malformed || _ws.expert.severity >= 0x600000' 2>/dev/null | wc -l)
+	# TCP sequence analysis is left out: this capture sees only the part
+	# of the stream that went over IF2 ("previous segment not captured")
+	bad=$(tshark -r "$pcap" -Y '_ws.malformed || (_ws.expert.severity >= 0x600000 && !tcp.analysis.flags)' \
+		2>/dev/null | wc -l)
 	check assert_eq "tshark: nothing malformed on mn-if2" 0 "$bad"
 fi
 assert_ge "LMA DL_FORWARD_RH2" 20 "$(counter lma DL_FORWARD_RH2)"
