@@ -1037,3 +1037,76 @@ Test(lma_state, pinned_map_open_reopen_and_mismatch)
 	unlink(path);
 	rmdir(dir);
 }
+
+/* ---- map full (issue 7): 130, and the bindings already there keep being
+ * served ---- */
+
+static unsigned int map_entries(int fd)
+{
+	struct xp_bind_key k, next;
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+/* Replace the map behind *fd with one of 2 entries and restart the LMA on it */
+static void shrink_to_two(int *fd, size_t vsize, uint32_t flags)
+{
+	lma_free(L);
+	close(*fd);
+	*fd = mk(BPF_MAP_TYPE_HASH, sizeof(struct xp_bind_key), vsize, 2, flags);
+	cr_assert_eq(lma_new(&cfg, NULL, &maps, &fake_clock, &L), 0);
+}
+
+static void map_full_keeps_serving(int fd)
+{
+	struct pbu p = PBU(.mn = "a@x");
+	struct bce *a;
+	char hnp[64];
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	p = PBU(.mn = "b@x");
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	p = PBU(.mn = "c@x");
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_INSUFFICIENT_RESOURCES, "the map is full");
+	cr_assert_eq(bcache_count(lma_bcache(L)), 2);
+	cr_assert_null(bcache_mn(lma_bcache(L), "c@x"), "nothing half-made of c");
+	cr_assert_eq(map_entries(fd), 2);
+	cr_assert_eq(map_entries(maps.bind), 2, "no data plane binding for c");
+	/* a keeps being served: its refresh is accepted */
+	cr_assert_not_null(bcache_mn(lma_bcache(L), "a@x"));
+	a = bcache_mn(lma_bcache(L), "a@x")->bces;
+	cr_assert_not_null(a);
+	xp_prefix_str(&a->hnp[0], hnp, sizeof(hnp));
+	fake_rt += 1000;
+	p = PBU(.mn = "a@x", .seq = 2, .hi = XP_HI_NOT_CHANGED, .n_hnp = 1, .hnp = { hnp });
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED, "refresh of an existing binding");
+	/* once a leaves, c fits */
+	fake_rt += 1000;
+	p = PBU(.mn = "a@x", .seq = 3, .hi = XP_HI_NOT_CHANGED, .n_hnp = 1, .hnp = { hnp },
+		.lifetime_s = 0);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	fake_rt += 60000;
+	lma_run_timers(L);
+	fake_rt += 1000;
+	p = PBU(.mn = "c@x", .seq = 4);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED, "room again");
+}
+
+Test(lma, status_130_data_plane_map_full)
+{
+	shrink_to_two(&maps.bind, sizeof(struct xp_bind_val), 0);
+	map_full_keeps_serving(maps.bind);
+}
+
+Test(lma, status_130_state_map_full)
+{
+	shrink_to_two(&maps.bce, sizeof(struct xp_bce_state), BPF_F_NO_PREALLOC);
+	map_full_keeps_serving(maps.bce);
+}
