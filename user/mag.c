@@ -34,6 +34,7 @@
 #include "heartbeat.h"
 #include "log.h"
 #include "mag.h"
+#include "mag_tl.h"
 #include "mh_codec.h"
 #include "mh_sock.h"
 #include "ndisc.h"
@@ -70,7 +71,7 @@ struct mag_role {
 	struct mag_if ifs[XP_CFG_MAX_IFS];
 	unsigned int n_ifs;
 	int core_ifindex;
-	int nd_fd, bul_fd, upn_fd;
+	int nd_fd, bul_fd, upn_fd, tlp_fd;
 	int fd_cfg, fd_pfx, fd_pfx64, fd_bind, fd_peer, fd_bstat;
 	struct nl_watch *nw;
 	char dir[256];
@@ -315,6 +316,18 @@ static int peer_sync(struct mag_role *r, const struct mag_entry *excl, unsigned 
 	return map_put(r->fd_peer, &k, &v, XP_MAP_PEER);
 }
 
+static int pfx_put(struct mag_role *r, const struct nd_prefix *p, const struct xp_prefix_val *pv)
+{
+	int err;
+
+	if (r->fd_pfx < 0)
+		return 0;
+	err = xp_pfx_map_put(r->fd_pfx, r->fd_pfx64, &p->prefix, p->plen, pv);
+	if (err)
+		pr_err("event=map_write_failed map=%s err=%s", XP_MAP_PREFIX, strerror(-err));
+	return err;
+}
+
 static int h_dp_install(void *ctx, const struct mag_entry *e)
 {
 	struct mag_role *r = ctx;
@@ -347,12 +360,22 @@ static int h_dp_install(void *ctx, const struct mag_entry *e)
 		/* off-link prefixes are delivered too, only not advertised */
 		if (e->hnp[i].flags & ND_PFX_F_OFFLINK)
 			pv.flags |= XP_PFXF_OFFLINK;
-		if (r->fd_pfx < 0)
-			continue;
-		err = xp_pfx_map_put(r->fd_pfx, r->fd_pfx64, &e->hnp[i].prefix, e->hnp[i].plen, &pv);
-		if (err) {
-			pr_err("event=map_write_failed map=%s err=%s", XP_MAP_PREFIX, strerror(-err));
+		if ((err = pfx_put(r, &e->hnp[i], &pv)))
 			return err;
+	}
+	/* 001 level-2 prefixes: ours (Idle ones too: the MN keeps the
+	 * address for a reverse handover) and adopted ones */
+	{
+		struct nd_prefix tp[XP_CFG_MAX_HNP * 2];
+		uint8_t fl[XP_CFG_MAX_HNP * 2];
+		unsigned int n = mag_tl_prefixes(&r->m, e, false, tp, XP_CFG_MAX_HNP * 2, fl);
+
+		for (unsigned int i = 0; i < n; i++) {
+			struct xp_prefix_val pv = { .mn_id = e->mn_idx, .bid = e->bid,
+						    .kind = XP_PFX_TEMPORAL, .flags = fl[i] };
+
+			if ((err = pfx_put(r, &tp[i], &pv)))
+				return err;
 		}
 	}
 	return 0;
@@ -380,6 +403,12 @@ static int h_dp_remove(void *ctx, const struct mag_entry *e)
 
 	/* prefixes first, then the binding they point to */
 	h_dp_remove_prefixes(ctx, e, e->hnp, e->n_hnp);
+	{
+		struct nd_prefix tp[XP_CFG_MAX_HNP * 2];
+		unsigned int n = mag_tl_prefixes(&r->m, e, false, tp, XP_CFG_MAX_HNP * 2, NULL);
+
+		h_dp_remove_prefixes(ctx, e, tp, n);
+	}
 	map_del(r->fd_bind, &bk, XP_MAP_BIND);
 	if (xp_bstat_delete(r->fd_bstat, &bk))
 		pr_warn("event=map_delete_failed map=%s err=%s", XP_MAP_BSTATS, strerror(errno));
@@ -501,6 +530,16 @@ static int h_unstore(void *ctx, const struct mag_entry *e)
 	if (bpf_map_delete_elem(r->bul_fd, &k) && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+static int h_tl_store(void *ctx, const struct tlp_entry *t)
+{
+	return tlp_store(((struct mag_role *)ctx)->tlp_fd, t);
+}
+
+static int h_tl_unstore(void *ctx, const struct xp_prefix *p)
+{
+	return tlp_unstore(((struct mag_role *)ctx)->tlp_fd, p);
 }
 
 static const struct xp_mag_mn_profile *h_profile(void *ctx, const uint8_t mac[6],
@@ -863,6 +902,7 @@ static int mag_start(struct xp_daemon *d)
 		.dp_install = h_dp_install, .dp_remove_prefixes = h_dp_remove_prefixes,
 		.dp_remove = h_dp_remove, .store = h_store, .unstore = h_unstore,
 		.profile = h_profile, .entry_free = h_entry_free, .store_upn = h_store_upn,
+		.tl_store = h_tl_store, .tl_unstore = h_tl_unstore,
 	};
 	int rc, n;
 
@@ -871,7 +911,7 @@ static int mag_start(struct xp_daemon *d)
 	d->role_state = r;
 	r->d = d;
 	r->mc = &d->cfg->mag;
-	r->nd_fd = r->bul_fd = r->upn_fd = -1;
+	r->nd_fd = r->bul_fd = r->upn_fd = r->tlp_fd = -1;
 	r->rnd = (uint32_t)time(NULL) ^ (uint32_t)getpid();
 	srand(r->rnd);
 	h.ctx = r;
@@ -910,6 +950,24 @@ static int mag_start(struct xp_daemon *d)
 		return rc;
 	}
 	r->upn_fd = rc;
+	if (r->mc->two_level.enabled) {
+		unsigned int skipped = 0;
+
+		mh_codec_cfg.tpfx_block_opt = r->mc->two_level.tpfx_opt;
+		rc = tlp_map_open(r->dir);
+		if (rc < 0) {
+			pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir,
+			       XP_MAP_TLP, strerror(-rc));
+			return rc;
+		}
+		r->tlp_fd = rc;
+		/* before the BUL: a restored entry's first PBU lists them */
+		rc = tlp_load(r->tlp_fd, &r->m.tl, &skipped);
+		if (rc < 0)
+			return rc;
+		if (skipped)
+			pr_warn("event=restore_skipped map=%s entries=%u", XP_MAP_TLP, skipped);
+	}
 	r->nd_fd = nd_sock_open();
 	if (r->nd_fd < 0) {
 		rc = r->nd_fd;
@@ -976,6 +1034,50 @@ static void mag_on_mh(struct xp_daemon *d, const uint8_t *buf, size_t len,
 	(void)mag_on_pba(&r->m, buf, len, src);
 }
 
+/* `refresh MAC`: re-register now (the MN's L2 hint, 001 5.1.2);
+ * `handover MAC PREFIX...`: a flow handover onto interface MAC (mag_tl.h) */
+static int mag_ctl_handover(struct mag_role *r, int argc, char **argv, FILE *out)
+{
+	struct xp_prefix p[XP_CFG_MAX_HNP];
+	bool refresh = !strcmp(argv[0], "refresh");
+	struct mag_entry *e;
+	uint8_t mac[6];
+	int rc, n = 0;
+
+	if (argc < 2 || xp_mac_parse(argv[1], mac) || (refresh && argc != 2) ||
+	    (!refresh && (argc < 3 || argc - 2 > XP_CFG_MAX_HNP))) {
+		fprintf(out, "usage: refresh MAC | handover MAC PREFIX... (a /64 moves one "
+			"temporal prefix, a shorter block all of the MN's inside it)\n");
+		return -EINVAL;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (xp_prefix_parse(argv[i], &p[n])) {
+			fprintf(out, "'%s' is not a prefix\n", argv[i]);
+			return -EINVAL;
+		}
+		n++;
+	}
+	e = mag_find(&r->m, mac);
+	if (!e) {
+		fprintf(out, "no binding for %s\n", argv[1]);
+		return -ESRCH;
+	}
+	if (refresh) {
+		mag_refresh_now(&r->m, e);
+		fprintf(out, "re-registering %s\n", argv[1]);
+		return 0;
+	}
+	rc = mag_tl_handover(&r->m, mac, p, (unsigned int)n);
+	if (rc == -EINVAL)
+		fprintf(out, "2-level prefixes are off (mag.two_level) or a prefix is longer "
+			"than /64\n");
+	else if (rc == -EBUSY)
+		fprintf(out, "%s is not bound\n", argv[1]);
+	else if (!rc)
+		fprintf(out, "flow handover of %d prefix(es) onto %s sent\n", n, argv[1]);
+	return rc;
+}
+
 static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 {
 	struct mag_role *r = d->role_state;
@@ -991,6 +1093,12 @@ static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 		mag_print_stats(&r->m, out, json);
 		return 0;
 	}
+	if (!strcmp(argv[0], "prefixes")) {
+		mag_tl_print(&r->m, out, json);
+		return 0;
+	}
+	if (!strcmp(argv[0], "handover") || !strcmp(argv[0], "refresh"))
+		return mag_ctl_handover(r, argc, argv, out);
 	if (!strcmp(argv[0], "detach")) {
 		uint8_t mac[6];
 		int rc;
@@ -1075,8 +1183,10 @@ static void mag_stop(struct xp_daemon *d)
 		close(r->bul_fd);
 	if (r->upn_fd >= 0)
 		close(r->upn_fd);
+	if (r->tlp_fd >= 0)
+		close(r->tlp_fd);
 	if (d->flush_on_stop) {
-		static const char *const pins[] = { XP_MAP_BUL, XP_MAP_MAG_UPN };
+		static const char *const pins[] = { XP_MAP_BUL, XP_MAP_MAG_UPN, XP_MAP_TLP };
 		char path[320];
 
 		for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {

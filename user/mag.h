@@ -37,6 +37,7 @@
 #include "config.h"
 #include "mh_codec.h"
 #include "ndisc.h"
+#include "tlp.h"
 
 enum mag_state {
 	MAG_S_REGISTERING = 1,
@@ -77,6 +78,11 @@ struct mag_entry {
 	 * Identification options of the last accepted UPN */
 	uint8_t n_flow;
 	struct mh_flow_id flow[MH_MAX_FLOW_ID];
+	/* 001 flow handover in flight (mag_tl.h): the temporal prefixes the
+	 * next PBUs carry instead of the binding's; 0 when none */
+	uint8_t tl_n_req;
+	struct xp_prefix tl_req[XP_CFG_MAX_HNP];
+	bool tl_refresh;		/* new level-2 prefixes to register */
 	void *glue;			/* owned by the hooks (the entry's timer) */
 };
 
@@ -101,6 +107,9 @@ struct mag_hooks {
 	/* persistence; may be NULL */
 	int (*store)(void *ctx, const struct mag_entry *e);
 	int (*unstore)(void *ctx, const struct mag_entry *e);
+	/* 001 prefix table persistence (xp_tlp_v1); may be NULL */
+	int (*tl_store)(void *ctx, const struct tlp_entry *t);
+	int (*tl_unstore)(void *ctx, const struct xp_prefix *p);
 	/* profile of a MAC (NULL: unknown MN, ignored) */
 	const struct xp_mag_mn_profile *(*profile)(void *ctx, const uint8_t mac[6],
 						   struct xp_mag_mn_profile *scratch);
@@ -127,6 +136,7 @@ struct mag {
 	uint16_t next_seq;
 	uint32_t next_mn_idx;
 	struct mag_stats st;
+	struct tlp_table tl;		/* 001: our block, level-2 prefixes (mag_tl.h) */
 };
 
 void mag_init(struct mag *m, const struct xp_mag_config *cfg, const struct mag_hooks *h);
@@ -172,6 +182,9 @@ void mag_print_stats(const struct mag *m, FILE *out, bool json);
 void mag_timer_fired(struct mag *m, struct mag_entry *e);
 /* The access link went down or away: de-register every MN on it */
 void mag_link_down(struct mag *m, int ifindex);
+/* Re-register e now (a bound entry: its refresh, early): the MN's L2 hint
+ * or the operator's `xpmipctl refresh MAC`. No-op in other states. */
+void mag_refresh_now(struct mag *m, struct mag_entry *e);
 /* xpmipctl detach MAC: 0 or -ENOENT */
 int mag_detach(struct mag *m, const uint8_t mac[6]);
 /* 000 6.2 handover indication stand-in: set an MN interface's IFP and P

@@ -29,6 +29,7 @@
 
 #include "log.h"
 #include "mag.h"
+#include "mag_tl.h"
 #include "mh_codec.h"
 #include "sigdrop.h"
 #include "xpmip_mag_state.h"
@@ -73,6 +74,7 @@ void mag_init(struct mag *m, const struct xp_mag_config *cfg, const struct mag_h
 	m->h = *h;
 	m->next_seq = 1;
 	m->next_mn_idx = 1;
+	tlp_init(&m->tl);
 }
 
 static void entry_free(struct mag *m, struct mag_entry *e)
@@ -96,6 +98,15 @@ void mag_fini(struct mag *m)
 {
 	while (m->head)
 		entry_free(m, m->head);
+	tlp_fini(&m->tl);
+}
+
+/* e is gone for good (not a daemon stop): its pinned state too */
+static void unstore(struct mag *m, struct mag_entry *e)
+{
+	if (m->h.unstore)
+		m->h.unstore(m->h.ctx, e);
+	mag_tl_forget(m, e->mac);
 }
 
 struct mag_entry *mag_find(struct mag *m, const uint8_t mac[6])
@@ -194,14 +205,18 @@ int mag_build_pbu(struct mag *m, struct mag_entry *e, uint32_t lifetime_s,
 		return r;
 	/* only the binding's own (on-link) prefixes: the off-link ones the
 	 * LMA lent us for flow mobility (RFC 7864) belong to another binding
-	 * and would not match this one (5.4.1.1, status 159) */
-	for (unsigned int i = 0; i < e->n_hnp && !r; i++)
+	 * and would not match this one (5.4.1.1, status 159); and none in a
+	 * 001 flow handover, which carries only the temporal prefixes that
+	 * move (mag_tl.c adds them below) */
+	for (unsigned int i = 0; i < e->n_hnp && !r && !e->tl_n_req; i++)
 		if (!(e->hnp[i].flags & ND_PFX_F_OFFLINK))
 			r = mh_add_hnp(&msg, &e->hnp[i].prefix, e->hnp[i].plen, 0);
 	/* RFC 5213 6.9.1.1: none yet: one HNP option with ALL_ZERO, length
 	 * 0, asks the LMA to allocate */
-	if (!r && !msg.opt.n_hnp)
+	if (!r && !msg.opt.n_hnp && !e->tl_n_req)
 		r = mh_add_hnp(&msg, &in6addr_any, 0, 0);
+	if (!r)
+		r = mag_tl_add_hnps(m, e, &msg);
 	if (r)
 		return r;
 	msg.opt.present |= MH_HAS_HI | MH_HAS_ATT | MH_HAS_MN_LLID | MH_HAS_LLA | MH_HAS_TIMESTAMP;
@@ -284,8 +299,7 @@ static void deregister(struct mag *m, struct mag_entry *e, const char *why)
 	case MAG_S_FAILED:
 		mag_log(XP_LOG_INFO, e, "bul_removed", "reason=%s state=%s", why,
 			mag_state_name(e->state));
-		if (m->h.unstore)
-			m->h.unstore(m->h.ctx, e);
+		unstore(m, e);
 		entry_free(m, e);
 		break;
 	}
@@ -331,8 +345,7 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 			return 0;
 		case MAG_S_DEREGISTERING:
 			/* came back before the LMA answered: a new attachment */
-			if (m->h.unstore)
-				m->h.unstore(m->h.ctx, e);
+			unstore(m, e);
 			entry_free(m, e);
 			break;
 		}
@@ -434,7 +447,8 @@ static void hnps_str(const struct mag_entry *e, char *buf, size_t cap)
 		snprintf(buf, cap, "-");
 }
 
-static void accepted(struct mag *m, struct mag_entry *e, const struct mh_msg *msg)
+static void accepted(struct mag *m, struct mag_entry *e, const struct mh_msg *msg,
+		     bool tl_changed)
 {
 	uint64_t now_rt = m->h.realtime_ms(m->h.ctx);
 	uint32_t lifetime = (uint32_t)msg->ba.lifetime * XP_LIFETIME_UNIT_S;
@@ -471,8 +485,13 @@ static void accepted(struct mag *m, struct mag_entry *e, const struct mh_msg *ms
 	mag_log(XP_LOG_INFO, e, first ? "registered" : "refreshed",
 		"seq=%u lifetime=%u hnp=%s refresh_in_ms=%llu", (unsigned int)msg->ba.seq,
 		lifetime, hb, (unsigned long long)(e->refresh_rt_ms - now_rt));
-	if ((first || changed) && m->h.send_ra)
+	if ((first || changed || tl_changed) && m->h.send_ra)
 		m->h.send_ra(m->h.ctx, m, e, true);
+	if (e->tl_refresh) {
+		/* 001: register the level-2 prefixes just carved */
+		e->tl_refresh = false;
+		start_request(m, e, MAG_S_REFRESHING);
+	}
 }
 
 int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_addr *src)
@@ -531,8 +550,7 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 		mag_log(XP_LOG_INFO, e, "deregistered", "seq=%u status=%u(%s)",
 			(unsigned int)msg.ba.seq, (unsigned int)msg.ba.status,
 			mh_pba_status_name(msg.ba.status));
-		if (m->h.unstore)
-			m->h.unstore(m->h.ctx, e);
+		unstore(m, e);
 		entry_free(m, e);
 		return 0;
 	}
@@ -542,11 +560,12 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 			mh_pba_status_name(msg.ba.status));
 		dp_remove_all(m, e);
 		e->state = MAG_S_REJECTED;
+		e->tl_n_req = 0;
 		arm(m, e, 0);
 		persist(m, e);
 		return 0;
 	}
-	accepted(m, e, &msg);
+	accepted(m, e, &msg, mag_tl_on_pba(m, e, &msg));
 	return 0;
 }
 
@@ -605,8 +624,7 @@ void mag_timer_fired(struct mag *m, struct mag_entry *e)
 			persist(m, e);
 			break;
 		default:
-			if (m->h.unstore)
-				m->h.unstore(m->h.ctx, e);
+			unstore(m, e);
 			entry_free(m, e);
 			break;
 		}
@@ -626,6 +644,14 @@ void mag_link_down(struct mag *m, int ifindex)
 		if (e->ifindex == ifindex)
 			deregister(m, e, "link_down");
 	}
+}
+
+void mag_refresh_now(struct mag *m, struct mag_entry *e)
+{
+	if (e->state != MAG_S_BOUND && e->state != MAG_S_REFRESHING)
+		return;
+	mag_log(XP_LOG_INFO, e, "refresh_early", "reason=%s", e->tl_n_req ? "flow_handover" : "request");
+	start_request(m, e, MAG_S_REFRESHING);
 }
 
 int mag_detach(struct mag *m, const uint8_t mac[6])
@@ -698,6 +724,9 @@ void mag_ra_params(const struct mag *m, const struct mag_entry *e, struct nd_ra_
 		return;
 	for (unsigned int i = 0; i < e->n_hnp && p->n_prefix < ND_RA_MAX_PREFIX; i++)
 		p->prefix[p->n_prefix++] = e->hnp[i];
+	/* 001: the level-2 prefixes carved for this interface */
+	p->n_prefix += (uint8_t)mag_tl_prefixes(m, e, true, p->prefix + p->n_prefix,
+					       ND_RA_MAX_PREFIX - p->n_prefix, NULL);
 }
 
 int mag_restore(struct mag *m, const struct mag_entry *saved)

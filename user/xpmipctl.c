@@ -19,7 +19,7 @@ struct ctl_cmd {
 
 static const struct ctl_cmd cmds[] = {
 	{ "bindings", ctl_daemon_main, "bindings [--json]        the binding cache (LMA) / binding list" },
-	{ "prefixes", ctl_daemon_main, "prefixes [--json]        home network prefixes and their bindings" },
+	{ "prefixes", ctl_daemon_main, "prefixes [--json]        prefixes: P/T, 001 level, owner binding, Idle" },
 	{ "mag-peers", ctl_daemon_main, "mag-peers [--json]       Proxy-CoAs with bindings (LMA)" },
 	{ "counters", ctl_daemon_main, "counters [--json]        data plane and signalling drop counters, per reason" },
 	{ "peers", ctl_daemon_main, "peers [--json]           RFC 5847 heartbeat peers: state, restart counter" },
@@ -27,6 +27,8 @@ static const struct ctl_cmd cmds[] = {
 	{ "mag-stats", ctl_daemon_main, "mag-stats [--json]       UPN/UPA counters per status (MAG)" },
 	{ "detach", ctl_daemon_main, "detach MAC               de-register an MN interface (MAG)" },
 	{ "priority", ctl_daemon_main, "priority MAC IFP [--primary]  set an MN interface's IFP/P, refresh (MAG)" },
+	{ "handover", ctl_daemon_main, "handover MAC PREFIX...   001 flow handover onto MAC: /64s (PFHO) or a block (FFHO) (MAG)" },
+	{ "refresh", ctl_daemon_main, "refresh MAC              re-register an MN interface now (MAG)" },
 	{ "version", ctl_daemon_main, "version [--json]         the daemon's version, role and instance" },
 	{ "raw", ctl_raw_main, "raw COMMAND [ARGS...]    send any command to the daemon" },
 	{ "decode", ctl_decode_main, "decode [--json] HEX|-    decode one Mobility Header" },

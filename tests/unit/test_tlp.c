@@ -432,3 +432,190 @@ Test(lma_tl, restart_keeps_blocks_routes_and_idle)
 	cr_assert(strstr(buf, "\"idle\":true"), "%s", buf);
 	free(buf);
 }
+
+/* ---- the MAG ---- */
+
+#include "mag.h"
+#include "mag_tl.h"
+
+static struct mag M;
+static struct xp_mag_config MC;
+static struct mh_msg sent;
+static int n_sent, n_rmpfx;
+static const uint8_t MACA[6] = { 2, 0, 0, 0, 1, 1 }, MAC_NONE[6] = { 2, 0, 0, 0, 9, 9 };
+
+static uint64_t m_now(void *c) { (void)c; return 1000; }
+static uint64_t m_rt(void *c) { (void)c; return T0_MS; }
+static int m_send(void *c, const uint8_t *b, size_t l)
+{
+	(void)c;
+	cr_assert_eq(mh_decode(b, l, &sent, NULL), MH_OK);
+	n_sent++;
+	return 0;
+}
+static int m_install(void *c, const struct mag_entry *e) { (void)c; (void)e; return 0; }
+static int m_remove(void *c, const struct mag_entry *e) { (void)c; (void)e; return 0; }
+static int m_rmpfx(void *c, const struct mag_entry *e, const struct nd_prefix *p, unsigned int n)
+{
+	(void)c; (void)e; (void)p;
+	n_rmpfx += (int)n;
+	return 0;
+}
+static const struct xp_mag_mn_profile *m_profile(void *c, const uint8_t mac[6],
+						  struct xp_mag_mn_profile *s)
+{
+	(void)c;
+	memset(s, 0, sizeof(*s));
+	memcpy(s->mac, mac, 6);
+	snprintf(s->mn_id, sizeof(s->mn_id), "mn1@x");
+	s->att = XP_ATT_80211;
+	return s;
+}
+
+static void mag_setup(void)
+{
+	struct mag_hooks h = {
+		.now_ms = m_now, .realtime_ms = m_rt, .send_mh = m_send, .dp_install = m_install,
+		.dp_remove = m_remove, .dp_remove_prefixes = m_rmpfx, .profile = m_profile,
+	};
+
+	memset(&MC, 0, sizeof(MC));
+	MC.proxy_coa = A("2001:db8:a1::2");
+	MC.lma_address = A("2001:db8:ff::1");
+	MC.lifetime_s = 3600;
+	MC.refresh_pct = 80;
+	MC.initial_bindack_timeout_ms = 1000;
+	MC.max_bindack_timeout_ms = 32000;
+	MC.max_retransmits = 5;
+	MC.two_level.enabled = true;
+	MC.two_level.prefixes_per_if = 2;
+	MC.two_level.has_temporal_pool = true;
+	MC.two_level.temporal_pool = P("2001:db8:f000::/40");
+	n_sent = n_rmpfx = 0;
+	mag_init(&M, &MC, &h);
+}
+
+static void mag_teardown(void)
+{
+	mag_fini(&M);
+}
+
+/* answer the last PBU: accepted, with these HNPs and (optionally) a block */
+static void answer(const struct xp_prefix *p, unsigned n, const struct xp_prefix *blk)
+{
+	struct mh_msg a;
+	uint8_t buf[MH_MAX_MSG_LEN];
+	struct in6_addr lma = A("2001:db8:ff::1");
+	int len;
+
+	mh_msg_init(&a, XP_MH_TYPE_BA);
+	a.ba.status = XP_PBA_ACCEPTED;
+	a.ba.flags = XP_BA_F_P;
+	a.ba.seq = sent.bu.seq;
+	a.ba.lifetime = 3600 / XP_LIFETIME_UNIT_S;
+	cr_assert_eq(mh_set_mnid(&a, "mn1@x"), 0);
+	for (unsigned i = 0; i < n; i++)
+		mh_add_hnp(&a, &p[i].addr, p[i].plen, 0);
+	if (blk) {
+		a.opt.present |= MH_HAS_TPFX_BLOCK;
+		a.opt.tpfx = blk->addr;
+		a.opt.tpfx_plen = blk->plen;
+	}
+	len = mh_encode(&a, buf, sizeof(buf));
+	cr_assert_gt(len, 0);
+	cr_assert_eq(mag_on_pba(&M, buf, (size_t)len, &lma), 0);
+}
+
+static bool sent_has(const struct xp_prefix *p)
+{
+	for (unsigned i = 0; i < sent.opt.n_hnp; i++)
+		if (sent.opt.hnp[i].plen == p->plen && !memcmp(&sent.opt.hnp[i].prefix, &p->addr, 16))
+			return true;
+	return false;
+}
+
+TestSuite(mag_tl, .init = mag_setup, .fini = mag_teardown);
+
+Test(mag_tl, block_carving_registration_ra_idle_and_handover)
+{
+	struct xp_prefix hnp = P("2001:db8:100::/64"), blk = P("2001:db8:f0aa:100::/56");
+	struct xp_prefix t[2], all[3], foreign = P("2001:db8:f0bb:105::/64");
+	struct nd_ra_params ra;
+	struct mag_entry *e;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	cr_assert_eq(mag_mn_detected(&M, 3, "acc1", MACA, NULL, false), 0);
+	cr_assert_eq(n_sent, 1);
+	cr_assert_eq(sent.opt.n_hnp, 1, "no block yet: one all-zero HNP");
+	/* PBA 1: permanent prefix and the block; the MAG carves two /64s and
+	 * registers them at once (HI 5) */
+	answer(&hnp, 1, &blk);
+	cr_assert_eq(n_sent, 2);
+	cr_assert_eq(sent.opt.hi, XP_HI_NOT_CHANGED);
+	cr_assert_eq(sent.opt.n_hnp, 3);
+	cr_assert(sent_has(&hnp));
+	e = mag_find(&M, MACA);
+	cr_assert_eq(M.tl.n, 3, "block + two level-2 prefixes");
+	for (size_t i = 0, k = 0; i < M.tl.n; i++)
+		if (M.tl.e[i].s.level == XP_TLP_LEVEL_L2) {
+			t[k] = M.tl.e[i].p;
+			cr_assert(xp_prefix_contains(&blk, &t[k].addr));
+			cr_assert(sent_has(&t[k]));
+			cr_assert(M.tl.e[i].s.flags & XP_TLP_F_PENDING);
+			k++;
+		}
+	mag_ra_params(&M, e, &ra);
+	cr_assert_eq(ra.n_prefix, 1, "unconfirmed level-2 prefixes are not advertised");
+	/* PBA 2 confirms them: advertised with the permanent one */
+	all[0] = hnp;
+	all[1] = t[0];
+	all[2] = t[1];
+	answer(all, 3, &blk);
+	cr_assert_eq(n_sent, 2, "nothing more to register");
+	cr_assert_eq(e->n_hnp, 1, "the temporal ones are not permanent HNPs");
+	mag_ra_params(&M, e, &ra);
+	cr_assert_eq(ra.n_prefix, 3);
+	/* PFHO away: the next PBA lacks t[1]: Idle, still advertised */
+	mag_refresh_now(&M, e);
+	cr_assert_eq(n_sent, 3);
+	cr_assert(sent_has(&t[0]) && sent_has(&t[1]));
+	answer(all, 2, &blk);
+	mag_ra_params(&M, e, &ra);
+	cr_assert_eq(ra.n_prefix, 3);
+	out = open_memstream(&buf, &len);
+	mag_tl_print(&M, out, true);
+	fclose(out);
+	cr_assert(strstr(buf, "\"level\":2") && strstr(buf, "\"idle\":true"), "%s", buf);
+	cr_assert(strstr(buf, "\"kind\":\"T\",\"level\":1"), "%s", buf);
+	cr_assert(strstr(buf, "\"kind\":\"P\",\"level\":1"), "%s", buf);
+	free(buf);
+	/* an Idle prefix is not listed in re-registrations */
+	mag_refresh_now(&M, e);
+	cr_assert(sent_has(&t[0]));
+	cr_assert_not(sent_has(&t[1]));
+	/* a flow handover onto this interface: HI 5, only the prefixes moving */
+	cr_assert_eq(mag_tl_handover(&M, MACA, &foreign, 1), 0);
+	cr_assert_eq(sent.opt.hi, XP_HI_NOT_CHANGED);
+	cr_assert_eq(sent.opt.n_hnp, 1);
+	cr_assert(sent_has(&foreign));
+	all[2] = foreign;
+	answer(all, 3, &blk);
+	cr_assert_eq(e->tl_n_req, 0);
+	out = open_memstream(&buf, &len);
+	mag_tl_print(&M, out, true);
+	fclose(out);
+	cr_assert(strstr(buf, "\"adopted\":true"), "%s", buf);
+	free(buf);
+	mag_ra_params(&M, e, &ra);
+	cr_assert_eq(ra.n_prefix, 3, "an adopted prefix is routed, not advertised");
+	/* re-registrations list it; when it leaves again (a reverse
+	 * handover) it is removed from the user plane */
+	mag_refresh_now(&M, e);
+	cr_assert(sent_has(&foreign) && sent_has(&t[0]) && sent_has(&hnp));
+	answer(all, 2, &blk);
+	cr_assert_eq(n_rmpfx, 1);
+	cr_assert_eq(mag_tl_handover(&M, MACA, &hnp, 0), -EINVAL);
+	cr_assert_eq(mag_tl_handover(&M, MAC_NONE, &foreign, 1), -ENOENT);
+}
