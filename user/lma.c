@@ -1332,14 +1332,19 @@ static void tl_pbu(struct lma *l, struct pbu_ctx *c, const struct tl_req *r)
 		c->action = "flow-handover";
 	if (b->tl_idle) {
 		/* a re-registration of an Idle session: no longer than the hold */
-		uint64_t until = b->tl_hold_until_rt_ms;
-		uint32_t rem = until > c->now ? (uint32_t)((until - c->now) / MS_PER_S) : 0;
+		uint64_t until = b->tl_hold_until_rt_ms, unit_ms = XP_LIFETIME_UNIT_S * MS_PER_S;
+		uint32_t rem = (uint32_t)(((until > c->now ? until - c->now : 0) + unit_ms - 1) /
+					  unit_ms * XP_LIFETIME_UNIT_S);
 
-		rem -= rem % XP_LIFETIME_UNIT_S;
+		/* rounded up to a whole unit, at least one: the MAG's binding
+		 * outlives the hold by less than 4 s (a zero lifetime would
+		 * read as a de-registration); the LMA deletes at the hold */
+		if (!rem)
+			rem = XP_LIFETIME_UNIT_S;
 		if (rem < c->granted_s) {
 			c->granted_s = rem;
 			b->lifetime_s = rem;
-			b->deadline_rt_ms = until;
+			b->deadline_rt_ms = until > c->now ? until : c->now;
 			if (dp_write(l, b, NULL))
 				pr_warn("event=binding-idle-write-failed mn=%s bid=%u", c->mn, b->bid);
 			arm(l, b);

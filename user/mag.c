@@ -1099,6 +1099,20 @@ static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 	}
 	if (!strcmp(argv[0], "handover") || !strcmp(argv[0], "refresh"))
 		return mag_ctl_handover(r, argc, argv, out);
+	if (!strcmp(argv[0], "hint")) {
+		uint8_t mac[6];
+		int rc;
+
+		if (argc != 3 || xp_mac_parse(argv[1], mac) ||
+		    (strcmp(argv[2], "iiho") && strcmp(argv[2], "iaho"))) {
+			fprintf(out, "usage: hint MAC iiho|iaho (HI 2 / 3 for its next attachment)\n");
+			return -EINVAL;
+		}
+		rc = mag_hint(&r->m, mac, !strcmp(argv[2], "iiho") ? XP_HI_IIHO : XP_HI_IAHO);
+		fprintf(out, rc ? "too many pending hints\n" : "next attachment of %s: %s\n",
+			argv[1], argv[2]);
+		return rc;
+	}
 	if (!strcmp(argv[0], "detach")) {
 		uint8_t mac[6];
 		int rc;

@@ -88,6 +88,8 @@ struct mag_entry {
 
 struct mag;
 
+#define MAG_MAX_HINTS	16
+
 struct mag_hooks {
 	void *ctx;
 	uint64_t (*now_ms)(void *ctx);		/* CLOCK_MONOTONIC */
@@ -137,6 +139,11 @@ struct mag {
 	uint32_t next_mn_idx;
 	struct mag_stats st;
 	struct tlp_table tl;		/* 001: our block, level-2 prefixes (mag_tl.h) */
+	/* the MN's L2 hints (`xpmipctl hint`): the HI of a MAC's next first
+	 * registration, e.g. 2 when the MN moves its session from a broken
+	 * interface to this one (001 section 2, IIHO) */
+	struct { uint8_t mac[ND_ETH_ALEN]; uint8_t hi; } hints[MAG_MAX_HINTS];
+	unsigned int n_hints;
 };
 
 void mag_init(struct mag *m, const struct xp_mag_config *cfg, const struct mag_hooks *h);
@@ -185,6 +192,9 @@ void mag_link_down(struct mag *m, int ifindex);
 /* Re-register e now (a bound entry: its refresh, early): the MN's L2 hint
  * or the operator's `xpmipctl refresh MAC`. No-op in other states. */
 void mag_refresh_now(struct mag *m, struct mag_entry *e);
+/* The next first registration of mac uses Handoff Indicator hi (an L2
+ * hint): 0, -ENOSPC (too many pending), -EINVAL (hi not 2 or 3) */
+int mag_hint(struct mag *m, const uint8_t mac[6], uint8_t hi);
 /* xpmipctl detach MAC: 0 or -ENOENT */
 int mag_detach(struct mag *m, const uint8_t mac[6]);
 /* 000 6.2 handover indication stand-in: set an MN interface's IFP and P

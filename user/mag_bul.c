@@ -375,6 +375,12 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 	if (src)
 		e->mn_ll = *src;
 	e->hi = handover ? XP_HI_IAHO : XP_HI_UNKNOWN;
+	for (unsigned int i = 0; i < m->n_hints; i++)
+		if (!memcmp(m->hints[i].mac, mac, ND_ETH_ALEN)) {
+			e->hi = m->hints[i].hi;	/* the L2 hint knows better */
+			m->hints[i] = m->hints[--m->n_hints];
+			break;
+		}
 	assign_ids(m, e);
 	e->next = m->head;
 	m->head = e;
@@ -652,6 +658,26 @@ void mag_refresh_now(struct mag *m, struct mag_entry *e)
 		return;
 	mag_log(XP_LOG_INFO, e, "refresh_early", "reason=%s", e->tl_n_req ? "flow_handover" : "request");
 	start_request(m, e, MAG_S_REFRESHING);
+}
+
+int mag_hint(struct mag *m, const uint8_t mac[6], uint8_t hi)
+{
+	unsigned int i;
+	char mb[18];
+
+	if (hi != XP_HI_IIHO && hi != XP_HI_IAHO)
+		return -EINVAL;
+	for (i = 0; i < m->n_hints; i++)
+		if (!memcmp(m->hints[i].mac, mac, ND_ETH_ALEN))
+			break;
+	if (i == MAG_MAX_HINTS)
+		return -ENOSPC;
+	memcpy(m->hints[i].mac, mac, ND_ETH_ALEN);
+	m->hints[i].hi = hi;
+	if (i == m->n_hints)
+		m->n_hints++;
+	xp_log(XP_LOG_INFO, "event=l2_hint mac=%s hi=%u", mac_str(mac, mb), (unsigned int)hi);
+	return 0;
 }
 
 int mag_detach(struct mag *m, const uint8_t mac[6])

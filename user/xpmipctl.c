@@ -28,6 +28,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "detach", ctl_daemon_main, "detach MAC               de-register an MN interface (MAG)" },
 	{ "priority", ctl_daemon_main, "priority MAC IFP [--primary]  set an MN interface's IFP/P, refresh (MAG)" },
 	{ "handover", ctl_daemon_main, "handover MAC PREFIX...   001 flow handover onto MAC: /64s (PFHO) or a block (FFHO) (MAG)" },
+	{ "hint", ctl_daemon_main, "hint MAC iiho|iaho        L2 hint: HI 2 / 3 for MAC's next attachment (MAG)" },
 	{ "refresh", ctl_daemon_main, "refresh MAC              re-register an MN interface now (MAG)" },
 	{ "version", ctl_daemon_main, "version [--json]         the daemon's version, role and instance" },
 	{ "raw", ctl_raw_main, "raw COMMAND [ARGS...]    send any command to the daemon" },
