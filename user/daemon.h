@@ -21,12 +21,16 @@ struct xp_dp;
 struct ctl_sock;
 struct hb;
 
+struct mh_txq;
+
 struct xp_daemon {
 	struct xp_config *cfg;
 	struct evloop *ev;
 	struct xp_dp *dp;
 	struct ctl_sock *ctl;
 	int mh_fd;			/* raw MH socket */
+	struct mh_txq *mh_txq;		/* replies to the batch being handled;
+					 * sent after it (NULL: send at once) */
 	bool flush_on_stop;		/* --flush: remove pinned state */
 	void *role_state;		/* owned by the role */
 	struct hb *hb;			/* RFC 5847 heartbeats (heartbeat.h), owned

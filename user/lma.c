@@ -2305,12 +2305,14 @@ static void lma_on_mh(struct xp_daemon *d, const uint8_t *buf, size_t len,
 	}
 	if (out[XP_MH_HDR_LEN] == XP_PBA_ACCEPTED)
 		hb_peer_add(d->hb, src);
-	rc = mh_sock_send(d->mh_fd, &d->cfg->lma.address, src, out, (size_t)n);
+	if (d->mh_txq)	/* sent after the batch this PBU came in (xpmipd.c) */
+		rc = mh_txq_add(d->mh_txq, d->mh_fd, &d->cfg->lma.address, src, out, (size_t)n,
+				&r->l->st.pba_tx);
+	else if (!(rc = mh_sock_send(d->mh_fd, &d->cfg->lma.address, src, out, (size_t)n)))
+		r->l->st.pba_tx++;
 	if (rc)
 		pr_warn("event=pba-send-failed to=%s error=%s",
 			a2s(src, (char[ADDR_STR]){ 0 }), strerror(-rc));
-	else
-		r->l->st.pba_tx++;
 	if (rc)
 		xp_sigdrop_count(XP_SD_SEND_FAILED);
 }

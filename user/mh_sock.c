@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <arpa/inet.h>
 
 #include "log.h"
 #include "mh_sock.h"
@@ -18,6 +19,9 @@
  * SO_RCVBUF gets what the sysctl allows. Failing both is not fatal.
  */
 #define MH_SOCK_RCVBUF	(8 << 20)
+
+/* room for the control messages of one received message (PKTINFO) */
+#define MH_CMSG_RX_LEN	(CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)))
 
 int mh_sock_open(const struct in6_addr *local)
 {
@@ -46,34 +50,61 @@ fail:
 	return err;
 }
 
-int mh_sock_send(int fd, const struct in6_addr *src, const struct in6_addr *dst,
-		 const uint8_t *buf, size_t len)
+/* A message to dst: the msghdr, and PKTINFO with the source when src is
+ * set (else the kernel picks the source) */
+static void mh_tx_hdr(const struct in6_addr *src, const struct in6_addr *dst, const uint8_t *buf,
+		      size_t len, struct msghdr *h, struct sockaddr_in6 *sa, struct iovec *iov,
+		      char *cbuf, size_t clen)
 {
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = *dst };
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	} cbuf;
-	struct msghdr mh = {
-		.msg_name = &sa, .msg_namelen = sizeof(sa),
-		.msg_iov = &iov, .msg_iovlen = 1,
-	};
-	ssize_t n;
-
-	memset(&cbuf, 0, sizeof(cbuf));
+	*sa = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_addr = *dst };
+	*iov = (struct iovec){ .iov_base = (void *)buf, .iov_len = len };
+	*h = (struct msghdr){ .msg_name = sa, .msg_namelen = sizeof(*sa),
+			      .msg_iov = iov, .msg_iovlen = 1 };
 	if (src && !IN6_IS_ADDR_UNSPECIFIED(src)) {
-		struct cmsghdr *cm;
 		struct in6_pktinfo pi = { .ipi6_addr = *src };
+		struct cmsghdr *cm;
 
-		mh.msg_control = cbuf.buf;
-		mh.msg_controllen = sizeof(cbuf.buf);
-		cm = CMSG_FIRSTHDR(&mh);
+		memset(cbuf, 0, clen);
+		h->msg_control = cbuf;
+		h->msg_controllen = clen;
+		cm = CMSG_FIRSTHDR(h);
 		cm->cmsg_level = IPPROTO_IPV6;
 		cm->cmsg_type = IPV6_PKTINFO;
 		cm->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 	}
+}
+
+/* PKTINFO (destination, arrival interface) of a received message */
+static void mh_pktinfo(struct msghdr *mh, struct in6_addr *dst, int *ifindex)
+{
+	memset(dst, 0, sizeof(*dst));
+	*ifindex = 0;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			*dst = pi.ipi6_addr;
+			*ifindex = (int)pi.ipi6_ifindex;
+		}
+	}
+}
+
+int mh_sock_send(int fd, const struct in6_addr *src, const struct in6_addr *dst,
+		 const uint8_t *buf, size_t len)
+{
+	struct sockaddr_in6 sa;
+	struct iovec iov;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} cbuf;
+	struct msghdr mh;
+	ssize_t n;
+
+	mh_tx_hdr(src, dst, buf, len, &mh, &sa, &iov, cbuf.buf, sizeof(cbuf.buf));
 	n = sendmsg(fd, &mh, 0);
 	if (n < 0)
 		return -errno;
@@ -87,7 +118,7 @@ int mh_sock_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src,
 	struct iovec iov = { .iov_base = buf, .iov_len = cap };
 	union {
 		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+		char buf[MH_CMSG_RX_LEN];
 	} cbuf;
 	struct msghdr mh = {
 		.msg_name = &sa, .msg_namelen = sizeof(sa),
@@ -102,21 +133,105 @@ int mh_sock_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src,
 		return -EMSGSIZE;
 	if (src)
 		*src = sa.sin6_addr;
-	if (dst)
-		memset(dst, 0, sizeof(*dst));
-	if (ifindex)
-		*ifindex = 0;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
-		    cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
-			struct in6_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			if (dst)
-				*dst = pi.ipi6_addr;
-			if (ifindex)
-				*ifindex = (int)pi.ipi6_ifindex;
-		}
-	}
+	mh_pktinfo(&mh, dst ? dst : &(struct in6_addr){ 0 }, ifindex ? ifindex : &(int){ 0 });
 	return (int)n;
+}
+
+int mh_sock_recv_batch(int fd, struct mh_msgbuf *m, unsigned n)
+{
+	struct mmsghdr mm[MH_BATCH];
+	struct sockaddr_in6 sa[MH_BATCH];
+	struct iovec iov[MH_BATCH];
+	union {
+		struct cmsghdr align;
+		char buf[MH_CMSG_RX_LEN];
+	} cbuf[MH_BATCH];
+	unsigned out = 0;
+	int got;
+
+	if (n > MH_BATCH)
+		n = MH_BATCH;
+	memset(mm, 0, sizeof(mm[0]) * n);
+	for (unsigned i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ .iov_base = m[i].buf, .iov_len = sizeof(m[i].buf) };
+		mm[i].msg_hdr = (struct msghdr){
+			.msg_name = &sa[i], .msg_namelen = sizeof(sa[i]),
+			.msg_iov = &iov[i], .msg_iovlen = 1,
+			.msg_control = cbuf[i].buf, .msg_controllen = sizeof(cbuf[i].buf),
+		};
+	}
+	got = recvmmsg(fd, mm, n, MSG_DONTWAIT, NULL);
+	if (got < 0)
+		return -errno;
+	for (unsigned i = 0; i < (unsigned)got; i++) {
+		char a[INET6_ADDRSTRLEN];
+
+		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			pr_warn("event=mh-recv-truncated from=%s",
+				inet_ntop(AF_INET6, &sa[i].sin6_addr, a, sizeof(a)) ? a : "?");
+			continue;
+		}
+		if (out != i)	/* close the gap a truncated message left */
+			memcpy(m[out].buf, m[i].buf, mm[i].msg_len);
+		m[out].len = mm[i].msg_len;
+		m[out].src = sa[i].sin6_addr;
+		mh_pktinfo(&mm[i].msg_hdr, &m[out].dst, &m[out].ifindex);
+		out++;
+	}
+	return (int)out;
+}
+
+int mh_txq_add(struct mh_txq *q, int fd, const struct in6_addr *src, const struct in6_addr *dst,
+	       const uint8_t *buf, size_t len, uint64_t *sent)
+{
+	struct mh_msgbuf *m;
+
+	if (len > sizeof(q->m[0].buf))
+		return -EMSGSIZE;
+	if (q->n == MH_BATCH)
+		mh_txq_flush(q, fd);
+	m = &q->m[q->n++];
+	memcpy(m->buf, buf, len);
+	m->len = len;
+	m->src = src ? *src : (struct in6_addr)IN6ADDR_ANY_INIT;
+	m->dst = *dst;
+	m->sent = sent;
+	return 0;
+}
+
+unsigned mh_txq_flush(struct mh_txq *q, int fd)
+{
+	struct mmsghdr mm[MH_BATCH];
+	struct sockaddr_in6 sa[MH_BATCH];
+	struct iovec iov[MH_BATCH];
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} cbuf[MH_BATCH];
+	unsigned done = 0, failed = 0;
+
+	memset(mm, 0, sizeof(mm[0]) * q->n);
+	for (unsigned i = 0; i < q->n; i++)
+		mh_tx_hdr(&q->m[i].src, &q->m[i].dst, q->m[i].buf, q->m[i].len, &mm[i].msg_hdr,
+			  &sa[i], &iov[i], cbuf[i].buf, sizeof(cbuf[i].buf));
+	while (done < q->n) {
+		int n = sendmmsg(fd, mm + done, q->n - done, 0);
+
+		if (n < 0) {	/* message `done` failed: log it, go on after it */
+			char a[INET6_ADDRSTRLEN];
+
+			pr_warn("event=mh-send-failed to=%s error=%s",
+				inet_ntop(AF_INET6, &q->m[done].dst, a, sizeof(a)) ? a : "?",
+				strerror(errno));
+			done++;
+			failed++;
+			continue;
+		}
+		for (int i = 0; i < n; i++)
+			if (q->m[done + (unsigned)i].sent)
+				(*q->m[done + (unsigned)i].sent)++;
+		done += (unsigned)n;
+	}
+	q->n = 0;
+	return failed;
 }

@@ -55,24 +55,34 @@ static void usage(FILE *out)
 
 static const struct xp_role_ops *xpmipd_ops;
 
+/*
+ * Everything queued on the MH socket, MH_BATCH messages per recvmmsg; the
+ * replies the role queues on d->mh_txq while handling a batch go out in one
+ * sendmmsg after it (after the batch's data plane writes, so a PBA never
+ * precedes its binding's entries).
+ */
 static void on_mh_ready(void *ctx, int fd, uint32_t events)
 {
+	static struct mh_msgbuf rx[MH_BATCH];
 	struct xp_daemon *d = ctx;
-	uint8_t buf[MH_MAX_MSG_LEN];
-	struct in6_addr src, dst;
-	int ifindex, n;
+	int n;
 
 	(void)events;
-	for (;;) {
-		n = mh_sock_recv(fd, buf, sizeof(buf), &src, &dst, &ifindex);
+	do {
+		n = mh_sock_recv_batch(fd, rx, MH_BATCH);
 		if (n == -EAGAIN || n == -EWOULDBLOCK || n == -EINTR)
-			return;
+			break;
 		if (n < 0) {
 			pr_warn("event=mh-recv-failed error=%s", strerror(-n));
-			return;
+			break;
 		}
-		xpmipd_ops->on_mh(d, buf, (size_t)n, &src, &dst, ifindex);
-	}
+		for (int i = 0; i < n; i++)
+			xpmipd_ops->on_mh(d, rx[i].buf, rx[i].len, &rx[i].src, &rx[i].dst,
+					  rx[i].ifindex);
+		if (d->mh_txq)
+			for (unsigned f = mh_txq_flush(d->mh_txq, fd); f; f--)
+				xp_sigdrop_count(XP_SD_SEND_FAILED);
+	} while (n == MH_BATCH);
 }
 
 static int ctl_counters(struct xp_daemon *d, bool json, FILE *out)
@@ -203,7 +213,8 @@ int main(int argc, char **argv)
 	const char *role_s = NULL, *cfg_path = NULL, *instance = NULL, *level_s = NULL;
 	bool foreground = false, flush = false;
 	struct xp_config cfg;
-	struct xp_daemon d = { .cfg = &cfg, .mh_fd = -1 };
+	static struct mh_txq mh_txq;
+	struct xp_daemon d = { .cfg = &cfg, .mh_fd = -1, .mh_txq = &mh_txq };
 	struct xp_dp_opts dpo;
 	char err[XP_CFG_ERR_MAX], ident[IDENT_MAX];
 	enum xp_role role;

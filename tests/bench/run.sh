@@ -13,8 +13,21 @@ OUT=$B/bench/results
 mkdir -p "$OUT"
 DOC=${PERF_DOC:-docs/PERFORMANCE.md}
 
+# No selftest during a measurement, no measurement during a selftest: each
+# section holds /run/xpmip-selftests.lock while it runs (the scripts of
+# sections 2, 4 and 5 take it themselves), and lets go between sections so
+# that a selftest waiting for it is not held for the whole run.
+LOCK=/run/xpmip-selftests.lock
+lock() { exec 9>"$LOCK"; flock -w 600 9 || { echo "bench: $LOCK: timeout" >&2; exit 1; }; }
+unlock() { flock -u 9; exec 9>&-; }
+T0=$(date +%s)
+took() { echo "bench: $1 took $(( $(date +%s) - T0 )) s so far" >&2; }
+
 echo "bench: per-packet cost (BPF_PROG_TEST_RUN), 1 .. 1M MNs" >&2
+lock
 "$B/bench/pktcost" > "$OUT/pktcost.json"
+unlock
+took pktcost
 
 # ---- signalling: a real LMA in a namespace of its own ----
 NS=xpb-sig
@@ -27,6 +40,7 @@ sig_cleanup() {
 	mountpoint -q "$PIN" && umount "$PIN" || true
 }
 trap sig_cleanup EXIT INT TERM
+lock
 sig_cleanup
 mkdir -p "$PIN" && mount -t bpf bpf "$PIN"
 ip netns add $NS
@@ -53,13 +67,20 @@ for r in 1 2 3; do
 	ip netns del xpb-rt
 done
 sig_cleanup
+unlock
 trap - EXIT INT TERM
+took signalling
 
 # ---- sections 2 and 4: the namespace topology (xpb-*), own cleanup ----
 echo "bench: throughput on veth (trafgen), xpmip vs kernel forwarding vs redirect-only" >&2
 tests/bench/throughput.sh > "$OUT/throughput.log" 2>&1 || echo "bench: throughput.sh failed, see $OUT/throughput.log" >&2
+took throughput
 echo "bench: handover interruption at 10k pps" >&2
 tests/bench/handover.sh > "$OUT/handover.log" 2>&1 || echo "bench: handover.sh failed, see $OUT/handover.log" >&2
+took handover
+echo "bench: scale, 100k and 1M bindings" >&2
+tests/bench/scale.sh > "$OUT/scale.log" 2>&1 || echo "bench: scale.sh failed, see $OUT/scale.log" >&2
+took scale
 fragment() {	# NAME: the markdown a benchmark wrote, or why there is none
 	if [[ -s $OUT/$1.md ]]; then cat "$OUT/$1.md"; else echo "Not measured in this run: see $OUT/$1.log."; fi
 }
@@ -97,6 +118,55 @@ sig_table() {
 	' "$OUT/sigload.json"
 }
 
+# ---- where each goal of issue 4 stands, from this run's raw results ----
+goals() {
+	local f=$OUT/pktcost.json
+	if [[ -s $f ]]; then
+		jq -rs '
+		  (map(select(.mns == 1)) | map({(.path): .median_ns}) | add) as $one |
+		  (map(.mns) | max) as $big |
+		  [.[] | select(.mns == $big and (.path | startswith("floor") | not))] as $rows |
+		  ([$rows[] | select(.median_ns - .floor_ns > 50)] | length) as $over |
+		  ([$rows[] | select(.median_ns > $one[.path] * 1.15)] | length) as $slow |
+		  "- 1. Per-packet cost: at \($big) MNs, \(if $over == 0 then "met" else "NOT met" end): " +
+		  "\($over) of \($rows | length) paths above 50 ns over the floor (\([$rows[] | .median_ns - .floor_ns] | min)-\([$rows[] | .median_ns - .floor_ns] | max) ns); " +
+		  "\(if $slow == 0 then "met" else "NOT met" end): \($slow) paths more than 15% slower than at 1 MN."' "$f"
+	else
+		echo "- 1. Per-packet cost: not measured in this run."
+	fi
+	if [[ -s $OUT/throughput.md ]]; then
+		echo "- 2. Throughput: $(grep '^Goal a/b' "$OUT/throughput.md") $(grep '^Goal a/c' "$OUT/throughput.md")"
+	else
+		echo "- 2. Throughput: not measured in this run."
+	fi
+	if [[ -s $OUT/sigload.json ]]; then
+		jq -rs 'def med: sort | .[length / 2 | floor];
+		  ([.[] | select(.mode == "window") | .rate_per_s] | med) as $r |
+		  ([.[] | select(.mode == "paced") | .p99_us] | med) as $p |
+		  "- 3. Signalling: >= 50k registrations/s \(if $r >= 50000 then "met" else "NOT met" end) (median \($r)/s);" +
+		  " p99 < 1 ms at 10k/s \(if $p < 1000 then "met" else "NOT met" end) (median p99 \($p) us)."' "$OUT/sigload.json"
+	else
+		echo "- 3. Signalling: not measured in this run."
+	fi
+	if [[ -s $RES_HO ]]; then
+		jq -rs 'def med: sort | .[length / 2 | floor];
+		  ([.[] | select(.scenario | test("restart")) | .lost // 1e9] | max) as $rl |
+		  ([.[] | select(.scenario | test("inter-access")) | .lost // 1e9] | med) as $hl |
+		  ([.[] | select(.scenario | test("inter-access")) | .max_gap_ms // 1e9] | med) as $hg |
+		  "- 4. Handover: zero loss across restarts \(if $rl == 0 then "met" else "NOT met" end) (worst \($rl) lost);" +
+		  " inter-access handover loses \($hl) packets (median; longest gap \($hg) ms at \(.[0].pps) pps)," +
+		  " until MAG2 registers the MN after the link move; flow move and IFP switch are not measured yet."' "$RES_HO"
+	else
+		echo "- 4. Handover: not measured in this run."
+	fi
+	if [[ -s $OUT/scale.md ]]; then
+		echo "- 5. Scale: $(grep '^Goals at' "$OUT/scale.md")"
+	else
+		echo "- 5. Scale: not measured in this run."
+	fi
+}
+
+RES_HO=$OUT/handover.json
 {
 	echo "# Performance"
 	echo
@@ -137,6 +207,14 @@ sig_table() {
 	echo "## 4. Handover interruption"
 	echo
 	fragment handover
+	echo
+	echo "## 5. Scale"
+	echo
+	fragment scale
+	echo
+	echo "## Goals"
+	echo
+	goals
 	echo
 } > "$DOC.tmp"
 [[ -f $OUT/notes.md ]] && cat "$OUT/notes.md" >> "$DOC.tmp"

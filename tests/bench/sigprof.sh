@@ -7,6 +7,7 @@
 #
 #   tests/bench/sigprof.sh [COUNT]      (root; default 50000)
 #   LOG_LEVEL=info tests/bench/sigprof.sh
+#   STRACE=1 tests/bench/sigprof.sh 5000   (syscalls per registration instead)
 # Output: build/bench/sigprof/{perf.data,report.txt,sigload.json,lma.log}
 set -u
 cd "$(dirname "$0")/../.."
@@ -51,12 +52,21 @@ ip netns exec $NS "$B/xpmipd" --role lma --config "$OUT/lma.conf" --instance $IN
 	--foreground >"$OUT/lma.log" 2>&1 &
 LMA_PID=$!
 for ((i = 0; i < 300; i++)); do $CTL version >/dev/null 2>&1 && break; sleep 0.1; done
-perf record -q -g -F 2000 -p "$LMA_PID" -o "$OUT/perf.data" 2>"$OUT/perf.err" &
+if [[ ${STRACE:-0} == 1 ]]; then
+	strace -c -f -p "$LMA_PID" -o "$OUT/strace.txt" 2>/dev/null &
+else
+	perf record -q -g -F 2000 -p "$LMA_PID" -o "$OUT/perf.data" 2>"$OUT/perf.err" &
+fi
 PERF_PID=$!
 sleep 0.5
 ip netns exec $NS "$B/bench/sigload" pbu --lma 2001:db8:ff::1 --src 2001:db8:a1::2 \
 	--count "$N" --window 256 --tag prof | tee "$OUT/sigload.json"
 kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null
+if [[ ${STRACE:-0} == 1 ]]; then
+	awk -v n="$N" 'NR <= 2 || /total/ { print; next } $4 ~ /^[0-9]+$/ { printf "%s  (%.2f per registration)\n", $0, $4 / n }' \
+		"$OUT/strace.txt"
+	exit 0
+fi
 perf report -i "$OUT/perf.data" --no-children --sort sym --stdio -g none --percent-limit 0.7 \
 	2>/dev/null | grep -v '^$' >"$OUT/report.txt"
 perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none --percent-limit 3 \
