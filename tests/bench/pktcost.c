@@ -65,12 +65,23 @@ static void mn_prefix(uint32_t i, union xp_addr6 *a)
 	a->a32[1] = htonl(0x80000000u | i);
 }
 
-static void mn_addr_str(uint32_t i, char *s, size_t cap)
+/* MN i's addresses in its /64: ::10 its address on the primary interface,
+ * ::20 its primary HoA, ::30 the HoA of its second (non-primary) interface */
+#define MN_HOST		0x10
+#define MN_PRIMARY_HOA	0x20
+#define MN_HOA2		0x30
+
+static void mn_addr(uint32_t i, uint8_t host, union xp_addr6 *a)
+{
+	mn_prefix(i, a);
+	a->a8[15] = host;
+}
+
+static void mn_addr_str(uint32_t i, uint8_t host, char *s, size_t cap)
 {
 	union xp_addr6 a;
 
-	mn_prefix(i, &a);
-	a.a8[15] = 0x10;
+	mn_addr(i, host, &a);
 	inet_ntop(AF_INET6, a.a8, s, (socklen_t)cap);
 }
 
@@ -94,6 +105,9 @@ static int update_retry(int fd, const void *k, const void *v)
 struct maps {
 	int pfx, bind, ul, mn, bstat, pfx64;
 	int lpm_only;	/* the previous design: every prefix in the trie */
+	int ifp;	/* 000: a second, non-primary binding (bid 2) chosen for
+			 * the primary HoA, so that packets to it take the Type 2
+			 * routing header path (as user/ifp.c sets it up) */
 };
 
 /* Fill MNs [from, to): prefix -> (i, bid 1), binding to PEER_ADDR */
@@ -128,11 +142,24 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 			fprintf(stderr, "pktcost: filling MN %u: %s\n", i, strerror(errno));
 			return -1;
 		}
+		if (m->ifp) {
+			struct xp_bind_key bk2 = { .mn_id = i, .bid = 2 };
+			struct xp_bind_val bv2 = bv;
+			struct xp_mn_val mv = { .n_dl = 1, .dl_bid = { 2 } };
+
+			mn_addr(i, MN_HOA2, &bv2.hoa);
+			mn_addr(i, MN_PRIMARY_HOA, &mv.primary_hoa);
+			if (update_retry(m->bstat, &bk2, zero_stats) ||
+			    update_retry(m->bind, &bk2, &bv2) || update_retry(m->mn, &i, &mv)) {
+				fprintf(stderr, "pktcost: filling MN %u (IFP): %s\n", i, strerror(errno));
+				return -1;
+			}
+		}
 	}
 	return 0;
 }
 
-enum path { P_FLOOR, P_LMA_DL, P_LMA_DL_LPM, P_LMA_UL, P_MAG_UL, P_MAG_DL, P_MAX };
+enum path { P_FLOOR, P_LMA_DL, P_LMA_DL_LPM, P_LMA_UL, P_MAG_UL, P_MAG_DL, P_LMA_DL_RH2, P_MAX };
 static const char *const path_name[P_MAX] = {
 	[P_FLOOR] = "floor (xp_pass)",
 	[P_LMA_DL] = "LMA downlink encap",
@@ -140,6 +167,7 @@ static const char *const path_name[P_MAX] = {
 	[P_LMA_UL] = "LMA uplink decap + anti-spoofing",
 	[P_MAG_UL] = "MAG uplink encap",
 	[P_MAG_DL] = "MAG downlink decap",
+	[P_LMA_DL_RH2] = "LMA downlink to a non-primary interface: Type 2 routing header + encap",
 };
 
 struct bench {
@@ -153,12 +181,13 @@ static void build(enum path p, uint32_t i, struct pkt *k)
 {
 	char mn[INET6_ADDRSTRLEN];
 
-	mn_addr_str(i, mn, sizeof(mn));
+	mn_addr_str(i, p == P_LMA_DL_RH2 ? MN_PRIMARY_HOA : MN_HOST, mn, sizeof(mn));
 	pkt_init(k);
 	switch (p) {
 	case P_FLOOR:
 	case P_LMA_DL:
 	case P_LMA_DL_LPM:
+	case P_LMA_DL_RH2:
 		pkt_eth(k, BT_MAC_A, BT_MAC_CN, 0x86dd);
 		pkt_ip6(k, CN_ADDR, mn, XP_IPPROTO_UDP, 64, 0, 0);
 		pkt_udp(k, 1000, 2000, 18);
@@ -263,14 +292,14 @@ int main(int argc, char **argv)
 	}
 	lm = (struct maps){ bpf_map__fd(lma->maps.xp_pfx_v1), bpf_map__fd(lma->maps.xp_bind_v1),
 			    bpf_map__fd(lma->maps.xp_ul_v1), bpf_map__fd(lma->maps.xp_mn_v1),
-			    bpf_map__fd(lma->maps.xp_bstat_v1), bpf_map__fd(lma->maps.xp_pfx64_v1), 0 };
+			    bpf_map__fd(lma->maps.xp_bstat_v1), bpf_map__fd(lma->maps.xp_pfx64_v1), 0, 1 };
 	lp = (struct maps){ bpf_map__fd(lma_lpm->maps.xp_pfx_v1),
 			    bpf_map__fd(lma_lpm->maps.xp_bind_v1), bpf_map__fd(lma_lpm->maps.xp_ul_v1),
 			    bpf_map__fd(lma_lpm->maps.xp_mn_v1), bpf_map__fd(lma_lpm->maps.xp_bstat_v1),
-			    bpf_map__fd(lma_lpm->maps.xp_pfx64_v1), 1 };
+			    bpf_map__fd(lma_lpm->maps.xp_pfx64_v1), 1, 0 };
 	mm = (struct maps){ bpf_map__fd(mag->maps.xp_pfx_v1), bpf_map__fd(mag->maps.xp_bind_v1),
 			    bpf_map__fd(mag->maps.xp_ul_v1), bpf_map__fd(mag->maps.xp_mn_v1),
-			    bpf_map__fd(mag->maps.xp_bstat_v1), bpf_map__fd(mag->maps.xp_pfx64_v1), 0 };
+			    bpf_map__fd(mag->maps.xp_bstat_v1), bpf_map__fd(mag->maps.xp_pfx64_v1), 0, 0 };
 	if (bt_set_cfg(bpf_map__fd(lma->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
 	    bt_set_cfg(bpf_map__fd(lma_lpm->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
 	    bt_add_peer(bpf_map__fd(lma_lpm->maps.xp_peer_v1), PEER_ADDR) ||
@@ -283,6 +312,7 @@ int main(int argc, char **argv)
 	b.prog[P_LMA_DL] = bpf_program__fd(lma->progs.xp_lma_rx);
 	b.prog[P_LMA_DL_LPM] = bpf_program__fd(lma_lpm->progs.xp_lma_rx);
 	b.prog[P_LMA_UL] = b.prog[P_LMA_DL];
+	b.prog[P_LMA_DL_RH2] = b.prog[P_LMA_DL];
 	b.prog[P_MAG_UL] = bpf_program__fd(mag->progs.xp_mag_access);
 	b.prog[P_MAG_DL] = bpf_program__fd(mag->progs.xp_mag_core);
 	b.want[P_FLOOR] = XDP_PASS;

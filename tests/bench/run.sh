@@ -183,7 +183,10 @@ RES_HO=$OUT/handover.json
 	echo "median of the round medians, the spread of the round medians, and the"
 	echo "trivial \`xp_pass\` program measured in the same rounds as the floor (its"
 	echo "cost is the test-run timer itself). Per-binding counters are created with"
-	echo "the binding, as the agent does."
+	echo "the binding, as the agent does. Every MN in the LMA's maps has, as with 000"
+	echo "(interface priority), an xp_mn_v1 entry and a second, non-primary binding"
+	echo "chosen for its primary HoA: packets to the MN's address take the plain"
+	echo "encap path, packets to its primary HoA the Type 2 routing header path."
 	echo
 	pktcost_table
 	echo
@@ -200,7 +203,8 @@ RES_HO=$OUT/handover.json
 	echo "the same rounds \`sigload routes --count 50000\` installs and removes one kernel"
 	echo "route per binding through netlink, the per-binding work of the kernel-tunnel"
 	echo "designs (pmip6d, OPMIP), without the tunnel device they also create. A PBU"
-	echo "without a PBA within 2 s is lost."
+	echo "without a PBA within 2 s is lost. sigload sends each turn's PBUs with one"
+	echo "sendmmsg and reads PBAs with recvmmsg, as the LMA does (see the notes below)."
 	echo
 	sig_table
 	echo
@@ -218,5 +222,8 @@ RES_HO=$OUT/handover.json
 	echo
 } > "$DOC.tmp"
 [[ -f $OUT/notes.md ]] && cat "$OUT/notes.md" >> "$DOC.tmp"
+# the investigations behind the figures (profiles, breakdowns): dated, with
+# their own commands, kept in tests/bench/notes.md
+[[ -f tests/bench/notes.md ]] && cat tests/bench/notes.md >> "$DOC.tmp"
 mv "$DOC.tmp" "$DOC"
 echo "bench: wrote $DOC"
