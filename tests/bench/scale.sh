@@ -154,7 +154,7 @@ done
 	echo "the kernel reports what the NO_PREALLOC maps hold. Daemon memory: VmRSS of"
 	echo "xpmipd. Per binding: (value at N - value at 0) / N."
 	echo
-	echo "| bindings | time to register s | rate /s | lost | map MiB | map B/binding | daemon RSS MiB | RSS B/binding |"
+	echo "| bindings | time to register (cumulative) s | rate of the step /s | lost | map MiB | map B/binding | daemon RSS MiB | RSS B/binding |"
 	echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 	jq -rs '(.[0]) as $z | .[1:][] | select(.skipped | not) |
 		"| \(.bindings) | \(.register_s) | \(.rate_per_s) | \(.lost) | \(.map_bytes / 1048576 * 10 | round / 10) | \(if .bindings > 0 then ((.map_bytes - $z.map_bytes) / .bindings | round) else "-" end) | \(.rss_kb / 1024 * 10 | round / 10) | \(if .bindings > 0 then ((.rss_kb - $z.rss_kb) * 1024 / .bindings | round) else "-" end) |"' "$JSON"
