@@ -105,10 +105,72 @@ static int update_retry(int fd, const void *k, const void *v)
 struct maps {
 	int pfx, bind, ul, mn, bstat, pfx64;
 	int lpm_only;	/* the previous design: every prefix in the trie */
-	int ifp;	/* 000: a second, non-primary binding (bid 2) chosen for
-			 * the primary HoA, so that packets to it take the Type 2
-			 * routing header path (as user/ifp.c sets it up) */
+	int ifp;	/* an xp_mn_v1 entry per MN, and for every IFP_EVERY-th MN
+			 * (000) a second, non-primary binding (bid 2) chosen for
+			 * its primary HoA, so that packets to it take the Type 2
+			 * routing header path (as user/ifp.c sets it up). Not
+			 * every MN: two per-CPU counter entries per MN for 1M MNs
+			 * exhaust the per-CPU allocator here (ENOMEM) */
 };
+#define IFP_EVERY	16
+
+/* Fill MNs [from, to): prefix -> (i, bid 1), binding to PEER_ADDR */
+/*
+ * Map writes in batches (BPF_MAP_UPDATE_BATCH, one syscall per BATCH_N
+ * entries): filling 1M MNs one update at a time takes minutes on this
+ * machine. The LPM trie has no batch operation and is written one by one.
+ */
+#define BATCH_N		4096
+
+struct batch {
+	int fd;
+	uint32_t ksz, vsz, n;
+	uint8_t *k, *v;
+};
+
+static int batch_init(struct batch *b, int fd, uint32_t ksz, uint32_t vsz)
+{
+	*b = (struct batch){ .fd = fd, .ksz = ksz, .vsz = vsz };
+	b->k = malloc((size_t)ksz * BATCH_N);
+	b->v = malloc((size_t)vsz * BATCH_N);
+	return b->k && b->v ? 0 : -ENOMEM;
+}
+
+static int batch_flush(struct batch *b)
+{
+	uint32_t done = 0;
+
+	for (int tries = 0; done < b->n && tries < 1000; tries++) {
+		LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_ANY);
+		uint32_t cnt = b->n - done;
+		int err = bpf_map_update_batch(b->fd, b->k + (size_t)done * b->ksz,
+					       b->v + (size_t)done * b->vsz, &cnt, &o);
+
+		done += cnt;	/* the kernel reports how many it wrote */
+		if (!err)
+			continue;
+		if (errno != ENOMEM)	/* ENOMEM: the allocator's refill, retry */
+			break;
+		sched_yield();
+	}
+	if (done < b->n)
+		return -1;
+	b->n = 0;
+	return 0;
+}
+
+static int batch_add(struct batch *b, const void *k, const void *v)
+{
+	memcpy(b->k + (size_t)b->n * b->ksz, k, b->ksz);
+	memcpy(b->v + (size_t)b->n * b->vsz, v, b->vsz);
+	return ++b->n == BATCH_N ? batch_flush(b) : 0;
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->k);
+	free(b->v);
+}
 
 /* Fill MNs [from, to): prefix -> (i, bid 1), binding to PEER_ADDR */
 static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, int lma_side)
@@ -117,46 +179,76 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 	struct xp_prefix_key pk = { .prefixlen = XP_PREFIX64_LEN };
 	union xp_addr6 peer, local;
 	static struct xp_bind_stats zero_stats[XP_BENCH_MAX_CPUS];
+	int ncpu = libbpf_num_possible_cpus();
+	struct batch bst = { 0 }, bind = { 0 }, p64 = { 0 }, ul = { 0 }, mn = { 0 };
+	int rc = -1;
 
+	if (ncpu <= 0 || ncpu > XP_BENCH_MAX_CPUS)
+		return -1;
 	pkt_addr(PEER_ADDR, peer.a8);
 	pkt_addr(LMA_ADDR, local.a8);
 	bv.peer = peer;
 	bv.local = local;
 	pkt_mac(BT_MAC_MN, bv.mn_mac);
 	pkt_mac(BT_MAC_C, bv.if_mac);
+	if (batch_init(&bst, m->bstat, sizeof(struct xp_bind_key),
+		       (uint32_t)(sizeof(struct xp_bind_stats) * (size_t)ncpu)) ||
+	    batch_init(&bind, m->bind, sizeof(struct xp_bind_key), sizeof(struct xp_bind_val)) ||
+	    batch_init(&p64, m->pfx64, sizeof(struct xp_prefix64_key), sizeof(struct xp_prefix_val)) ||
+	    batch_init(&ul, m->ul, sizeof(struct xp_ul_key), sizeof(struct xp_ul_val)) ||
+	    batch_init(&mn, m->mn, sizeof(uint32_t), sizeof(struct xp_mn_val)))
+		goto out;
 	for (uint32_t i = from; i < to; i++) {
 		struct xp_prefix_val pv = { .mn_id = i, .bid = 1 };
 		struct xp_bind_key bk = { .mn_id = i, .bid = 1 };
 		struct xp_ul_key uk = { .mn_id = i, .pcoa = peer };
 		struct xp_ul_val uv = { .bid = 1 };
+		struct xp_prefix64_key k64;
 
 		mn_prefix(i, &pk.addr);
+		memcpy(k64.a32, pk.addr.a32, sizeof(k64.a32));
 		/* the agent creates the per-binding counters with the binding,
 		 * so the packet path only ever finds them */
-		if (update_retry(m->bstat, &bk, zero_stats) ||
-		    update_retry(m->bind, &bk, &bv) ||
-		    (m->lpm_only ? update_retry(m->pfx, &pk, &pv) :
-		     xp_pfx_map_put(m->pfx, m->pfx64, (const struct in6_addr *)pk.addr.a8,
-				    XP_PREFIX64_LEN, &pv)) ||
-		    (lma_side && update_retry(m->ul, &uk, &uv))) {
+		if (batch_add(&bst, &bk, zero_stats) || batch_add(&bind, &bk, &bv) ||
+		    (m->lpm_only ? update_retry(m->pfx, &pk, &pv) : batch_add(&p64, &k64, &pv)) ||
+		    (lma_side && batch_add(&ul, &uk, &uv))) {
 			fprintf(stderr, "pktcost: filling MN %u: %s\n", i, strerror(errno));
-			return -1;
+			goto out;
 		}
-		if (m->ifp) {
+		if (m->ifp && i % IFP_EVERY == 0) {
 			struct xp_bind_key bk2 = { .mn_id = i, .bid = 2 };
 			struct xp_bind_val bv2 = bv;
 			struct xp_mn_val mv = { .n_dl = 1, .dl_bid = { 2 } };
 
 			mn_addr(i, MN_HOA2, &bv2.hoa);
 			mn_addr(i, MN_PRIMARY_HOA, &mv.primary_hoa);
-			if (update_retry(m->bstat, &bk2, zero_stats) ||
-			    update_retry(m->bind, &bk2, &bv2) || update_retry(m->mn, &i, &mv)) {
+			if (batch_add(&bst, &bk2, zero_stats) || batch_add(&bind, &bk2, &bv2) ||
+			    batch_add(&mn, &i, &mv)) {
 				fprintf(stderr, "pktcost: filling MN %u (IFP): %s\n", i, strerror(errno));
-				return -1;
+				goto out;
+			}
+		} else if (m->ifp) {	/* as the agent writes it: n_dl 0, owner binding */
+			struct xp_mn_val mv = { 0 };
+
+			if (batch_add(&mn, &i, &mv)) {
+				fprintf(stderr, "pktcost: filling MN %u: %s\n", i, strerror(errno));
+				goto out;
 			}
 		}
 	}
-	return 0;
+	if (batch_flush(&bst) || batch_flush(&bind) || batch_flush(&p64) || batch_flush(&ul) ||
+	    batch_flush(&mn)) {
+		fprintf(stderr, "pktcost: filling MNs: %s\n", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	batch_free(&bst);
+	batch_free(&bind);
+	batch_free(&p64);
+	batch_free(&ul);
+	batch_free(&mn);
+	return rc;
 }
 
 enum path { P_FLOOR, P_LMA_DL, P_LMA_DL_LPM, P_LMA_UL, P_MAG_UL, P_MAG_DL, P_LMA_DL_RH2, P_MAX };
@@ -233,6 +325,9 @@ static int sample(const struct bench *b, enum path p, uint32_t n, uint32_t *out)
 
 	for (int s = 0; s < SAMPLES; s++) {
 		uint32_t i = n > 1 ? (uint32_t)random() % n : 0;
+
+		if (p == P_LMA_DL_RH2)	/* an MN with the second binding */
+			i = n > 1 ? (uint32_t)random() % ((n + IFP_EVERY - 1) / IFP_EVERY) * IFP_EVERY : 0;
 		struct xdp_md ctx = { .ingress_ifindex = (uint32_t)ingress(b, p) };
 		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
 			    .data_out = outbuf, .data_size_out = sizeof(outbuf), .repeat = 1);

@@ -25,7 +25,8 @@ took() { echo "bench: $1 took $(( $(date +%s) - T0 )) s so far" >&2; }
 
 echo "bench: per-packet cost (BPF_PROG_TEST_RUN), 1 .. 1M MNs" >&2
 lock
-"$B/bench/pktcost" > "$OUT/pktcost.json"
+"$B/bench/pktcost" > "$OUT/pktcost.json" 2> "$OUT/pktcost.log" ||
+	echo "bench: pktcost failed (see $OUT/pktcost.log); the sizes it finished are in the table" >&2
 unlock
 took pktcost
 
@@ -183,10 +184,11 @@ RES_HO=$OUT/handover.json
 	echo "median of the round medians, the spread of the round medians, and the"
 	echo "trivial \`xp_pass\` program measured in the same rounds as the floor (its"
 	echo "cost is the test-run timer itself). Per-binding counters are created with"
-	echo "the binding, as the agent does. Every MN in the LMA's maps has, as with 000"
-	echo "(interface priority), an xp_mn_v1 entry and a second, non-primary binding"
-	echo "chosen for its primary HoA: packets to the MN's address take the plain"
-	echo "encap path, packets to its primary HoA the Type 2 routing header path."
+	echo "the binding, as the agent does. Every MN in the LMA's maps has an xp_mn_v1"
+	echo "entry, and one MN in 16 (000, interface priority) a second, non-primary"
+	echo "binding chosen for its primary HoA: the Type 2 routing header row sends to"
+	echo "those MNs' primary HoAs (two per-CPU counter entries for each of 1M MNs"
+	echo "exhaust the per-CPU allocator here). Maps are filled in batches."
 	echo
 	pktcost_table
 	echo
