@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -140,7 +141,10 @@ static int batch_flush(struct batch *b)
 {
 	uint32_t done = 0;
 
-	for (int tries = 0; done < b->n && tries < 1000; tries++) {
+	/* ENOMEM: NO_PREALLOC elements come from caches refilled behind the
+	 * writer, per-CPU ones from chunks a workqueue populates: give them
+	 * time (up to ~10 s), not just a yield */
+	for (int tries = 0; done < b->n && tries < 10000; tries++) {
 		LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_ANY);
 		uint32_t cnt = b->n - done;
 		int err = bpf_map_update_batch(b->fd, b->k + (size_t)done * b->ksz,
@@ -149,9 +153,9 @@ static int batch_flush(struct batch *b)
 		done += cnt;	/* the kernel reports how many it wrote */
 		if (!err)
 			continue;
-		if (errno != ENOMEM)	/* ENOMEM: the allocator's refill, retry */
+		if (errno != ENOMEM)
 			break;
-		sched_yield();
+		usleep(1000);
 	}
 	if (done < b->n)
 		return -1;
