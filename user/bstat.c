@@ -2,6 +2,7 @@
 /* bstat.c - see bstat.h */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -35,4 +36,32 @@ int xp_bstat_delete(int fd, const struct xp_bind_key *k)
 	if (bpf_map_delete_elem(fd, k) && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+int xp_bstat_read(int fd, const struct xp_bind_key *k, struct xp_bind_stats *sum)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xp_bind_stats *v;
+	int err = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	if (fd < 0)
+		return -ENOENT;
+	if (ncpu <= 0)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, k, v)) {
+		err = -errno;
+	} else {
+		for (int i = 0; i < ncpu; i++) {
+			sum->dl_packets += v[i].dl_packets;
+			sum->dl_bytes += v[i].dl_bytes;
+			sum->ul_packets += v[i].ul_packets;
+			sum->ul_bytes += v[i].ul_bytes;
+		}
+	}
+	free(v);
+	return err;
 }

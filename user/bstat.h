@@ -17,4 +17,7 @@ int xp_bstat_create(int fd, const struct xp_bind_key *k);
 /* Delete k's counters; a missing entry is not an error. 0 or -errno. */
 int xp_bstat_delete(int fd, const struct xp_bind_key *k);
 
+/* Sum k's per-CPU counters into sum. 0, -ENOENT (no counters) or -errno. */
+int xp_bstat_read(int fd, const struct xp_bind_key *k, struct xp_bind_stats *sum);
+
 #endif /* XPMIP_BSTAT_H */

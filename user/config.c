@@ -17,6 +17,7 @@
 #include "config.h"
 #include "ifp.h"
 #include "log.h"
+#include "metrics_http.h"
 
 #define KEY_MAX		128
 #define IFNAME_MAX	16	/* IFNAMSIZ */
@@ -380,7 +381,7 @@ static int get_ifnames(struct pctx *c, const config_setting_t *g, const char *pa
 
 static const char *const common_keys[] = {
 	"instance", "log_level", "syslog", "pin_root", "heartbeat_interval_s",
-	"heartbeat_missing_limit", "lma", "mag", "mn", NULL
+	"heartbeat_missing_limit", "metrics_listen", "lma", "mag", "mn", NULL
 };
 
 static int parse_common(struct pctx *c, const config_setting_t *root, struct xp_config *cfg)
@@ -410,6 +411,18 @@ static int parse_common(struct pctx *c, const config_setting_t *root, struct xp_
 	if (cfg->pin_root[0] != '/')
 		return fail(c, config_setting_get_member(root, "pin_root"), "pin_root",
 			    "'%s' is not an absolute path", cfg->pin_root);
+	if ((rc = get_str(c, root, "", "metrics_listen", false, cfg->metrics_listen,
+			  sizeof(cfg->metrics_listen))) < 0)
+		return rc;
+	if (cfg->metrics_listen[0]) {
+		struct sockaddr_storage ss;
+		socklen_t sl;
+
+		if (xp_metrics_addr_parse(cfg->metrics_listen, &ss, &sl))
+			return fail(c, config_setting_get_member(root, "metrics_listen"),
+				    "metrics_listen", "'%s' is not ADDRESS:PORT (127.0.0.1:9477, "
+				    "[::1]:9477)", cfg->metrics_listen);
+	}
 	if ((rc = get_u32(c, root, "", "heartbeat_interval_s", 0, UINT16_MAX,
 			  &cfg->heartbeat_interval_s)) < 0)
 		return rc;

@@ -156,6 +156,7 @@ struct xp_config {
 	char pin_root[128];			/* XP_PIN_ROOT */
 	uint32_t heartbeat_interval_s;		/* RFC 5847, 0 = off */
 	uint32_t heartbeat_missing_limit;
+	char metrics_listen[64];		/* "ADDR:PORT" of /metrics; "" = off */
 	enum xp_role role;
 	struct xp_lma_config lma;
 	struct xp_mag_config mag;

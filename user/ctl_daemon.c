@@ -35,30 +35,40 @@ static const char *guess_instance(char *buf, size_t len)
 	return found == 1 ? buf : NULL;
 }
 
-static int request(int argc, char **argv)
+int ctl_daemon_fetch(int argc, char **argv, char **body, size_t *len)
 {
 	char guess[NAME_MAX_LEN];
 	const char *inst = xpctl_instance;
-	char *body = NULL;
-	size_t len = 0;
 	FILE *mem;
 	int st;
 
+	*body = NULL;
+	*len = 0;
 	if (!inst && !(inst = guess_instance(guess, sizeof(guess)))) {
 		fprintf(stderr, "xpmipctl: --instance NAME is required (no single xpmipd socket in %s)\n",
 			ctl_sock_dir());
-		return 1;
+		return -ENOENT;
 	}
-	mem = open_memstream(&body, &len);
+	mem = open_memstream(body, len);
 	if (!mem) {
 		fprintf(stderr, "xpmipctl: out of memory\n");
-		return 1;
+		return -ENOMEM;
 	}
 	st = ctl_sock_request(inst, argc, argv, mem);
 	fclose(mem);
-	if (st < 0) {
+	if (st < 0)
 		fprintf(stderr, "xpmipctl: cannot reach xpmipd instance '%s' at %s/%s%s: %s\n", inst,
 			ctl_sock_dir(), inst, SOCK_SUFFIX, strerror(-st));
+	return st;
+}
+
+static int request(int argc, char **argv)
+{
+	char *body;
+	size_t len;
+	int st = ctl_daemon_fetch(argc, argv, &body, &len);
+
+	if (st < 0) {
 		free(body);
 		return 1;
 	}

@@ -11,6 +11,7 @@
 #define XPMIP_DAEMON_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <netinet/in.h>
 
@@ -22,8 +23,22 @@ struct ctl_sock;
 struct hb;
 
 struct mh_txq;
+struct xp_role_ops;
+
+/* One binding as the operator layer sees it (metrics, `traffic`, watch):
+ * the role fills it from its own tables; strings are borrowed for the
+ * duration of the callback. */
+struct xp_binding_info {
+	const char *mn_id;		/* the MN-ID (NAI) */
+	uint32_t mn_idx;		/* data plane MN index: xp_bind_key.mn_id */
+	uint16_t bid;
+	const char *state;		/* the role's state name */
+	struct in6_addr peer;		/* LMA: the Proxy-CoA; MAG: the LMA */
+};
+typedef void (*xp_binding_cb)(void *ctx, const struct xp_binding_info *b);
 
 struct xp_daemon {
+	const struct xp_role_ops *ops;	/* the running role */
 	struct xp_config *cfg;
 	struct evloop *ev;
 	struct xp_dp *dp;
@@ -48,6 +63,10 @@ struct xp_role_ops {
 		      const struct in6_addr *src, const struct in6_addr *dst, int ifindex);
 	/* Role-specific control commands; -ENOENT for an unknown command */
 	int (*ctl)(struct xp_daemon *d, int argc, char **argv, FILE *out);
+	/* Walk every binding (metrics, `xpmipctl traffic` / `watch`); may be NULL */
+	void (*foreach_binding)(struct xp_daemon *d, xp_binding_cb cb, void *ctx);
+	/* Write the role's own Prometheus metric families; may be NULL */
+	void (*metrics)(struct xp_daemon *d, FILE *out);
 	/* Stop timers, release sockets; the pinned maps stay unless
 	 * d->flush_on_stop. */
 	void (*stop)(struct xp_daemon *d);

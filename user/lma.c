@@ -2326,6 +2326,41 @@ static int lma_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 	return lma_ctl(r->l, argc, argv, out);
 }
 
+/* ---- operator layer: bindings for metrics / traffic, event counters ---- */
+
+struct lma_walk {
+	xp_binding_cb cb;
+	void *ctx;
+};
+
+static void lma_walk_one(struct bce *b, void *ctx)
+{
+	struct lma_walk *w = ctx;
+	struct xp_binding_info bi = {
+		.mn_id = b->mn->mn_id, .mn_idx = b->mn->idx, .bid = b->bid,
+		.state = state_name(b->state), .peer = b->pcoa,
+	};
+
+	w->cb(w->ctx, &bi);
+}
+
+static void lma_role_foreach_binding(struct xp_daemon *d, xp_binding_cb cb, void *ctx)
+{
+	struct lma_role *r = d->role_state;
+	struct lma_walk w = { .cb = cb, .ctx = ctx };
+
+	if (r && r->l)
+		bcache_foreach(r->l->bc, lma_walk_one, &w);
+}
+
+static void lma_role_metrics(struct xp_daemon *d, FILE *out)
+{
+	struct lma_role *r = d->role_state;
+
+	if (r && r->l)
+		lma_metrics(r->l, out);
+}
+
 static void lma_stop(struct xp_daemon *d)
 {
 	struct lma_role *r = d->role_state;
@@ -2364,5 +2399,7 @@ const struct xp_role_ops xp_lma_ops = {
 	.start = lma_start,
 	.on_mh = lma_on_mh,
 	.ctl = lma_role_ctl,
+	.foreach_binding = lma_role_foreach_binding,
+	.metrics = lma_role_metrics,
 	.stop = lma_stop,
 };

@@ -70,6 +70,9 @@ void lma_run_timers(struct lma *l);
 /* Control commands: bindings, prefixes, mag-peers, lma-stats [--json] */
 int lma_ctl(struct lma *l, int argc, char **argv, FILE *out);
 
+/* The LMA's own Prometheus families (binding events); lma_metrics.c */
+void lma_metrics(struct lma *l, FILE *out);
+
 struct bcache *lma_bcache(struct lma *l);
 const struct lma_stats *lma_stats(const struct lma *l);
 

@@ -1165,6 +1165,23 @@ static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 	return -ENOENT;
 }
 
+/* operator layer: every BUL entry, for metrics and `xpmipctl traffic` */
+static void mag_role_foreach_binding(struct xp_daemon *d, xp_binding_cb cb, void *ctx)
+{
+	struct mag_role *r = d->role_state;
+
+	if (!r)
+		return;
+	for (struct mag_entry *e = r->m.head; e; e = e->next) {
+		struct xp_binding_info bi = {
+			.mn_id = e->mn_id, .mn_idx = e->mn_idx, .bid = e->bid,
+			.state = mag_state_name(e->state), .peer = r->mc->lma_address,
+		};
+
+		cb(ctx, &bi);
+	}
+}
+
 static void mag_stop(struct xp_daemon *d)
 {
 	struct mag_role *r = d->role_state;
@@ -1220,5 +1237,6 @@ const struct xp_role_ops xp_mag_ops = {
 	.start = mag_start,
 	.on_mh = mag_on_mh,
 	.ctl = mag_role_ctl,
+	.foreach_binding = mag_role_foreach_binding,
 	.stop = mag_stop,
 };

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "mh_sock.h"
+#include "sigstats.h"
 #include "xpmip_wire.h"
 
 /*
@@ -106,9 +107,14 @@ int mh_sock_send(int fd, const struct in6_addr *src, const struct in6_addr *dst,
 
 	mh_tx_hdr(src, dst, buf, len, &mh, &sa, &iov, cbuf.buf, sizeof(cbuf.buf));
 	n = sendmsg(fd, &mh, 0);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EMSGSIZE;
+	if (n < 0 || (size_t)n != len) {
+		int err = n < 0 ? -errno : -EMSGSIZE;
+
+		xp_sig_global()->send_errors++;
+		return err;
+	}
+	xp_sig_count(xp_sig_global(), XP_SIG_TX, buf, len);
+	return 0;
 }
 
 int mh_sock_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src,
@@ -131,6 +137,7 @@ int mh_sock_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src,
 		return -errno;
 	if (mh.msg_flags & MSG_TRUNC)
 		return -EMSGSIZE;
+	xp_sig_count(xp_sig_global(), XP_SIG_RX, buf, (size_t)n);
 	if (src)
 		*src = sa.sin6_addr;
 	mh_pktinfo(&mh, dst ? dst : &(struct in6_addr){ 0 }, ifindex ? ifindex : &(int){ 0 });

@@ -32,6 +32,8 @@
 #include "evloop.h"
 #include "heartbeat.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "mh_codec.h"
 #include "mh_sock.h"
 #include "sigdrop.h"
@@ -145,10 +147,23 @@ static int daemon_ctl(void *ctx, int argc, char **argv, FILE *out)
 		hb_print(d->hb, out, json);
 		return 0;
 	}
+	if (!strcmp(argv[0], "metrics"))
+		return xp_metrics_write(d, XPMIPD_VERSION, out);
+	if (!strcmp(argv[0], "traffic")) {
+		bool raw = argc > 1 && !strcmp(argv[1], "--raw");
+
+		return xp_traffic_write(d, raw ? XP_TRAFFIC_RAW : json ? XP_TRAFFIC_JSON :
+					XP_TRAFFIC_TABLE, out);
+	}
 	rc = xpmipd_ops->ctl ? xpmipd_ops->ctl(d, argc, argv, out) : -ENOENT;
 	if (rc == -ENOENT)
 		fprintf(out, "unknown command '%s' for role %s\n", argv[0], xpmipd_ops->name);
 	return rc;
+}
+
+static int metrics_body(void *ctx, FILE *out)
+{
+	return xp_metrics_write(ctx, XPMIPD_VERSION, out);
 }
 
 static void on_hup(void *ctx)
@@ -215,6 +230,7 @@ int main(int argc, char **argv)
 	struct xp_config cfg;
 	static struct mh_txq mh_txq;
 	struct xp_daemon d = { .cfg = &cfg, .mh_fd = -1, .mh_txq = &mh_txq };
+	struct metrics_http *mhttp = NULL;
 	struct xp_dp_opts dpo;
 	char err[XP_CFG_ERR_MAX], ident[IDENT_MAX];
 	enum xp_role role;
@@ -279,6 +295,7 @@ int main(int argc, char **argv)
 	/* stderr until the daemon detaches, so start-up errors reach the operator */
 	xp_log_init(ident, cfg.use_syslog, (enum xp_log_level)level);
 	d.flush_on_stop = flush;
+	d.ops = xpmipd_ops;
 
 	if (role != XP_ROLE_MN && (rc = check_bpffs(cfg.pin_root))) {
 		fprintf(stderr, "xpmipd: pin_root %s is not on a bpf filesystem (%s); "
@@ -333,21 +350,30 @@ start:
 		xpmipd_ops->stop(&d);
 		goto out_mh;
 	}
+	if (cfg.metrics_listen[0] &&
+	    (rc = metrics_http_open(d.ev, cfg.metrics_listen, metrics_body, &d, &mhttp))) {
+		fprintf(stderr, "xpmipd: metrics_listen %s: %s\n", cfg.metrics_listen, strerror(-rc));
+		xpmipd_ops->stop(&d);
+		goto out_mh;
+	}
 	if (!foreground) {
 		if (daemon(0, 0)) {
 			fprintf(stderr, "xpmipd: daemon: %s\n", strerror(errno));
 			xpmipd_ops->stop(&d);
-			goto out_mh;
+			goto out_http;
 		}
 		if (!cfg.use_syslog)	/* stderr is /dev/null from here on */
 			xp_log_init(ident, true, (enum xp_log_level)level);
 	}
-	pr_info("event=started role=%s instance=%s version=%s pid=%d", xpmipd_ops->name,
-		cfg.instance, XPMIPD_VERSION, (int)getpid());
+	pr_info("event=started role=%s instance=%s version=%s pid=%d metrics=%s", xpmipd_ops->name,
+		cfg.instance, XPMIPD_VERSION, (int)getpid(),
+		cfg.metrics_listen[0] ? cfg.metrics_listen : "off");
 	rc = evloop_run(d.ev);
 	pr_info("event=stopping flush=%s", flush ? "yes" : "no");
 	xpmipd_ops->stop(&d);
 	status = rc ? EXIT_FAILURE : EXIT_SUCCESS;
+out_http:
+	metrics_http_close(mhttp);
 out_mh:
 	if (d.mh_fd >= 0)
 		close(d.mh_fd);
