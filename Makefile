@@ -64,7 +64,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps check demo fuzz bench clean install vmlinux-refresh \
+.PHONY: all deps check demo fuzz bench clean install uninstall vmlinux-refresh \
 	test-unit test-bpf test-fuzz test-selftests verifier-stats
 
 all: $(BUILD)/xpmipd $(BUILD)/xpmipctl $(BPF_OBJS)
@@ -167,10 +167,41 @@ verifier-stats: $(BPF_OBJS)
 vmlinux-refresh:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX_H)
 
+# `make install [DESTDIR=...] [PREFIX=/usr/local] [SYSCONFDIR=/etc]`. The BPF
+# objects are not installed: xpmipd carries them (skeletons embed the ELF).
+# Configurations are not written to SYSCONFDIR/xpmip: the examples go to the
+# doc directory; the units read SYSCONFDIR/xpmip/NAME.conf.
+SYSCONFDIR ?= /etc
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/xpmip
+DATADIR    ?= $(PREFIX)/share/xpmip
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+MAN8 := deploy/man/xpmipd.8 deploy/man/xpmipctl.8
+MAN5 := deploy/man/xpmipd.conf.5
+UNITS := $(wildcard deploy/systemd/*.service)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xpmip
-	install -m 0755 $(BUILD)/xpmipd $(BUILD)/xpmipctl $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/xpmip/
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DATADIR)
+	install -m 0755 $(BUILD)/xpmipd $(BUILD)/xpmipctl $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	for u in $(UNITS); do \
+		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $$u \
+			> $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u) && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u) || exit 1; \
+	done
+	install -m 0644 deploy/examples/*.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 0755 deploy/topology.sh $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/xpmipd $(DESTDIR)$(SBINDIR)/xpmipctl
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf $(BUILD)
