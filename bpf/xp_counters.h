@@ -16,15 +16,25 @@
 #define XP_COUNTERS_H
 
 #include "xp_maps.bpf.h"
+#include "xp_trace.h"
 
-static __always_inline int xp_verdict(__u32 reason, int action)
+/*
+ * xp_verdict(reason, action) is used inside the XDP programs, where the
+ * program's context is named ctx: a drop is also offered to the tracer
+ * (xp_trace.h, a no-op unless `xpmipctl trace` runs), which needs the
+ * packet. Forwarding verdicts never reach the tracer.
+ */
+static __always_inline int xp_verdict_ctx(struct xdp_md *ctx, __u32 reason, int action)
 {
 	__u64 *c = bpf_map_lookup_elem(&xp_cnt_v1, &reason);
 
 	if (c)
 		*c += 1;
+	if (action == XDP_DROP)
+		xp_trace_drop(ctx, reason);
 	return action;
 }
+#define xp_verdict(reason, action) xp_verdict_ctx(ctx, (reason), (action))
 
 /* DROP_* reasons are contiguous in XP_REASON_LIST */
 static __always_inline int xp_reason_is_drop(__u32 r)
@@ -32,11 +42,9 @@ static __always_inline int xp_reason_is_drop(__u32 r)
 	return r >= XP_R_DROP_MALFORMED && r <= XP_R_DROP_FLOW_ACTION;
 }
 
-/* The verdict for a PASS_* or DROP_* reason from a parse/check helper */
-static __always_inline int xp_finish(__u32 r)
-{
-	return xp_verdict(r, xp_reason_is_drop(r) ? XDP_DROP : XDP_PASS);
-}
+/* The verdict for a PASS_* or DROP_* reason from a parse/check helper
+ * (r is evaluated twice: pass a variable) */
+#define xp_finish(r) xp_verdict((r), xp_reason_is_drop(r) ? XDP_DROP : XDP_PASS)
 
 /* Account one packet of len bytes to a binding; dl selects the direction. */
 static __always_inline void xp_bstat_add(__u32 mn_id, __u16 bid, __u64 len, int dl)

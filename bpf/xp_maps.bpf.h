@@ -4,7 +4,7 @@
  *
  * Job: declare every map once, with the names, key and value types and
  * default capacities that include/xpmip_maps.h fixes. Every program object
- * includes this file, so every object carries all eight maps; the loader
+ * includes this file, so every object carries all the maps; the loader
  * (user/dataplane.c) creates each map once, pins it under
  * <pin_root>/<instance>/<name>, and hands the same fd to every object with
  * bpf_map__reuse_fd(). The loader may resize the large maps with
@@ -104,6 +104,12 @@ struct {
 	__type(key, struct xp_bind_key);
 	__type(value, struct xp_bind_stats);
 } xp_bstat_v1 SEC(".maps");
+
+/* User-plane events for xpmipctl trace (xp_trace.h); 5.8+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XP_TRACE_RING_BYTES);
+} xp_trace_v1 SEC(".maps");
 
 static __always_inline struct xp_cfg *xp_cfg_get(void)
 {

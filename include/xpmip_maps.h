@@ -38,6 +38,7 @@
 #define XP_MAP_PEER		"xp_peer_v1"	/* known tunnel peers */
 #define XP_MAP_COUNTERS		"xp_cnt_v1"	/* per-CPU reason counters */
 #define XP_MAP_BSTATS		"xp_bstat_v1"	/* per-CPU per-binding traffic */
+#define XP_MAP_TRACE		"xp_trace_v1"	/* RINGBUF of struct xp_trace_event */
 
 /* Capacities (the agent may size maps down in its config) */
 #define XP_MAX_MNS		(1u << 20)
@@ -76,6 +77,7 @@ struct xp_cfg {
 _Static_assert(sizeof(struct xp_cfg) == 32, "xp_cfg layout");
 
 #define XP_CFG_F_ENABLED	0x1	/* the agent finished writing state */
+#define XP_CFG_F_TRACE		0x2	/* emit xp_trace_v1 events (xpmipctl trace) */
 
 /* ---- xp_pfx_v1: BPF_MAP_TYPE_LPM_TRIE ---- */
 struct xp_prefix_key {
@@ -204,6 +206,34 @@ struct xp_bind_stats {
 	__u64 ul_packets;
 	__u64 ul_bytes;
 };
+
+/*
+ * ---- xp_trace_v1: BPF_MAP_TYPE_RINGBUF (kernel >= 5.8) ----
+ * User-plane events for `xpmipctl trace`, written only while xp_cfg_v1
+ * has XP_CFG_F_TRACE and only on rare paths (drops), never per forwarded
+ * packet (bpf/xp_trace.h). A full ring loses events, never packets.
+ */
+#define XP_TRACE_RING_BYTES	(256u * 1024u)	/* power of two, page multiple */
+
+enum xp_trace_kind {
+	XP_TRACE_DROP = 1,		/* reason: the DROP_* counted */
+};
+
+#define XP_TRACE_F_INNER	0x01	/* inner_src/inner_dst: IPv6-in-IPv6 */
+
+struct xp_trace_event {
+	__u64 ts_ns;			/* bpf_ktime_get_ns (CLOCK_MONOTONIC) */
+	__u32 kind;			/* enum xp_trace_kind */
+	__u32 reason;			/* enum xp_reason */
+	__u32 ifindex;			/* ingress interface */
+	__u8  src_mac[6];		/* Ethernet source */
+	__u8  flags;			/* XP_TRACE_F_* */
+	__u8  pad;
+	union xp_addr6 src, dst;	/* outer IPv6 header; zero if none */
+	union xp_addr6 inner_src, inner_dst;
+	__u32 pad2;			/* to the 8-octet alignment of ts_ns */
+};
+_Static_assert(sizeof(struct xp_trace_event) == 96, "xp_trace_event layout");
 
 /*
  * ---- xp_cnt_v1: BPF_MAP_TYPE_PERCPU_ARRAY[XP_R_MAX] of __u64 ----

@@ -34,6 +34,9 @@ struct xp_binding_info {
 	uint16_t bid;
 	const char *state;		/* the role's state name */
 	struct in6_addr peer;		/* LMA: the Proxy-CoA; MAG: the LMA */
+	const struct xp_prefix *hnp;	/* its home network prefixes */
+	uint8_t n_hnp;
+	const uint8_t *mac;		/* MN interface MAC (MN-LL-ID), or NULL */
 };
 typedef void (*xp_binding_cb)(void *ctx, const struct xp_binding_info *b);
 

@@ -2328,6 +2328,8 @@ static int lma_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 
 /* ---- operator layer: bindings for metrics / traffic, event counters ---- */
 
+#define ETH_ALEN_MAC	6	/* an MN-LL-ID that is an Ethernet MAC */
+
 struct lma_walk {
 	xp_binding_cb cb;
 	void *ctx;
@@ -2339,6 +2341,8 @@ static void lma_walk_one(struct bce *b, void *ctx)
 	struct xp_binding_info bi = {
 		.mn_id = b->mn->mn_id, .mn_idx = b->mn->idx, .bid = b->bid,
 		.state = state_name(b->state), .peer = b->pcoa,
+		.hnp = b->hnp, .n_hnp = b->n_hnp,
+		.mac = b->llid_len == ETH_ALEN_MAC ? b->llid : NULL,
 	};
 
 	w->cb(w->ctx, &bi);

@@ -1173,11 +1173,18 @@ static void mag_role_foreach_binding(struct xp_daemon *d, xp_binding_cb cb, void
 	if (!r)
 		return;
 	for (struct mag_entry *e = r->m.head; e; e = e->next) {
+		struct xp_prefix hnp[XP_CFG_MAX_HNP];
 		struct xp_binding_info bi = {
 			.mn_id = e->mn_id, .mn_idx = e->mn_idx, .bid = e->bid,
 			.state = mag_state_name(e->state), .peer = r->mc->lma_address,
+			.hnp = hnp, .mac = e->mac,
 		};
 
+		for (unsigned int i = 0; i < e->n_hnp && i < XP_CFG_MAX_HNP; i++) {
+			hnp[i].addr = e->hnp[i].prefix;
+			hnp[i].plen = e->hnp[i].plen;
+			bi.n_hnp++;
+		}
 		cb(ctx, &bi);
 	}
 }

@@ -10,6 +10,7 @@
 
 #include "ctl_daemon.h"
 #include "ctl_decode.h"
+#include "ctl_trace.h"
 #include "ctl_watch.h"
 
 struct ctl_cmd {
@@ -26,6 +27,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "peers", ctl_daemon_main, "peers [--json]           RFC 5847 heartbeat peers: state, restart counter" },
 	{ "traffic", ctl_daemon_main, "traffic [--json]         packets and bytes per binding (xp_bstat_v1)" },
 	{ "watch", ctl_watch_main, "watch [--interval S] [--count N] [--json]  live bindings and traffic rates" },
+	{ "trace", ctl_trace_main, "trace [--mn MN-ID] [--count N] [--timeout S] [--json]  user-plane drops as they happen" },
 	{ "metrics", ctl_daemon_main, "metrics                  Prometheus text exposition" },
 	{ "lma-stats", ctl_daemon_main, "lma-stats [--json]       signalling counters per PBA status (LMA)" },
 	{ "mag-stats", ctl_daemon_main, "mag-stats [--json]       UPN/UPA counters per status (MAG)" },

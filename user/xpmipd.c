@@ -36,6 +36,7 @@
 #include "metrics_http.h"
 #include "mh_codec.h"
 #include "mh_sock.h"
+#include "trace_ctl.h"
 #include "sigdrop.h"
 
 #define XPMIPD_VERSION	"0.1.0"
@@ -147,6 +148,8 @@ static int daemon_ctl(void *ctx, int argc, char **argv, FILE *out)
 		hb_print(d->hb, out, json);
 		return 0;
 	}
+	if (!strncmp(argv[0], "trace-", strlen("trace-")))
+		return xp_trace_ctl(d, argc, argv, out);
 	if (!strcmp(argv[0], "metrics"))
 		return xp_metrics_write(d, XPMIPD_VERSION, out);
 	if (!strcmp(argv[0], "traffic")) {

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* trace_ctl.c - see trace_ctl.h */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <bpf/bpf.h>
+
+#include "config.h"
+#include "dataplane.h"
+#include "log.h"
+#include "trace_ctl.h"
+#include "xpmip_maps.h"
+
+static unsigned trace_clients;	/* trace-start minus trace-stop */
+
+static int set_trace_flag(struct xp_daemon *d, bool on)
+{
+	int fd = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_CFG) : -ENODEV;
+	__u32 zero = 0;
+	struct xp_cfg c;
+
+	if (fd < 0)
+		return fd;
+	if (bpf_map_lookup_elem(fd, &zero, &c))
+		return -errno;
+	c.flags = on ? c.flags | XP_CFG_F_TRACE : c.flags & ~XP_CFG_F_TRACE;
+	if (bpf_map_update_elem(fd, &zero, &c, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+struct mn_match {
+	const char *mn_id;
+	FILE *out;
+	unsigned found;
+};
+
+static void print_mn(void *ctx, const struct xp_binding_info *b)
+{
+	struct mn_match *m = ctx;
+
+	if (strcmp(b->mn_id, m->mn_id))
+		return;
+	m->found++;
+	for (uint8_t i = 0; i < b->n_hnp; i++) {
+		char p[INET6_ADDRSTRLEN + 4];
+
+		fprintf(m->out, "prefix %s\n", xp_prefix_str(&b->hnp[i], p, sizeof(p)));
+	}
+	if (b->mac)
+		fprintf(m->out, "mac %02x:%02x:%02x:%02x:%02x:%02x\n", b->mac[0], b->mac[1],
+			b->mac[2], b->mac[3], b->mac[4], b->mac[5]);
+}
+
+int xp_trace_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
+{
+	int rc;
+
+	if (!strcmp(argv[0], "trace-stop")) {
+		if (trace_clients && --trace_clients == 0 && (rc = set_trace_flag(d, false))) {
+			fprintf(out, "cannot clear the trace flag: %s\n", strerror(-rc));
+			return rc;
+		}
+		if (!trace_clients)
+			pr_info("event=trace-stopped");
+		return 0;
+	}
+	if (strcmp(argv[0], "trace-start"))
+		return -ENOENT;
+	if (argc > 2) {
+		fprintf(out, "usage: trace-start [MN-ID]\n");
+		return -EINVAL;
+	}
+	if (argc == 2) {
+		struct mn_match m = { .mn_id = argv[1], .out = out };
+		char *body = NULL;
+		size_t len = 0;
+		FILE *tmp = open_memstream(&body, &len);
+
+		if (!tmp)
+			return -ENOMEM;
+		m.out = tmp;
+		if (d->ops && d->ops->foreach_binding)
+			d->ops->foreach_binding(d, print_mn, &m);
+		fclose(tmp);
+		if (!m.found) {
+			free(body);
+			fprintf(out, "no binding for MN-ID '%s'\n", argv[1]);
+			return -ESRCH;
+		}
+		fprintf(out, "ring %s/%s/%s\n", d->cfg->pin_root, d->cfg->instance, XP_MAP_TRACE);
+		fwrite(body, 1, len, out);
+		free(body);
+	} else {
+		fprintf(out, "ring %s/%s/%s\n", d->cfg->pin_root, d->cfg->instance, XP_MAP_TRACE);
+	}
+	if ((rc = set_trace_flag(d, true))) {
+		fprintf(out, "cannot set the trace flag: %s\n", strerror(-rc));
+		return rc;
+	}
+	if (trace_clients++ == 0)
+		pr_info("event=trace-started mn=%s", argc == 2 ? argv[1] : "-");
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * trace_ctl.h - the daemon's side of `xpmipctl trace`: switch the data
+ * plane's event emission (XP_CFG_F_TRACE in xp_cfg_v1, bpf/xp_trace.h) on
+ * while at least one client traces, and tell the client where the ring
+ * buffer is pinned and, for `--mn MN-ID`, which prefixes and MACs are that
+ * MN's (the data plane does not know MN-IDs; the client filters on them).
+ *
+ *   trace-start [MN-ID]  ->  "ring PATH\n" ["prefix P/LEN\n"...] ["mac M\n"...]
+ *   trace-stop
+ *
+ * A client that dies without trace-stop leaves tracing on until the
+ * daemon restarts: drops then cost one ring buffer write each, forwarding
+ * nothing.
+ */
+#ifndef XPMIP_TRACE_CTL_H
+#define XPMIP_TRACE_CTL_H
+
+#include <stdio.h>
+
+#include "daemon.h"
+
+/* -ENOENT when argv[0] is not a trace command */
+int xp_trace_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out);
+
+#endif /* XPMIP_TRACE_CTL_H */
