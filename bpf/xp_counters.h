@@ -19,19 +19,24 @@
 #include "xp_trace.h"
 
 /*
- * xp_verdict(reason, action) is used inside the XDP programs, where the
- * program's context is named ctx: a drop is also offered to the tracer
- * (xp_trace.h, a no-op unless `xpmipctl trace` runs), which needs the
- * packet. Forwarding verdicts never reach the tracer.
+ * xp_verdict(reason, action) passes the program's context to the tracer
+ * (xp_trace.h; a no-op unless `xpmipctl trace` runs), which reads the
+ * dropped packet. Every XDP function in bpf/ names its context ctx, so the
+ * macro takes `ctx` from the call site. TC code (struct __sk_buff *skb)
+ * has no local ctx and binds to the file-scope NULL below instead; its
+ * actions are TC_ACT_*, never XDP_DROP, so the tracer call is folded away
+ * there. Only XDP_DROP reaches the tracer: forwarding never pays for it.
  */
-static __always_inline int xp_verdict_ctx(struct xdp_md *ctx, __u32 reason, int action)
+static struct xdp_md *const ctx __attribute__((unused)) = (struct xdp_md *)0;
+
+static __always_inline int xp_verdict_ctx(struct xdp_md *xctx, __u32 reason, int action)
 {
 	__u64 *c = bpf_map_lookup_elem(&xp_cnt_v1, &reason);
 
 	if (c)
 		*c += 1;
-	if (action == XDP_DROP)
-		xp_trace_drop(ctx, reason);
+	if (action == XDP_DROP && xctx)
+		xp_trace_drop(xctx, reason);
 	return action;
 }
 #define xp_verdict(reason, action) xp_verdict_ctx(ctx, (reason), (action))
