@@ -26,28 +26,23 @@ capture_start cn "$XP_NS_CN" cn0 udp
 lma_spoof0=$(counter lma DROP_SPOOFED_SRC); mag_spoof0=$(counter mag1 DROP_SPOOFED_SRC)
 lma_peer0=$(counter lma DROP_UNKNOWN_PEER)
 
-inject() {	# NS IFACE DST_MAC PAYLOAD args...
-	local ns=$1 ifc=$2 mac=$3 pl=$4; shift 4
-	assert_cmd "inject '$pl' on $ns/$ifc" ip netns exec "$ns" "$TOOLS/pkt_inject" \
-		--ifname "$ifc" --dst-mac "$mac" --dst "$XP_ADDR_CN" --payload "$pl" --count 5 --interval-ms 20 "$@"
-}
 
 step "control: a correct tunnelled packet from MAG1 arrives"
-inject "$XP_NS_MAG1" m1-lma "$lma_m1_mac" XP-CONTROL --src "$MN_ADDR" \
+inject_to_cn "$XP_NS_MAG1" m1-lma "$lma_m1_mac" XP-CONTROL --src "$MN_ADDR" \
 	--outer-src "$XP_ADDR_MAG1" --outer-dst "$XP_ADDR_LMA"
 
 step "1. MN sends with a source outside its prefix"
-inject "$XP_NS_MN" mn-if1 02:00:5e:00:53:01 XP-SPOOF-MN --src "$spoof_src"
-inject "$XP_NS_MN" mn-if1 02:00:5e:00:53:01 XP-SPOOF-MN2 --src "$other_src"
+inject_to_cn "$XP_NS_MN" mn-if1 02:00:5e:00:53:01 XP-SPOOF-MN --src "$spoof_src"
+inject_to_cn "$XP_NS_MN" mn-if1 02:00:5e:00:53:01 XP-SPOOF-MN2 --src "$other_src"
 
 step "2. tunnelled from MAG1's Proxy-CoA, inner source not the MN's"
-inject "$XP_NS_MAG1" m1-lma "$lma_m1_mac" XP-SPOOF-INNER --src "$spoof_src" \
+inject_to_cn "$XP_NS_MAG1" m1-lma "$lma_m1_mac" XP-SPOOF-INNER --src "$spoof_src" \
 	--outer-src "$XP_ADDR_MAG1" --outer-dst "$XP_ADDR_LMA"
-inject "$XP_NS_MAG1" m1-lma "$lma_m1_mac" XP-SPOOF-INNER2 --src "$other_src" \
+inject_to_cn "$XP_NS_MAG1" m1-lma "$lma_m1_mac" XP-SPOOF-INNER2 --src "$other_src" \
 	--outer-src "$XP_ADDR_MAG1" --outer-dst "$XP_ADDR_LMA"
 
 step "3. tunnelled from an unregistered outer source"
-inject "$XP_NS_MAG1" m1-lma "$lma_m1_mac" XP-UNKNOWN-PEER --src "$MN_ADDR" \
+inject_to_cn "$XP_NS_MAG1" m1-lma "$lma_m1_mac" XP-UNKNOWN-PEER --src "$MN_ADDR" \
 	--outer-src 2001:db8:a1::99 --outer-dst "$XP_ADDR_LMA"
 
 sleep 1

@@ -11,6 +11,10 @@
 static char log_ident[64] = "xpmip";
 static bool log_syslog;
 static enum xp_log_level log_level = XP_LOG_INFO;
+static FILE *log_stream;	/* NULL: stderr */
+
+#define LOG_MSG_MAX	1024
+#define LOG_VALUE_MAX	512
 
 static const char *const level_names[] = {
 	[XP_LOG_ERR] = "err",
@@ -55,15 +59,11 @@ int xp_log_level_parse(const char *name)
 	return -1;
 }
 
+static void log_line(enum xp_log_level level, const char *msg);
+
 void xp_log(enum xp_log_level level, const char *fmt, ...)
 {
-	static const int prio[] = {
-		[XP_LOG_ERR] = LOG_ERR,
-		[XP_LOG_WARN] = LOG_WARNING,
-		[XP_LOG_INFO] = LOG_INFO,
-		[XP_LOG_DEBUG] = LOG_DEBUG,
-	};
-	char msg[1024];
+	char msg[LOG_MSG_MAX];
 	va_list ap;
 
 	if (level > log_level || (unsigned)level > XP_LOG_DEBUG)
@@ -71,6 +71,77 @@ void xp_log(enum xp_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	log_line(level, msg);
+}
+
+void xp_log_set_stream(FILE *f)
+{
+	log_stream = f;
+}
+
+const char *xp_log_value(const char *v, char *buf, size_t len)
+{
+	size_t o = 0;
+	bool plain = v && *v;
+
+	if (!plain) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	for (const char *p = v; *p && plain; p++)
+		plain = *p > ' ' && *p != '"' && *p != '=' && *p != 0x7f;
+	if (plain) {
+		snprintf(buf, len, "%s", v);
+		return buf;
+	}
+	if (len < 3) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	buf[o++] = '"';
+	for (const char *p = v; *p && o + 3 < len; p++) {
+		if (*p == '"' || *p == '\\')
+			buf[o++] = '\\';
+		buf[o++] = (unsigned char)*p < ' ' ? '?' : *p;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}
+
+void xp_log_event(enum xp_log_level level, const char *event, const char *mn, int bid,
+		  const char *fmt, ...)
+{
+	char msg[LOG_MSG_MAX], mv[LOG_VALUE_MAX];
+	int n;
+	va_list ap;
+
+	if (level > log_level || (unsigned)level > XP_LOG_DEBUG)
+		return;
+	n = snprintf(msg, sizeof(msg), "event=%s", event);
+	if (mn && n >= 0 && (size_t)n < sizeof(msg))
+		n += snprintf(msg + n, sizeof(msg) - (size_t)n, " mn=%s",
+			      xp_log_value(mn, mv, sizeof(mv)));
+	if (bid >= 0 && n >= 0 && (size_t)n < sizeof(msg))
+		n += snprintf(msg + n, sizeof(msg) - (size_t)n, " bid=%d", bid);
+	if (fmt && *fmt && n >= 0 && (size_t)n + 1 < sizeof(msg)) {
+		msg[n++] = ' ';
+		va_start(ap, fmt);
+		vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	log_line(level, msg);
+}
+
+static void log_line(enum xp_log_level level, const char *msg)
+{
+	static const int prio[] = {
+		[XP_LOG_ERR] = LOG_ERR,
+		[XP_LOG_WARN] = LOG_WARNING,
+		[XP_LOG_INFO] = LOG_INFO,
+		[XP_LOG_DEBUG] = LOG_DEBUG,
+	};
+
 	if (log_syslog) {
 		syslog(prio[level], "%s", msg);
 		return;
@@ -83,6 +154,6 @@ void xp_log(enum xp_log_level level, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ld %s %s: %s\n", tbuf, ts.tv_nsec / 1000000L,
+	fprintf(log_stream ? log_stream : stderr, "%s.%03ld %s %s: %s\n", tbuf, ts.tv_nsec / 1000000L,
 		log_ident, level_names[level], msg);
 }

@@ -10,6 +10,8 @@
 #define XPMIP_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 enum xp_log_level {
 	XP_LOG_ERR = 0,
@@ -27,6 +29,22 @@ int xp_log_level_parse(const char *name);
 
 void xp_log(enum xp_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Structured events (the form new code should use): one line
+ *   event=<event> mn=<MN-ID> bid=<BID> <fmt...>
+ * mn NULL prints no mn= (an event about no MN), bid < 0 no bid=. Event
+ * names are lower-case words joined by '-' ("pbu-accepted"); further keys
+ * are "key=value" in fmt, values passed through xp_log_value() when they
+ * may hold spaces, quotes or '=' (MN-IDs are NAIs from the wire).
+ */
+void xp_log_event(enum xp_log_level level, const char *event, const char *mn, int bid,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* v as a key=value value: unchanged when it is one token, else quoted
+ * with '"' and '\' escaped. Returns buf (or "-" for NULL / empty). */
+const char *xp_log_value(const char *v, char *buf, size_t len);
+/* Tests: where stderr-mode lines go (NULL: stderr) */
+void xp_log_set_stream(FILE *f);
 
 #define pr_err(...)	xp_log(XP_LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)	xp_log(XP_LOG_WARN, __VA_ARGS__)

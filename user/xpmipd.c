@@ -53,7 +53,8 @@ static void usage(FILE *out)
 		"  --instance    pin directory and control socket name (default: config's)\n"
 		"  --foreground  stay attached to the terminal (default: daemonize)\n"
 		"  --log-level   overrides the config's log_level\n"
-		"  --flush       on stop, remove the pinned maps and detach the programs\n");
+		"  --flush       on stop, remove the pinned maps and detach the programs\n"
+		"  --check-config  parse and validate the configuration, then exit\n");
 }
 
 static const struct xp_role_ops *xpmipd_ops;
@@ -224,12 +225,13 @@ int main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "flush", no_argument, NULL, 'F' },
+		{ "check-config", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *role_s = NULL, *cfg_path = NULL, *instance = NULL, *level_s = NULL;
-	bool foreground = false, flush = false;
+	bool foreground = false, flush = false, check_only = false;
 	struct xp_config cfg;
 	static struct mh_txq mh_txq;
 	struct xp_daemon d = { .cfg = &cfg, .mh_fd = -1, .mh_txq = &mh_txq };
@@ -248,6 +250,7 @@ int main(int argc, char **argv)
 		case 'f': foreground = true; break;
 		case 'l': level_s = optarg; break;
 		case 'F': flush = true; break;
+		case 'C': check_only = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("xpmipd %s\n", XPMIPD_VERSION); return 0;
 		default: usage(stderr); return EXIT_USAGE;
@@ -284,6 +287,11 @@ int main(int argc, char **argv)
 	if (xp_config_load(cfg_path, role, &cfg, err)) {
 		fprintf(stderr, "xpmipd: %s\n", err);
 		return EXIT_FAILURE;
+	}
+	if (check_only) {	/* --check-config: parse and validate only */
+		printf("%s: valid %s configuration\n", cfg_path, role_s);
+		xp_config_free(&cfg);
+		return EXIT_SUCCESS;
 	}
 	if (instance) {
 		if (!*instance || strchr(instance, '/') || strlen(instance) >= sizeof(cfg.instance)) {

@@ -305,6 +305,15 @@ ns_ping() {
 	ip netns exec "$1" ping -6 -n -c "${3:-3}" -i 0.2 -W 2 "$2"
 }
 
+# inject_to_cn NS IFACE DST_MAC PAYLOAD [pkt_inject args...]: five crafted
+# UDP packets to the CN (20 ms apart) sent on IFACE in NS, e.g. with a
+# spoofed --src, or tunnelled with --outer-src/--outer-dst
+inject_to_cn() {
+	local ns=$1 ifc=$2 mac=$3 pl=$4; shift 4
+	assert_cmd "inject '$pl' on $ns/$ifc" ip netns exec "$ns" "$TOOLS/pkt_inject" \
+		--ifname "$ifc" --dst-mac "$mac" --dst "$XP_ADDR_CN" --payload "$pl" --count 5 --interval-ms 20 "$@"
+}
+
 # ----------------------------------------------------------- lifecycle --
 _cleanup() {
 	local rc=$? name

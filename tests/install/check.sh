@@ -37,6 +37,11 @@ v=$("$d/usr/sbin/xpmipd" --version 2>&1)
 [[ $v =~ ^xpmipd\ [0-9] ]] && ok "installed xpmipd --version: $v" || fail "xpmipd --version: $v"
 "$d/usr/sbin/xpmipctl" --help | grep -q '^  metrics' && ok "installed xpmipctl --help lists metrics" ||
 	fail "installed xpmipctl --help"
+for ex in "$d"/usr/share/doc/xpmip/examples/*.conf; do
+	n=${ex##*/}; role=${n%%[0-9-.]*}
+	out=$("$d/usr/sbin/xpmipd" --role "$role" --config "$ex" --check-config 2>&1) &&
+		ok "example $n is a valid $role configuration" || fail "example $n: $out"
+done
 perms=$(stat -c %a "$d/usr/lib/systemd/system/xpmipd-lma@.service")
 [[ $perms == 644 ]] && ok "unit mode 644" || fail "unit mode $perms"
 
