@@ -72,6 +72,12 @@ for m in "$d"/usr/share/man/man*/*; do
 	done
 done
 
+# every command xpmipctl lists is documented in xpmipctl(8)
+for c in $("$d/usr/sbin/xpmipctl" --help | awk '/^  [a-z]/ {print $1}'); do
+	grep -q "^\.B[IR]* $c\b\|^\.B[IR]* ${c//-/\\\\-}\b" "$d/usr/share/man/man8/xpmipctl.8" ||
+		fail "xpmipctl $c is not in xpmipctl(8)"
+done
+
 make --no-print-directory -s uninstall DESTDIR="$d" PREFIX=/usr
 left=$(cd "$d" && find . -type f)
 [[ -z $left ]] && ok "make uninstall removes every file" || fail "left after uninstall: $left"
