@@ -48,6 +48,10 @@ int trace_parse_start(const char *body, char *ring, size_t ring_len, struct trac
 				return -EINVAL;
 			f->n_mac++;
 			f->on = true;
+		} else if (!strncmp(buf, "if ", 3)) {
+			if (f->n_ifs < TRACE_MAX_IFS &&
+			    sscanf(buf + 3, "%u %15s", &f->ifs[f->n_ifs].idx, f->ifs[f->n_ifs].name) == 2)
+				f->n_ifs++;
 		} else if (n) {
 			return -EINVAL;
 		}
@@ -84,7 +88,8 @@ static const char *a6(const union xp_addr6 *a, char *buf)
 	return inet_ntop(AF_INET6, a->a8, buf, INET6_ADDRSTRLEN);
 }
 
-void trace_print(FILE *out, const struct xp_trace_event *e, long long realtime_offset_ns, bool json)
+void trace_print(FILE *out, const struct trace_filter *f, const struct xp_trace_event *e,
+		 long long realtime_offset_ns, bool json)
 {
 	long long t = (long long)e->ts_ns + realtime_offset_ns;
 	time_t sec = (time_t)(t / NS_PER_S);
@@ -95,8 +100,10 @@ void trace_print(FILE *out, const struct xp_trace_event *e, long long realtime_o
 
 	localtime_r(&sec, &tm);
 	strftime(tb, sizeof(tb), "%H:%M:%S", &tm);
-	if (!if_indextoname(e->ifindex, ifn))
-		snprintf(ifn, sizeof(ifn), "if%u", e->ifindex);
+	snprintf(ifn, sizeof(ifn), "if%u", e->ifindex);
+	for (unsigned i = 0; i < f->n_ifs; i++)
+		if (f->ifs[i].idx == e->ifindex)
+			snprintf(ifn, sizeof(ifn), "%s", f->ifs[i].name);
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->src_mac[0], e->src_mac[1],
 		 e->src_mac[2], e->src_mac[3], e->src_mac[4], e->src_mac[5]);
 	a6(&e->src, s);
@@ -144,7 +151,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	memcpy(&e, data, sizeof(e));
 	if (!trace_match(&r->f, &e))
 		return 0;
-	trace_print(stdout, &e, r->offset_ns, r->json);
+	trace_print(stdout, &r->f, &e, r->offset_ns, r->json);
 	fflush(stdout);
 	if (r->count && ++r->seen >= r->count)
 		trace_stop = 1;

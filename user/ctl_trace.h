@@ -16,6 +16,7 @@
 
 #define TRACE_MAX_PFX	16
 #define TRACE_MAX_MAC	16
+#define TRACE_MAX_IFS	64
 
 /* What --mn selects: the MN's prefixes and interface MACs */
 struct trace_filter {
@@ -24,14 +25,17 @@ struct trace_filter {
 	unsigned n_pfx;
 	uint8_t mac[TRACE_MAX_MAC][6];
 	unsigned n_mac;
+	/* the daemon's interfaces (its namespace may not be ours) */
+	struct { unsigned idx; char name[16]; } ifs[TRACE_MAX_IFS];
+	unsigned n_ifs;
 };
 
 /* Parse the daemon's trace-start answer: ring path, prefixes, MACs */
 int trace_parse_start(const char *body, char *ring, size_t ring_len, struct trace_filter *f);
 bool trace_match(const struct trace_filter *f, const struct xp_trace_event *e);
 /* One line (text or JSON) for an event; realtime_offset_ns converts ts_ns */
-void trace_print(FILE *out, const struct xp_trace_event *e, long long realtime_offset_ns,
-		 bool json);
+void trace_print(FILE *out, const struct trace_filter *f, const struct xp_trace_event *e,
+		 long long realtime_offset_ns, bool json);
 
 int ctl_trace_main(int argc, char **argv);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include <bpf/bpf.h>
 
@@ -96,6 +97,13 @@ int xp_trace_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 	} else {
 		fprintf(out, "ring %s/%s/%s\n", d->cfg->pin_root, d->cfg->instance, XP_MAP_TRACE);
 	}
+	/* interface names of the daemon's namespace (xpmipctl may run elsewhere) */
+	struct if_nameindex *ifs = if_nameindex();
+
+	for (struct if_nameindex *i = ifs; i && i->if_index; i++)
+		fprintf(out, "if %u %s\n", i->if_index, i->if_name);
+	if (ifs)
+		if_freenameindex(ifs);
 	if ((rc = set_trace_flag(d, true))) {
 		fprintf(out, "cannot set the trace flag: %s\n", strerror(-rc));
 		return rc;
