@@ -181,6 +181,7 @@ int mh_sock_recv_batch(int fd, struct mh_msgbuf *m, unsigned n)
 		if (out != i)	/* close the gap a truncated message left */
 			memcpy(m[out].buf, m[i].buf, mm[i].msg_len);
 		m[out].len = mm[i].msg_len;
+		xp_sig_count(xp_sig_global(), XP_SIG_RX, m[out].buf, m[out].len);
 		m[out].src = sa[i].sin6_addr;
 		mh_pktinfo(&mm[i].msg_hdr, &m[out].dst, &m[out].ifindex);
 		out++;
@@ -232,11 +233,16 @@ unsigned mh_txq_flush(struct mh_txq *q, int fd)
 				strerror(errno));
 			done++;
 			failed++;
+			xp_sig_global()->send_errors++;
 			continue;
 		}
-		for (int i = 0; i < n; i++)
-			if (q->m[done + (unsigned)i].sent)
-				(*q->m[done + (unsigned)i].sent)++;
+		for (int i = 0; i < n; i++) {
+			const struct mh_msgbuf *b = &q->m[done + (unsigned)i];
+
+			xp_sig_count(xp_sig_global(), XP_SIG_TX, b->buf, b->len);
+			if (b->sent)
+				(*b->sent)++;
+		}
 		done += (unsigned)n;
 	}
 	q->n = 0;
