@@ -7,7 +7,8 @@
  *   IPv6-in-IPv6 to xp_cfg.local_addr           -> uplink:  peer check,
  *       inner source owned by the peer's MN, decap, forward (or, MN to MN,
  *       the downlink path on the inner packet)     UL_FORWARD / DL_FORWARD
- *   destination in xp_pfx_v1                    -> downlink: binding, hop
+ *   destination in xp_pfx_v1                    -> downlink: binding (flow
+ *       entry, else IFP choice, else prefix owner), hop
  *       limit, PTB, encap to the Proxy-CoA, forward   DL_FORWARD
  *       000 (interface priority): to the primary HoA over a non-primary
  *       binding, Type 2 routing header first (xp_rh2.h)   DL_FORWARD_RH2;
@@ -24,6 +25,7 @@
 #include "xp_fib.h"
 #include "xp_ptb.h"
 #include "xp_prefix.h"
+#include "xp_flow.h"
 #include "xp_rh2.h"
 #include "xp_hoa.h"
 #include "xp_dup.h"
@@ -48,7 +50,7 @@ int xp_lma_downlink(struct xdp_md *ctx)
 	struct xp_mn_val *mn;
 	struct xp_cfg *cfg;
 	__u32 len, mtu, r, extra = 0, fwd;
-	int action, dup = 0;
+	int action, dup = 0, fl = XP_FLOW_NONE;
 
 	if ((void *)(ip6 + 1) > end)
 		return xp_verdict(XP_R_DROP_MALFORMED, XDP_DROP);
@@ -68,9 +70,18 @@ int xp_lma_downlink(struct xdp_md *ctx)
 	 * it, which a flow handover chose: the MN's downlink choice applies
 	 * to its permanent prefixes only */
 	mn = pv->kind == XP_PFX_TEMPORAL ? NULL : bpf_map_lookup_elem(&xp_mn_v1, &bk.mn_id);
+	/* RFC 7864 5.2: the MN's flow mobility cache first (xp_flow.h); only
+	 * MNs with active flow entries pay for it */
+	if (mn && (mn->flags & XP_MNF_FLOWS)) {
+		fl = xp_flow_decide(ctx, bk.mn_id, mn->flow_gen);
+		if (fl == XP_FLOW_DROP)
+			return xp_verdict(XP_R_DROP_FLOW_ACTION, XDP_DROP);
+		if (fl > 0)
+			bk.bid = (__u16)fl;
+	}
 	/* 000 section 4.1: the IFP choice, for the primary HoA (or for every
 	 * address when the MN has none) */
-	if (mn && mn->n_dl > 0 &&
+	if (fl == XP_FLOW_NONE && mn && mn->n_dl > 0 &&
 	    (xp_addr_is_zero(&mn->primary_hoa) || xp_addr_eq(&ip6->daddr, &mn->primary_hoa))) {
 		dup = mn->n_dl > 1;
 		bk.bid = mn->dl_bid[0];

@@ -111,6 +111,24 @@ struct {
 	__uint(max_entries, XP_TRACE_RING_BYTES);
 } xp_trace_v1 SEC(".maps");
 
+/* MN -> its active flow selectors in FID-PRI order (LMA; xp_flow.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XP_MAX_FLOW_MNS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct xp_flow_set);
+} xp_fsel_v1 SEC(".maps");
+
+/* Exact-match flow cache in front of the selector walk. LRU maps must be
+ * preallocated (the kernel refuses BPF_F_NO_PREALLOC for them). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XP_FLOW_CACHE_SIZE);
+	__type(key, struct xp_fc_key);
+	__type(value, struct xp_fc_val);
+} xp_fcache_v1 SEC(".maps");
+
 static __always_inline struct xp_cfg *xp_cfg_get(void)
 {
 	__u32 zero = 0;

@@ -39,6 +39,8 @@
 #define XP_MAP_COUNTERS		"xp_cnt_v1"	/* per-CPU reason counters */
 #define XP_MAP_BSTATS		"xp_bstat_v1"	/* per-CPU per-binding traffic */
 #define XP_MAP_TRACE		"xp_trace_v1"	/* RINGBUF of struct xp_trace_event */
+#define XP_MAP_FLOWSEL		"xp_fsel_v1"	/* MN -> flow selectors, FID-PRI order */
+#define XP_MAP_FLOWCACHE	"xp_fcache_v1"	/* LRU: exact packet fields -> flow verdict */
 
 /* Capacities (the agent may size maps down in its config) */
 #define XP_MAX_MNS		(1u << 20)
@@ -46,6 +48,9 @@
 #define XP_MAX_PREFIXES		(1u << 21)
 #define XP_MAX_PEERS		4096
 #define XP_MAX_DL_BINDINGS	2	/* equal-IFP duplication: two paths */
+#define XP_MAX_FLOW_MNS		(1u << 16)	/* MNs with flow mobility entries */
+#define XP_MAX_FLOWS_PER_MN	64	/* active selectors walked per packet, at most */
+#define XP_FLOW_CACHE_SIZE	(1u << 16)	/* exact-match flow cache (LRU) */
 
 /* An IPv6 address as the data plane sees it. 4-byte aligned (not 8, which
  * a64 would imply): the asserted layouts below put it at offset 4 (the LPM
@@ -181,6 +186,89 @@ struct xp_mnif_val {
 	__u16 pad;
 };
 _Static_assert(sizeof(struct xp_mnif_val) == 36, "xp_mnif_val layout");
+
+/* xp_mn_val.flags */
+#define XP_MNF_FLOWS		0x01	/* the MN has active flow entries: walk xp_fsel_v1 */
+
+/*
+ * ---- xp_fsel_v1: BPF_MAP_TYPE_HASH, MN index -> its flow selectors ----
+ * The LMA's flow mobility cache (RFC 7864 section 5.2) as the data plane
+ * needs it: only ACTIVE entries, sorted by FID-PRI (then FID), each with the
+ * one binding the agent chose (the first registered BID of the entry). The
+ * downlink walks sel[0 .. n-1] and stops at the first match
+ * (bpf/xp_flow.h). One value per MN: one lookup, then a linear scan.
+ *
+ * Unlike the other maps, range bounds are in HOST order: they are compared
+ * with < and >, not for equality. Addresses are 128-bit numbers split in
+ * two host-order halves (hi = first 8 octets). A field takes part in the
+ * match only if its XP_FSEL_* bit is set in fields.
+ */
+#define XP_FSEL_SRC		0x0001	/* source address range */
+#define XP_FSEL_DST		0x0002	/* destination address range */
+#define XP_FSEL_SPI		0x0004	/* IPsec SPI range (ESP packets only) */
+#define XP_FSEL_FL		0x0008	/* flow label range (20 bits) */
+#define XP_FSEL_SPORT		0x0010	/* source port range (TCP/UDP/SCTP only) */
+#define XP_FSEL_DPORT		0x0020	/* destination port range (TCP/UDP/SCTP only) */
+#define XP_FSEL_TC		0x0040	/* traffic class range */
+#define XP_FSEL_NH		0x0080	/* upper-layer protocol range */
+
+struct xp_u128 {
+	__u64 hi, lo;			/* host order */
+};
+
+struct xp_flow_sel {
+	struct xp_u128 src_lo, src_hi, dst_lo, dst_hi;
+	__u32 spi_lo, spi_hi;
+	__u32 fl_lo, fl_hi;
+	__u16 sport_lo, sport_hi;
+	__u16 dport_lo, dport_hi;
+	__u8  tc_lo, tc_hi;
+	__u8  nh_lo, nh_hi;
+	__u16 fields;			/* XP_FSEL_* */
+	__u16 fid;			/* for counters and debugging */
+	__u16 bid;			/* forward: the binding to use */
+	__u8  action;			/* XP_FBA_FORWARD / XP_FBA_DROP (xpmip_wire.h) */
+	__u8  pad;
+	__u32 pad2;
+};
+_Static_assert(sizeof(struct xp_flow_sel) == 104, "xp_flow_sel layout");
+
+struct xp_flow_set {
+	__u32 n;			/* valid entries in sel[] */
+	__u32 gen;			/* the xp_mn_val.flow_gen it was written with */
+	struct xp_flow_sel sel[XP_MAX_FLOWS_PER_MN];
+};
+_Static_assert(sizeof(struct xp_flow_set) == 8 + 104 * XP_MAX_FLOWS_PER_MN, "xp_flow_set layout");
+
+/*
+ * ---- xp_fcache_v1: BPF_MAP_TYPE_LRU_HASH, the exact-match flow cache ----
+ * Key: every packet field a selector can look at, plus the MN and its
+ * flow_gen. The agent never deletes from it: bumping xp_mn_val.flow_gen
+ * makes the MN's old entries unreachable and the LRU recycles them. A
+ * packet that matches no selector is cached too (action XP_FC_NOMATCH).
+ * Addresses in network order; the other fields in host order; fields a
+ * packet does not have (ports of ICMPv6, SPI of UDP) are zero.
+ */
+struct xp_fc_key {
+	union xp_addr6 src, dst;
+	__u32 mn_id;
+	__u32 gen;
+	__u32 spi;
+	__u32 fl;
+	__u16 sport, dport;
+	__u8  tc, nh;
+	__u16 pad;			/* bpf/xp_flow.h: the fields the packet has */
+};
+_Static_assert(sizeof(struct xp_fc_key) == 56, "xp_fc_key layout");
+
+#define XP_FC_NOMATCH		0	/* no flow entry: IFP choice / prefix owner */
+
+struct xp_fc_val {
+	__u16 bid;			/* forward: the binding */
+	__u8  action;			/* XP_FC_NOMATCH, XP_FBA_FORWARD, XP_FBA_DROP */
+	__u8  pad;
+};
+_Static_assert(sizeof(struct xp_fc_val) == 4, "xp_fc_val layout");
 
 /* ---- xp_ul_v1: BPF_MAP_TYPE_HASH, LMA uplink anti-spoofing ---- */
 struct xp_ul_key {

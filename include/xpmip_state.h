@@ -139,4 +139,55 @@ _Static_assert(sizeof(struct xp_fmsig_state) == 16 + 12 + XP_FMSIG_MSG_LEN,
 
 #define XP_FMSIG_VERSION	1
 
+/*
+ * xp_flow_v1 (LMA): BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC, the flow mobility
+ * cache (user/fmcache.c) as it must survive kill -9. Key: __u32 slot, a
+ * number fmcache gives each entry for its life. Slot XP_FLOW_SLOT_META
+ * holds no entry but the cache's counters (kind XP_FLOW_K_META): the last
+ * flow generation handed out, so that a restarted LMA never reuses one the
+ * data plane's flow cache may still hold. Written on every change, deleted
+ * with the entry; on start fmcache is rebuilt from it before the bindings
+ * are rewritten. A map of another layout is refused (-EPROTO).
+ */
+#define XP_MAP_FLOWSTATE	"xp_flow_v1"
+#define XP_FLOW_STATE_MAX	(XP_MAX_FLOW_MNS * 4)
+#define XP_FLOW_SLOT_META	0
+#define XP_FLOW_VERSION		1
+#define XP_FLOW_MAX_BIDS	8
+
+#define XP_FLOW_K_ENTRY		1
+#define XP_FLOW_K_META		2
+
+/* The RFC 6088 IPv6 selector, every range complete (start and end). */
+struct xp_flow_ts {
+	union xp_addr6 src_start, src_end, dst_start, dst_end;	/* network order */
+	__u32 spi_start, spi_end;	/* host order */
+	__u32 fl_start, fl_end;
+	__u16 sport_start, sport_end;
+	__u16 dport_start, dport_end;
+	__u8  tc_start, tc_end;
+	__u8  nh_start, nh_end;
+	__u16 flags;			/* RFC 6088 A..P (XP_TS6_*) */
+	__u16 pad;
+};
+_Static_assert(sizeof(struct xp_flow_ts) == 96, "xp_flow_ts layout");
+
+struct xp_flow_state {
+	char mn_id[XP_BCE_MNID_LEN];	/* NUL-terminated MN-ID */
+	struct xp_flow_ts ts;
+	__u64 gen;			/* META: last flow generation handed out */
+	__u32 slot;			/* = key */
+	__u16 fid, fid_pri;
+	__u16 bid[XP_FLOW_MAX_BIDS];
+	__u8  n_bid;
+	__u8  action;			/* XP_FBA_FORWARD / XP_FBA_DROP */
+	__u8  origin;			/* FM_ORIGIN_* (user/fmcache.h) */
+	__u8  mhgid;			/* 004 multihoming group of a MAG filter */
+	__u8  eflags;			/* FM_EF_* (user/fmcache.h) */
+	__u8  kind;			/* XP_FLOW_K_* */
+	__u8  version;			/* XP_FLOW_VERSION */
+	__u8  pad;
+};
+_Static_assert(sizeof(struct xp_flow_state) == 392, "xp_flow_state layout");
+
 #endif /* XPMIP_STATE_H */

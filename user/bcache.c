@@ -307,18 +307,31 @@ struct bce *bcache_by_prefix(const struct bcache *bc, const struct xp_prefix *p)
 	return NULL;
 }
 
-int bcache_set_prefixes(struct bcache *bc, struct bce *b, uint8_t n,
-			const struct xp_prefix *hnp)
+size_t bcache_by_prefix_all(const struct bcache *bc, const struct xp_prefix *p,
+			    struct bce **out, size_t max)
+{
+	size_t n = 0;
+
+	for (struct pfx_node *x = bc->pfx_tab[h_pfx(bc, p)]; x; x = x->next)
+		if (pfx_eq(&x->p, p)) {
+			if (n < max)
+				out[n] = x->b;
+			n++;
+		}
+	return n;
+}
+
+static int set_prefixes(struct bcache *bc, struct bce *b, uint8_t n,
+			const struct xp_prefix *hnp, bool shared)
 {
 	struct pfx_node *nodes[XP_CFG_MAX_HNP] = { 0 };
 
 	if (n > XP_CFG_MAX_HNP)
 		return -EINVAL;
 	for (uint8_t i = 0; i < n; i++) {
-		struct bce *o = bcache_by_prefix(bc, &hnp[i]);
-
-		if (o && o != b)
-			return -EEXIST;
+		for (struct pfx_node *x = bc->pfx_tab[h_pfx(bc, &hnp[i])]; x; x = x->next)
+			if (pfx_eq(&x->p, &hnp[i]) && x->b != b && (!shared || x->b->mn != b->mn))
+				return -EEXIST;
 		nodes[i] = calloc(1, sizeof(*nodes[i]));
 		if (!nodes[i]) {
 			for (uint8_t j = 0; j < i; j++)
@@ -341,6 +354,18 @@ int bcache_set_prefixes(struct bcache *bc, struct bce *b, uint8_t n,
 		bc->pfx_tab[h] = nodes[i];
 	}
 	return 0;
+}
+
+int bcache_set_prefixes(struct bcache *bc, struct bce *b, uint8_t n,
+			const struct xp_prefix *hnp)
+{
+	return set_prefixes(bc, b, n, hnp, false);
+}
+
+int bcache_share_prefixes(struct bcache *bc, struct bce *b, uint8_t n,
+			  const struct xp_prefix *hnp)
+{
+	return set_prefixes(bc, b, n, hnp, true);
 }
 
 size_t bcache_by_pcoa(const struct bcache *bc, const struct in6_addr *pcoa,

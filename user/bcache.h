@@ -106,8 +106,17 @@ int bcache_set_pcoa(struct bcache *bc, struct bce *b, const struct in6_addr *pco
 int bcache_set_prefixes(struct bcache *bc, struct bce *b, uint8_t n,
 			const struct xp_prefix *hnp);
 
-/* Binding owning exactly this prefix (address and length), or NULL */
+/* RFC 7864 3.2.1 (HI 6): like bcache_set_prefixes, but prefixes held by
+ * other bindings of the same MN are shared with them, not refused */
+int bcache_share_prefixes(struct bcache *bc, struct bce *b, uint8_t n,
+			  const struct xp_prefix *hnp);
+
+/* A binding owning exactly this prefix (address and length), or NULL; with
+ * shared prefixes, any one of them */
 struct bce *bcache_by_prefix(const struct bcache *bc, const struct xp_prefix *p);
+/* Every binding holding this prefix: up to max in out, returns how many */
+size_t bcache_by_prefix_all(const struct bcache *bc, const struct xp_prefix *p,
+			    struct bce **out, size_t max);
 /* Up to max bindings whose Proxy-CoA is pcoa; returns how many exist (O(1)
  * when max is 0) */
 size_t bcache_by_pcoa(const struct bcache *bc, const struct in6_addr *pcoa,

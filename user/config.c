@@ -698,7 +698,7 @@ static int parse_lma(struct pctx *c, const config_setting_t *g, struct xp_lma_co
 /* ---- mag ---- */
 
 static const char *const profile_keys[] = {
-	"mac", "id", "att", "ifp", "primary", "mhgid", NULL
+	"mac", "id", "att", "ifp", "primary", "mhgid", "share_prefixes", NULL
 };
 
 static int parse_profile(struct pctx *c, const config_setting_t *g, const char *path,
@@ -733,6 +733,8 @@ static int parse_profile(struct pctx *c, const config_setting_t *g, const char *
 	if ((rc = get_bool(c, g, path, "primary", &p->primary)) < 0)
 		return rc;
 	if ((rc = get_u8(c, g, path, "mhgid", 0, UINT8_MAX, &p->mhgid)) < 0)
+		return rc;
+	if ((rc = get_bool(c, g, path, "share_prefixes", &p->share_prefixes)) < 0)
 		return rc;
 	return 0;
 }

@@ -95,6 +95,7 @@ struct xp_mag_mn_profile {
 	uint8_t ifp;				/* 000 interface priority, 0 = none */
 	bool primary;				/* 000 P flag */
 	uint8_t mhgid;				/* 004 MHGID, 0 = no multihoming */
+	bool share_prefixes;			/* RFC 7864 HI 6 on a new interface */
 };
 
 /* 001 2-level prefixes at a MAG (mag.two_level); off when !enabled */

@@ -40,7 +40,7 @@
 
 enum {
 	XP_M_CFG, XP_M_PFX, XP_M_BIND, XP_M_MN, XP_M_UL, XP_M_PEER, XP_M_CNT,
-	XP_M_BSTAT, XP_M_PFX64, XP_M_TRACE, XP_NMAPS
+	XP_M_BSTAT, XP_M_PFX64, XP_M_TRACE, XP_M_FSEL, XP_M_FCACHE, XP_NMAPS
 };
 
 static const char *const xp_map_names[XP_NMAPS] = {
@@ -49,6 +49,7 @@ static const char *const xp_map_names[XP_NMAPS] = {
 	[XP_M_UL] = XP_MAP_UPLINK,	[XP_M_PEER] = XP_MAP_PEER,
 	[XP_M_CNT] = XP_MAP_COUNTERS,	[XP_M_BSTAT] = XP_MAP_BSTATS,
 	[XP_M_PFX64] = XP_MAP_PREFIX64,	[XP_M_TRACE] = XP_MAP_TRACE,
+	[XP_M_FSEL] = XP_MAP_FLOWSEL,	[XP_M_FCACHE] = XP_MAP_FLOWCACHE,
 };
 
 /* max_entries is fixed by this build for these (the others follow opts) */

@@ -34,6 +34,9 @@
 #include "evloop.h"
 #include "fmsig.h"
 #include "heartbeat.h"
+#include "flowctl.h"
+#include "flowdp.h"
+#include "fmcache.h"
 #include "hnp_pool.h"
 #include "ifp.h"
 #include "lma.h"
@@ -70,6 +73,7 @@ struct lma {
 	struct hnp_pool *pool;
 	struct tlp_table tl;			/* 001 blocks and level-2 prefixes */
 	int tlp_fd;				/* their pinned copy, -1: none */
+	struct fmcache *fm;		/* flow mobility cache (RFC 7864 5.2) */
 	struct lma_stats st;
 	/* RFC 7864 flow mobility signalling (fmsig.c) */
 	struct fmsig *fs;
@@ -389,14 +393,43 @@ static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
 	}
 	ifp_choose(p, n, &primary, &mv);
 	memset(&old, 0, sizeof(old));
-	if (l->maps.mn >= 0 && !bpf_map_lookup_elem(l->maps.mn, &m->idx, &old) &&
-	    !memcmp(&old, &mv, sizeof(mv)))
-		return 0;
+	if (l->maps.mn >= 0 && !bpf_map_lookup_elem(l->maps.mn, &m->idx, &old)) {
+		/* the flow fields belong to lma_flows_changed(): keep them (the
+		 * generation must never go back, the flow cache is keyed by it) */
+		mv.flow_gen = old.flow_gen;
+		mv.flags = (__u8)((mv.flags & ~XP_MNF_FLOWS) | (old.flags & XP_MNF_FLOWS));
+		if (!memcmp(&old, &mv, sizeof(mv)))
+			return 0;
+	}
 	if (mv.n_dl || old.n_dl)
 		pr_info("event=downlink-choice mn=%s bid=%u bid2=%u paths=%u primary_hoa=%s",
 			m->mn_id, mv.n_dl ? mv.dl_bid[0] : 0, mv.n_dl > 1 ? mv.dl_bid[1] : 0,
 			mv.n_dl, IN6_IS_ADDR_UNSPECIFIED(&primary) ? "-" : a2s(&primary, ph));
 	return map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+}
+
+/*
+ * The binding whose path is the default downlink for prefix p: with a
+ * prefix shared by several bindings of the MN (RFC 7864 3.2.1, HI 6), the
+ * registered one with the lowest BID, else any; skip: a binding on its way
+ * out. NULL when no (other) binding holds p.
+ */
+#define MAX_SHARERS	16
+static const struct bce *prefix_owner(const struct lma *l, const struct xp_prefix *p,
+				      const struct bce *skip)
+{
+	struct bce *h[MAX_SHARERS];
+	size_t n = bcache_by_prefix_all(l->bc, p, h, MAX_SHARERS);
+	const struct bce *best = NULL;
+
+	for (size_t i = 0; i < n && i < MAX_SHARERS; i++) {
+		if (h[i] == skip)
+			continue;
+		if (!best || (h[i]->state == BCE_ACTIVE && best->state != BCE_ACTIVE) ||
+		    (h[i]->state == best->state && h[i]->bid < best->bid))
+			best = h[i];
+	}
+	return best;
 }
 
 /* Write (or rewrite) every entry of binding b. old_pcoa: the Proxy-CoA the
@@ -419,7 +452,8 @@ static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pco
 	if ((rc = map_put(l->maps.ul, &uk, &uv, XP_MAP_UPLINK)))
 		return rc;
 	for (uint8_t i = 0; i < b->n_hnp; i++) {
-		struct xp_prefix_val pv = { .mn_id = b->mn->idx, .bid = b->bid,
+		const struct bce *o = prefix_owner(l, &b->hnp[i], NULL);
+		struct xp_prefix_val pv = { .mn_id = b->mn->idx, .bid = o ? o->bid : b->bid,
 					    .kind = XP_PFX_PERMANENT };
 
 		if ((rc = pfx_put(l, &b->hnp[i], &pv)))
@@ -441,8 +475,15 @@ static void dp_remove(struct lma *l, struct bce *b)
 	struct xp_bind_key bk = { .mn_id = b->mn->idx, .bid = b->bid };
 	struct xp_ul_key uk;
 
-	for (uint8_t i = 0; i < b->n_hnp; i++)
-		pfx_del(l, &b->hnp[i]);
+	for (uint8_t i = 0; i < b->n_hnp; i++) {
+		/* a prefix shared with another binding (HI 6) stays, owned by it */
+		const struct bce *o = prefix_owner(l, &b->hnp[i], b);
+		struct xp_prefix_val pv = { .mn_id = b->mn->idx, .bid = o ? o->bid : 0,
+					    .kind = XP_PFX_PERMANENT };
+
+		if (!o || pfx_put(l, &b->hnp[i], &pv))
+			pfx_del(l, &b->hnp[i]);
+	}
 	if (!mn_other_at(b, &b->pcoa)) {
 		ul_key(&uk, &b->pcoa, b->mn->idx);
 		map_del(l->maps.ul, &uk, XP_MAP_UPLINK);
@@ -450,10 +491,12 @@ static void dp_remove(struct lma *l, struct bce *b)
 	map_del(l->maps.bind, &bk, XP_MAP_BIND);
 	if (xp_bstat_delete(l->maps.bstat, &bk))
 		pr_warn("event=map-delete-failed map=%s error=%s", XP_MAP_BSTATS, strerror(errno));
-	if (b->mn->n_bce == 1)
+	if (b->mn->n_bce == 1) {
 		map_del(l->maps.mn, &bk.mn_id, XP_MAP_MN);
-	else if (mn_sync(l, b->mn, b))
+		map_del(l->maps.fsel, &bk.mn_id, XP_MAP_FLOWSEL);
+	} else if (mn_sync(l, b->mn, b)) {
 		pr_warn("event=map-write-failed map=%s mn=%s", XP_MAP_MN, b->mn->mn_id);
+	}
 	peer_sync(l, &b->pcoa, 1);
 	map_del(l->maps.bce, &bk, XP_MAP_BCE);
 }
@@ -499,7 +542,8 @@ static void release_prefixes(struct lma *l, struct bce *b)
 	if (b->flags & BCE_F_STATIC_HNP)
 		return;
 	for (uint8_t i = 0; i < b->n_hnp; i++)
-		hnp_pool_release(l->pool, &b->hnp[i]);
+		if (bcache_by_prefix_all(l->bc, &b->hnp[i], NULL, 0) <= 1)
+			hnp_pool_release(l->pool, &b->hnp[i]);	/* not shared (any more) */
 }
 
 static void tl_binding_gone(struct lma *l, const struct bce *b);
@@ -513,6 +557,11 @@ static void binding_delete(struct lma *l, struct bce *b)
 	tl_binding_gone(l, b);
 	snprintf(mn, sizeof(mn), "%s", b->mn->mn_id);
 	fmsig_forget(l->fs, b);
+	if (b->mn->n_bce > 1 && b->state == BCE_ACTIVE) {
+		/* the MN's flows on b move to their next BID (or go inactive) */
+		b->state = BCE_DEREG;
+		lma_flows_changed(l, b->mn);
+	}
 	dp_remove(l, b);
 	release_prefixes(l, b);
 	bcache_del(l->bc, b);
@@ -572,6 +621,7 @@ struct pbu_ctx {
 	const char *mn;				/* MN-ID or "-" */
 	const struct xp_lma_mn_policy *pol;
 	struct bce *b;				/* matched binding */
+	struct bce *share;			/* HI 6: new session sharing its prefixes */
 	uint16_t bid;				/* for logs */
 	const char *action;
 	uint32_t granted_s;
@@ -755,6 +805,87 @@ static uint8_t claim_prefixes(struct lma *l, const struct pbu_ctx *c, struct bce
 	return XP_PBA_ACCEPTED;
 }
 
+/* Same ATT and the same MN-LL-ID, both present */
+static bool llid_att_equal(const struct bce *b, const struct mh_opts *o)
+{
+	return (o->present & MH_HAS_MN_LLID) && b->llid_len && b->att == o->att &&
+	       b->llid_len == o->llid_len && !memcmp(b->llid, o->llid, b->llid_len);
+}
+
+/* Which of the bindings holding a (shared) prefix a PBU is about: the one
+ * with its ATT and MN-LL-ID, else the one at its Proxy-CoA, else the first */
+static struct bce *pick_holder(const struct pbu_ctx *c, struct bce **h, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (llid_att_equal(h[i], &c->pbu->opt))
+			return h[i];
+	for (size_t i = 0; i < n; i++)
+		if (!memcmp(&h[i]->pcoa, c->src, sizeof(*c->src)))
+			return h[i];
+	return h[0];
+}
+
+/* b's prefixes are exactly the PBU's (all zero: the MAG does not know
+ * them yet, any set matches) */
+static bool prefix_set_is(const struct bce *b, const struct mh_opts *o)
+{
+	bool all_zero = true;
+
+	for (uint8_t i = 0; i < o->n_hnp; i++)
+		all_zero &= prefix_zero(&o->hnp[i]);
+	if (all_zero)
+		return b->n_hnp > 0;
+	if (b->n_hnp != o->n_hnp)
+		return false;
+	for (uint8_t i = 0; i < o->n_hnp; i++) {
+		bool found = false;
+
+		for (uint8_t j = 0; j < b->n_hnp && !found; j++)
+			found = b->hnp[j].plen == o->hnp[i].plen &&
+				!memcmp(&b->hnp[j].addr, &o->hnp[i].prefix, sizeof(b->hnp[j].addr));
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * RFC 7864 3.2.1, Handoff Indicator 6 ("attachment over a new interface
+ * sharing prefixes"): a BCE of this MN whose prefixes are those of the PBU
+ *  1. with an MN-LL-ID that matches the BCE's ATT and MN-LL-ID: the request
+ *     updates that BCE;
+ *  2. with an MN-LL-ID that does not: a new mobility session sharing the
+ *     BCE's prefixes;
+ *  3. without an MN-LL-ID: a new mobility session sharing them.
+ * The RFC states the rule for non-zero prefixes. A MAG that does not know
+ * the prefixes yet sends all-zero ones: we apply the same three rules with
+ * any BCE of the MN (a retransmitted first PBU then updates its own BCE by
+ * rule 1 instead of creating a third session).
+ * Returns true when a BCE matched (c->b or c->share set); false: RFC 5213
+ * 5.4.1 applies (no BCE: the MN's first interface gets prefixes of its own).
+ */
+static bool match_shared(struct pbu_ctx *c, struct bc_mn *m)
+{
+	const struct mh_opts *o = &c->pbu->opt;
+	struct bce *found = NULL;
+
+	for (struct bce *b = m ? m->bces : NULL; b; b = b->mn_next) {
+		if (!prefix_set_is(b, o))
+			continue;
+		if (llid_att_equal(b, o)) {
+			c->b = b;		/* rule 1 */
+			return true;
+		}
+		if (!found || (b->state == BCE_ACTIVE && found->state != BCE_ACTIVE))
+			found = b;
+	}
+	if (!found)
+		return false;
+	c->b = NULL;				/* rules 2 and 3 */
+	c->share = found;
+	return true;
+}
+
 /* RFC 5213 5.4.1.1: non-zero prefixes. Sets c->b to the binding that owns
  * them (NULL: none). Returns a status. */
 static uint8_t match_prefixes(struct lma *l, struct pbu_ctx *c, struct bc_mn *m)
@@ -764,24 +895,34 @@ static uint8_t match_prefixes(struct lma *l, struct pbu_ctx *c, struct bc_mn *m)
 	unsigned owned = 0, nonzero = 0;
 
 	for (uint8_t i = 0; i < o->n_hnp; i++) {
+		struct bce *h[MAX_SHARERS];
 		struct xp_prefix p;
-		struct bce *b;
+		size_t nh;
 
 		if (prefix_zero(&o->hnp[i]))
 			continue;
 		nonzero++;
 		hnp_to_prefix(&o->hnp[i], &p);
-		b = bcache_by_prefix(l->bc, &p);
-		if (!b) {
+		nh = bcache_by_prefix_all(l->bc, &p, h, MAX_SHARERS);
+		if (nh > MAX_SHARERS)
+			nh = MAX_SHARERS;
+		if (!nh) {
 			if (!may_claim(l, c, &p))
 				return XP_PBA_NOT_AUTHORIZED_FOR_HNP;
 			continue;
 		}
-		if (b->mn != m)
+		if (h[0]->mn != m)
 			return XP_PBA_NOT_AUTHORIZED_FOR_HNP;
-		if (owner && owner != b)
-			return XP_PBA_BCE_PREFIX_MISMATCH;
-		owner = b;
+		if (!owner) {
+			owner = pick_holder(c, h, nh);
+		} else {
+			bool holds = false;
+
+			for (size_t j = 0; j < nh; j++)
+				holds |= h[j] == owner;
+			if (!holds)
+				return XP_PBA_BCE_PREFIX_MISMATCH;
+		}
 		owned++;
 	}
 	if (owner && (owned != nonzero || owned != owner->n_hnp))
@@ -840,6 +981,7 @@ static uint8_t do_dereg(struct lma *l, struct pbu_ctx *c)
 		b->deadline_rt_ms = c->now + l->lc->min_delay_bce_delete_ms;
 		b->lifetime_s = 0;
 		dp_write(l, b, NULL);	/* inactive: the data plane stops forwarding */
+		lma_flows_changed(l, b->mn);
 		if (l->lc->min_delay_bce_delete_ms == 0) {
 			c->b = NULL;
 			pr_info("event=binding-deleted mn=%s bid=%u pcoa=%s reason=dereg",
@@ -853,13 +995,22 @@ static uint8_t do_dereg(struct lma *l, struct pbu_ctx *c)
 	return XP_PBA_ACCEPTED;
 }
 
+/* HI 6, rules 2 and 3: b gets from's prefixes (both hold them) */
+static uint8_t share_prefixes(struct lma *l, const struct bce *from, struct bce *b)
+{
+	if (bcache_share_prefixes(l->bc, b, from->n_hnp, from->hnp))
+		return XP_PBA_INSUFFICIENT_RESOURCES;
+	b->flags |= from->flags & BCE_F_STATIC_HNP;
+	return XP_PBA_ACCEPTED;
+}
+
 static uint8_t do_register(struct lma *l, struct pbu_ctx *c, struct bc_mn *m, bool nonzero)
 {
 	const struct mh_msg *pbu = c->pbu;
 	const struct mh_opts *o = &pbu->opt;
 	struct bce *b = c->b;
 	struct in6_addr old_pcoa;
-	bool created = false, moved = false;
+	bool created = false, moved = false, was_active;
 	uint8_t st;
 	int err;
 
@@ -875,7 +1026,10 @@ static uint8_t do_register(struct lma *l, struct pbu_ctx *c, struct bc_mn *m, bo
 		created = true;
 		if (o->n_bid)
 			b->flags |= BCE_F_BID_OPT;
-		st = nonzero ? claim_prefixes(l, c, b) : assign_prefixes(l, c, b);
+		if (c->share)
+			st = share_prefixes(l, c->share, b);
+		else
+			st = nonzero ? claim_prefixes(l, c, b) : assign_prefixes(l, c, b);
 		if (st) {
 			bcache_del(l->bc, b);
 			return st;
@@ -886,7 +1040,7 @@ static uint8_t do_register(struct lma *l, struct pbu_ctx *c, struct bc_mn *m, bo
 			return XP_PBA_INSUFFICIENT_RESOURCES;
 		}
 		memset(&old_pcoa, 0, sizeof(old_pcoa));
-		c->action = "new";
+		c->action = c->share ? "new-sharing-prefixes" : "new";
 	} else {
 		old_pcoa = b->pcoa;
 		moved = memcmp(&old_pcoa, c->src, sizeof(old_pcoa)) != 0;
@@ -897,6 +1051,7 @@ static uint8_t do_register(struct lma *l, struct pbu_ctx *c, struct bc_mn *m, bo
 	c->b = b;
 	c->bid = b->bid;
 	b->owner = l;
+	was_active = !created && b->state == BCE_ACTIVE;
 	b->state = BCE_ACTIVE;
 	b->att = o->att;
 	b->hi = o->hi;
@@ -919,6 +1074,8 @@ static uint8_t do_register(struct lma *l, struct pbu_ctx *c, struct bc_mn *m, bo
 		}
 		return XP_PBA_INSUFFICIENT_RESOURCES;
 	}
+	if (!was_active)
+		lma_flows_changed(l, b->mn);	/* entries on this BID become active */
 	arm(l, b);
 	return XP_PBA_ACCEPTED;
 }
@@ -955,7 +1112,9 @@ static uint8_t process(struct lma *l, struct pbu_ctx *c, struct mh_msg *pba)
 	m = bcache_mn(l->bc, c->mn);
 	for (uint8_t i = 0; i < o->n_hnp; i++)
 		nonzero |= !prefix_zero(&o->hnp[i]);
-	if (nonzero) {
+	if (o->hi == XP_HI_NEW_IF_SHARED && match_shared(c, m)) {
+		/* decided by RFC 7864 3.2.1 */
+	} else if (nonzero) {
 		if ((st = match_prefixes(l, c, m)))
 			return st;
 	} else if (o->hi == XP_HI_NEW_IF || o->hi == XP_HI_NEW_IF_SHARED) {
@@ -1602,7 +1761,7 @@ static int restore_one(struct lma *l, const struct xp_bind_key *k, const struct 
 			hnp_pool_reserve(l->pool, &p[i]);
 	}
 	memcpy(pcoa.s6_addr, s->pcoa.a8, sizeof(pcoa));
-	if ((err = bcache_set_prefixes(l->bc, b, s->n_hnp, p)) ||
+	if ((err = bcache_share_prefixes(l->bc, b, s->n_hnp, p)) ||
 	    (err = bcache_set_pcoa(l->bc, b, &pcoa))) {
 		if (!(s->flags & XP_BCE_F_STATIC_HNP))
 			for (uint8_t i = 0; i < s->n_hnp; i++)
@@ -1644,13 +1803,27 @@ static void rewrite_cb(struct bce *b, void *ctx)
 	arm(l, b);
 }
 
+static void reapply_flows_cb(const char *mn_id, const struct fm_entry *e, size_t n, void *ctx)
+{
+	struct lma *l = ctx;
+
+	(void)e;
+	(void)n;
+	lma_flows_changed(l, bcache_mn(l->bc, mn_id));
+}
+
 int lma_restore(struct lma *l)
 {
 	struct xp_bind_key k, next;
 	struct xp_bce_state s;
 	bool first = true;
-	int n = 0, err;
+	int n = 0, err, nf;
 
+	nf = fmcache_restore(l->fm);
+	if (nf < 0)
+		return nf;
+	if (nf)
+		pr_info("event=flows-restored entries=%d mns=%zu", nf, fmcache_mn_count(l->fm));
 	if (l->maps.bce < 0)
 		return 0;
 	memset(&k, 0, sizeof(k));
@@ -1672,6 +1845,7 @@ int lma_restore(struct lma *l)
 	if ((err = tl_restore(l)) < 0)
 		pr_warn("event=restore-failed map=%s error=%s", XP_MAP_TLP, strerror(-err));
 	fmsig_state_restore(l);
+	fmcache_foreach_mn(l->fm, reapply_flows_cb, l);
 	return n;
 }
 
@@ -1814,13 +1988,14 @@ int lma_new(const struct xp_config *cfg, struct evloop *ev, const struct lma_map
 	if (maps)
 		l->maps = *maps;
 	else
-		l->maps = (struct lma_maps){ -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+		l->maps = (struct lma_maps){ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 	if (clk)
 		l->clk = *clk;
 	else
 		l->clk = (struct lma_clock){ real_rt, real_mono, NULL };
 	l->fmsig_fd = -1;
 	if ((rc = bcache_new(BC_BUCKETS_LOG2, &l->bc)) ||
+	    (rc = fmcache_new(l->maps.flowstate, &l->fm)) ||
 	    (rc = hnp_pool_new(&l->lc->hnp_pool, l->lc->hnp_len, &l->pool)) ||
 	    (rc = fmsig_new(l->lc, &(struct fmsig_hooks){ .ctx = l, .mono_ms = fmsig_mono,
 				.send = fmsig_send, .store = fmsig_store, .ev = ev }, &l->fs))) {
@@ -1853,12 +2028,63 @@ void lma_free(struct lma *l)
 	fmsig_free(l->fs);
 	hnp_pool_free(l->pool);
 	tlp_fini(&l->tl);
+	fmcache_free(l->fm);
 	free(l);
 }
 
 struct bcache *lma_bcache(struct lma *l)
 {
 	return l->bc;
+}
+
+struct fmcache *lma_fmcache(struct lma *l)
+{
+	return l->fm;
+}
+
+const struct lma_maps *lma_maps_of(const struct lma *l)
+{
+	return &l->maps;
+}
+
+void lma_flows_changed(struct lma *l, struct bc_mn *m)
+{
+	const struct fm_entry *e;
+	struct xp_flow_set *set;
+	struct xp_mn_val mv;
+	size_t n;
+	uint32_t act;
+
+	if (!m)
+		return;
+	n = fmcache_list(l->fm, m->mn_id, &e);
+	set = malloc(sizeof(*set));
+	if (!set) {
+		pr_err("event=flows-write-failed mn=%s error=%s", m->mn_id, strerror(ENOMEM));
+		return;
+	}
+	act = flowdp_build(e, n, m, set);
+	memset(&mv, 0, sizeof(mv));
+	if (l->maps.mn >= 0 && bpf_map_lookup_elem(l->maps.mn, &m->idx, &mv))
+		pr_warn("event=flows-mn-missing mn=%s idx=%u", m->mn_id, m->idx);
+	if (act) {
+		set->gen = fmcache_next_gen(l->fm);
+		if (map_put(l->maps.fsel, &m->idx, set, XP_MAP_FLOWSEL)) {
+			free(set);
+			return;
+		}
+		mv.flow_gen = set->gen;
+		mv.flags |= XP_MNF_FLOWS;
+		map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+	} else if (mv.flags & XP_MNF_FLOWS) {
+		mv.flags &= (__u8)~XP_MNF_FLOWS;
+		mv.flow_gen = fmcache_next_gen(l->fm);
+		map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+		map_del(l->maps.fsel, &m->idx, XP_MAP_FLOWSEL);
+	}
+	pr_info("event=flows-applied mn=%s entries=%zu active=%u gen=%u", m->mn_id, n, act,
+		mv.flow_gen);
+	free(set);
 }
 
 const struct lma_stats *lma_stats(const struct lma *l)
@@ -2017,6 +2243,11 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 
 	static const char *const known[] = { "bindings", "prefixes", "mag-peers", "lma-stats",
 					     "upn" };
+
+	if (argc >= 1 && !strcmp(argv[0], "flow"))
+		return flowctl_run(l, argc, argv, out);
+	if (argc >= 1 && !strcmp(argv[0], "binding-stats"))
+		return flowctl_binding_stats(l, argc, argv, out);
 	bool is_known = false;
 
 	if (argc < 1)
@@ -2141,6 +2372,7 @@ struct lma_role {
 	int state_fd;
 	int tlp_fd;
 	int fmsig_fd;
+	int flow_fd;		/* xp_flow_v1 */
 	char dir[256];
 	struct lma_maps maps;
 	struct xp_rl err_rl;		/* error PBAs per source (ratelimit.h) */
@@ -2211,6 +2443,7 @@ static int lma_start(struct xp_daemon *d)
 	r->state_fd = -1;
 	r->tlp_fd = -1;
 	r->fmsig_fd = -1;
+	r->flow_fd = -1;
 	d->role_state = r;
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", d->cfg->pin_root, d->cfg->instance);
 	r->maps = (struct lma_maps){
@@ -2223,7 +2456,11 @@ static int lma_start(struct xp_daemon *d)
 		.bce = -1,
 		.pfx64 = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_PREFIX64) : -1,
 		.bstat = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_BSTATS) : -1,
+		.fsel = d->dp ? xp_dp_map_fd(d->dp, XP_MAP_FLOWSEL) : -1,
+		.flowstate = -1,
 	};
+	if (r->maps.fsel < 0)
+		r->maps.fsel = -1;
 	if (r->maps.bstat < 0)
 		r->maps.bstat = -1;
 	if (r->maps.pfx64 < 0)
@@ -2236,6 +2473,14 @@ static int lma_start(struct xp_daemon *d)
 	}
 	r->state_fd = rc;
 	r->maps.bce = rc;
+	rc = fmcache_state_map_open(r->dir);
+	if (rc < 0) {
+		pr_err("event=start-failed reason=\"cannot open %s/%s: %s\"", r->dir,
+		       XP_MAP_FLOWSTATE, strerror(-rc));
+		return rc;
+	}
+	r->flow_fd = rc;
+	r->maps.flowstate = rc;
 	if ((rc = lma_new(d->cfg, d->ev, &r->maps, NULL, &r->l)))
 		return rc;
 	if (lc->two_level.enabled) {
@@ -2383,8 +2628,11 @@ static void lma_stop(struct xp_daemon *d)
 		close(r->tlp_fd);
 	if (r->fmsig_fd >= 0)
 		close(r->fmsig_fd);
+	if (r->flow_fd >= 0)
+		close(r->flow_fd);
 	if (d->flush_on_stop) {
-		static const char *const pinned[] = { XP_MAP_BCE, XP_MAP_TLP, XP_MAP_FMSIG };
+		static const char *const pinned[] = { XP_MAP_BCE, XP_MAP_TLP, XP_MAP_FMSIG,
+						      XP_MAP_FLOWSTATE };
 
 		for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++) {
 			snprintf(path, sizeof(path), "%s/%s", r->dir, pinned[i]);

@@ -22,6 +22,8 @@ struct lma_maps {
 	int cfg, pfx, bind, mn, ul, peer, bce;
 	int pfx64;	/* the /64 fast path (pfxmap.h); -1: every prefix in pfx */
 	int bstat;	/* per-binding counters (bstat.h); -1: none */
+	int fsel;	/* xp_fsel_v1: flow selectors per MN; -1: none */
+	int flowstate;	/* xp_flow_v1: the flow mobility cache's restart state; -1: none */
 };
 
 struct lma_clock {
@@ -74,6 +76,19 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out);
 void lma_metrics(struct lma *l, FILE *out);
 
 struct bcache *lma_bcache(struct lma *l);
+/* The flow mobility cache (fmcache.h): entries of every origin */
+struct fmcache *lma_fmcache(struct lma *l);
+/* The map fds the LMA writes (borrowed) */
+const struct lma_maps *lma_maps_of(const struct lma *l);
+
+/*
+ * Call after every change to the flow entries of MN m (and the LMA calls it
+ * itself when one of m's bindings registers, de-registers or goes): writes
+ * the MN's active selectors to xp_fsel_v1 and a new flow generation to
+ * xp_mn_v1, which invalidates the data plane's flow cache for this MN.
+ * m NULL (an MN without bindings): nothing to write.
+ */
+void lma_flows_changed(struct lma *l, struct bc_mn *m);
 const struct lma_stats *lma_stats(const struct lma *l);
 
 /* 001 2-level prefixes: the pinned xp_tlp_v1 (tlp.h) to persist blocks and

@@ -374,7 +374,10 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 	snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
 	if (src)
 		e->mn_ll = *src;
-	e->hi = handover ? XP_HI_IAHO : XP_HI_UNKNOWN;
+	/* RFC 7864 3.2.1: an MN that shares its prefixes across interfaces asks
+	 * for them with HI 6 (the LMA treats an MN not attached elsewhere as a
+	 * new attachment) */
+	e->hi = handover ? XP_HI_IAHO : prof->share_prefixes ? XP_HI_NEW_IF_SHARED : XP_HI_UNKNOWN;
 	for (unsigned int i = 0; i < m->n_hints; i++)
 		if (!memcmp(m->hints[i].mac, mac, ND_ETH_ALEN)) {
 			e->hi = m->hints[i].hi;	/* the L2 hint knows better */

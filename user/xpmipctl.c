@@ -31,6 +31,8 @@ static const struct ctl_cmd cmds[] = {
 	{ "metrics", ctl_daemon_main, "metrics                  Prometheus text exposition" },
 	{ "lma-stats", ctl_daemon_main, "lma-stats [--json]       signalling counters per PBA status (LMA)" },
 	{ "mag-stats", ctl_daemon_main, "mag-stats [--json]       UPN/UPA counters per status (MAG)" },
+	{ "binding-stats", ctl_daemon_main, "binding-stats [--json]   per-binding downlink/uplink packets and octets (LMA)" },
+	{ "flow", ctl_daemon_main, "flow add|del|move|list ...  flow mobility cache (LMA; docs/flow-mobility.md)" },
 	{ "detach", ctl_daemon_main, "detach MAC               de-register an MN interface (MAG)" },
 	{ "priority", ctl_daemon_main, "priority MAC IFP [--primary]  set an MN interface's IFP/P, refresh (MAG)" },
 	{ "handover", ctl_daemon_main, "handover MAC PREFIX...   001 flow handover onto MAC: /64s (PFHO) or a block (FFHO) (MAG)" },

@@ -96,6 +96,10 @@ static void make_maps(void)
 			1024, BPF_F_NO_PREALLOC);
 	maps.bstat = mk(BPF_MAP_TYPE_PERCPU_HASH, sizeof(struct xp_bind_key),
 			sizeof(struct xp_bind_stats), 1024, BPF_F_NO_PREALLOC);
+	maps.fsel = mk(BPF_MAP_TYPE_HASH, sizeof(__u32), sizeof(struct xp_flow_set), 64,
+		       BPF_F_NO_PREALLOC);
+	maps.flowstate = mk(BPF_MAP_TYPE_HASH, sizeof(__u32), sizeof(struct xp_flow_state), 256,
+			    BPF_F_NO_PREALLOC);
 }
 
 static void close_maps(void)
