@@ -1883,11 +1883,22 @@ static int fmsig_store(void *ctx, const struct xp_bind_key *k, const struct xp_f
 static unsigned mn_flows(struct lma *l, const struct bc_mn *m, struct fmsig_flow *out,
 			 unsigned max)
 {
-	(void)l;
-	(void)m;
-	(void)out;
-	(void)max;
-	return 0;
+	const struct fm_entry *e;
+	size_t n = fmcache_list(l->fm, m->mn_id, &e);
+	unsigned k = 0;
+
+	for (size_t i = 0; i < n && k < max; i++, k++) {
+		out[k] = (struct fmsig_flow){
+			.fid = e[i].fid,
+			.fid_pri = e[i].fid_pri,
+			.bid = flowdp_entry_bid(&e[i], m),
+			.action = e[i].action,
+			.active = flowdp_entry_active(&e[i], m),
+			.has_ts = true,
+			.ts = e[i].ts,
+		};
+	}
+	return k;
 }
 
 void lma_fmsig_sync_flows(struct lma *l, const struct bc_mn *m, const struct fmsig_flow *flows,
@@ -2085,6 +2096,9 @@ void lma_flows_changed(struct lma *l, struct bc_mn *m)
 	pr_info("event=flows-applied mn=%s entries=%zu active=%u gen=%u", m->mn_id, n, act,
 		mv.flow_gen);
 	free(set);
+	/* a flow now sent to a binding without its prefix needs that prefix
+	 * off-link at the binding's MAG (RFC 7864 3.2.2): UPN when that changes */
+	lma_fmsig_sync(l, m);
 }
 
 const struct lma_stats *lma_stats(const struct lma *l)

@@ -31,6 +31,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "metrics", ctl_daemon_main, "metrics                  Prometheus text exposition" },
 	{ "lma-stats", ctl_daemon_main, "lma-stats [--json]       signalling counters per PBA status (LMA)" },
 	{ "mag-stats", ctl_daemon_main, "mag-stats [--json]       UPN/UPA counters per status (MAG)" },
+	{ "upn", ctl_daemon_main, "upn [--json]             flow mobility UPNs per binding: state, off-link prefixes, UPA counters (LMA)" },
 	{ "binding-stats", ctl_daemon_main, "binding-stats [--json]   per-binding downlink/uplink packets and octets (LMA)" },
 	{ "flow", ctl_daemon_main, "flow add|del|move|list ...  flow mobility cache (LMA; docs/flow-mobility.md)" },
 	{ "detach", ctl_daemon_main, "detach MAC               de-register an MN interface (MAG)" },
