@@ -4,7 +4,7 @@
 #   make deps       install the Debian packages the build, tests and demo need
 #   make check      run every test (unit, BPF_PROG_TEST_RUN, fuzz corpus,
 #                   tshark cross-check, namespace selftests); non-zero on failure
-#   make demo       the demo topology with real traffic and a handover
+#   make demo       the demo topology with real traffic and a flow moving between interfaces
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each
 #   make bench      benchmarks (not part of check), rewrites docs/PERFORMANCE.md
 #
@@ -141,13 +141,17 @@ test-fuzz: $(FUZZ_BINS)
 test-selftests: all $(TOOL_BINS) $(BUILD)/asan/xpmipd
 	@tests/run-stage.sh selftests selftests/run.sh
 
+# the build before the tests runs on every CPU (CI machines have two); the
+# tests themselves run one stage at a time (tests/run-all.sh)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(FUZZ_BINS) $(TOOL_BINS) \
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(UNIT_BINS) $(BPFT_BINS) $(FUZZ_BINS) $(TOOL_BINS) \
 		$(BUILD)/asan/xpmipd
 	@tests/run-all.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory all $(TOOL_BINS)
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(TOOL_BINS)
 	@selftests/demo.sh
 
 fuzz: $(FUZZ_BINS)

@@ -16,6 +16,7 @@ PKGS=(
 	tshark tcpdump          # independent decoder, captures
 	iperf3 netsniff-ng socat        # traffic generators
 	jq xxd procps psmisc    # test plumbing
+	python3                 # the MN's per-flow uplink sender (selftests/lib/flow.sh)
 	valgrind                # leak checks
 )
 
