@@ -27,7 +27,13 @@ capture_start if2 "$XP_NS_MN" mn-if2 ip6
 dup0=$(counter lma DL_DUP)
 ip netns exec "$XP_NS_CN" ping -6 -n -c 20 -i 0.05 -W 2 "$PHOA" >"$TEST_DIR/ping.txt" 2>&1
 say "$(tail -n 2 "$TEST_DIR/ping.txt")"
-sleep 0.5
+# tcpdump writes each packet as it reads it (-U) but may lag behind on a
+# loaded machine, and SIGINT drops what it has not read yet: wait until
+# both files hold the 20 requests (or 5 s) before stopping it
+f1_reqs() { pcap_count "$TEST_DIR/if1.pcap" "icmp6 and ip6[40] == 128 and dst host $PHOA"; }
+f2_reqs() { pcap_count "$TEST_DIR/if2.pcap" "ip6[6] == 43 and ip6[40+2] == 2 and dst host $HOA2"; }
+both_captured() { (( $(f1_reqs) >= 20 && $(f2_reqs) >= 20 )); }
+wait_for 5 "the 20 requests in both captures" both_captured || true
 p1=$(capture_stop if1)
 p2=$(capture_stop if2)
 
