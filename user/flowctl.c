@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "json.h"
 #include "bstat.h"
 #include "flowctl.h"
 #include "flowdp.h"
@@ -83,22 +84,6 @@ struct list_ctx {
 	unsigned n;
 };
 
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 static void list_mn(const char *mn, const struct fm_entry *e, size_t n, void *ctx)
 {
 	struct list_ctx *w = ctx;
@@ -117,7 +102,7 @@ static void list_mn(const char *mn, const struct fm_entry *e, size_t n, void *ct
 				action_name(e[i].action), act ? "active" : "inactive", sel);
 		} else {
 			fprintf(w->out, "%s{\"mn_id\":", w->n ? "," : "");
-			json_str(w->out, mn);
+			xp_json_str(w->out, mn);
 			fprintf(w->out, ",\"fid\":%u,\"fid_pri\":%u,\"origin\":\"%s\",\"mhgid\":%u,"
 				"\"bids\":[", e[i].fid, e[i].fid_pri, origin_name(e[i].origin),
 				e[i].mhgid);
@@ -127,7 +112,7 @@ static void list_mn(const char *mn, const struct fm_entry *e, size_t n, void *ct
 				"\"reinstantiated\":%s,\"selector\":", using, action_name(e[i].action),
 				act ? "true" : "false",
 				e[i].eflags & FM_EF_REINSTANTIATED ? "true" : "false");
-			json_str(w->out, sel);
+			xp_json_str(w->out, sel);
 			fputc('}', w->out);
 		}
 		w->n++;
@@ -235,7 +220,7 @@ static void bstat_row(struct bce *b, void *ctx)
 	inet_ntop(AF_INET6, &b->pcoa, pc, sizeof(pc));
 	if (w->json) {
 		fprintf(w->out, "%s{\"mn_id\":", w->n ? "," : "");
-		json_str(w->out, b->mn->mn_id);
+		xp_json_str(w->out, b->mn->mn_id);
 		fprintf(w->out, ",\"bid\":%u,\"pcoa\":\"%s\",\"dl_packets\":%llu,\"dl_bytes\":%llu,"
 			"\"ul_packets\":%llu,\"ul_bytes\":%llu}", b->bid, pc,
 			(unsigned long long)st.dl_packets, (unsigned long long)st.dl_bytes,

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 
+#include "json.h"
 #include "bcache.h"
 #include "bstat.h"
 #include "ctl_sock.h"
@@ -2108,22 +2109,6 @@ const struct lma_stats *lma_stats(const struct lma *l)
 
 /* ---- control commands ---- */
 
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 struct ctl_walk {
 	struct lma *l;
 	FILE *out;
@@ -2151,7 +2136,7 @@ static void bind_row(struct bce *b, void *ctx)
 		return;
 	}
 	fprintf(w->out, "%s{\"mn_id\":", w->n++ ? "," : "");
-	json_str(w->out, b->mn->mn_id);
+	xp_json_str(w->out, b->mn->mn_id);
 	fprintf(w->out, ",\"bid\":%u,\"mn_idx\":%u,\"state\":\"%s\",\"pcoa\":\"%s\",\"hnp\":[",
 		b->bid, b->mn->idx, state_name(b->state), pc);
 	for (uint8_t i = 0; i < b->n_hnp; i++) {
@@ -2185,7 +2170,7 @@ static void pfx_print(struct ctl_walk *w, const struct xp_prefix *p, uint8_t kin
 	} else {
 		fprintf(w->out, "%s{\"prefix\":\"%s\",\"kind\":\"%s\",\"level\":%u,\"mn_id\":",
 			w->n ? "," : "", one, tlp_kind_str(kind), level);
-		json_str(w->out, b ? b->mn->mn_id : "");
+		xp_json_str(w->out, b ? b->mn->mn_id : "");
 		fprintf(w->out, ",\"bid\":%u,\"mn_idx\":%u,\"pcoa\":\"%s\",\"state\":\"%s\","
 			"\"home_bid\":%u,\"idle\":%s}", b ? b->bid : 0, b ? b->mn->idx : 0, pc,
 			b ? state_name(b->state) : "block", home_bid, idle ? "true" : "false");
