@@ -155,27 +155,6 @@ static void addr6(union xp_addr6 *o, const struct in6_addr *a)
 	memcpy(o->a8, a->s6_addr, sizeof(o->a8));
 }
 
-static int map_put(int fd, const void *k, const void *v, const char *name)
-{
-	if (fd < 0)
-		return 0;
-	if (bpf_map_update_elem(fd, k, v, BPF_ANY)) {
-		int err = -errno;
-
-		pr_err("event=map-write-failed map=%s error=%s", name, strerror(-err));
-		return err;
-	}
-	return 0;
-}
-
-static void map_del(int fd, const void *k, const char *name)
-{
-	if (fd < 0)
-		return;
-	if (bpf_map_delete_elem(fd, k) && errno != ENOENT)
-		pr_warn("event=map-delete-failed map=%s error=%s", name, strerror(errno));
-}
-
 /* xp_peer_v1[pcoa].refcnt = bindings at pcoa (less one being removed) */
 static int peer_sync(struct lma *l, const struct in6_addr *pcoa, size_t minus)
 {
@@ -187,11 +166,11 @@ static int peer_sync(struct lma *l, const struct in6_addr *pcoa, size_t minus)
 	addr6(&k, pcoa);
 	n = n > minus ? n - minus : 0;
 	if (!n) {
-		map_del(l->maps.peer, &k, XP_MAP_PEER);
+		xp_map_del(l->maps.peer, &k, XP_MAP_PEER);
 		return 0;
 	}
 	v.refcnt = (__u32)n;
-	return map_put(l->maps.peer, &k, &v, XP_MAP_PEER);
+	return xp_map_put(l->maps.peer, &k, &v, XP_MAP_PEER);
 }
 
 /* another binding of the same MN behind pcoa? (then keep the uplink entry) */
@@ -226,7 +205,7 @@ static int pfx_put(struct lma *l, const struct xp_prefix *p, const struct xp_pre
 
 	if (l->maps.pfx64 < 0) {
 		pfx_key(&pk, p);
-		return map_put(l->maps.pfx, &pk, v, XP_MAP_PREFIX);
+		return xp_map_put(l->maps.pfx, &pk, v, XP_MAP_PREFIX);
 	}
 	if (l->maps.pfx < 0)
 		return 0;
@@ -243,7 +222,7 @@ static void pfx_del(struct lma *l, const struct xp_prefix *p)
 
 	if (l->maps.pfx64 < 0) {
 		pfx_key(&pk, p);
-		map_del(l->maps.pfx, &pk, XP_MAP_PREFIX);
+		xp_map_del(l->maps.pfx, &pk, XP_MAP_PREFIX);
 		return;
 	}
 	if (l->maps.pfx < 0)
@@ -286,7 +265,7 @@ static int state_write(struct lma *l, const struct bce *b)
 	s.llid_ifp = b->llid_ifp;
 	s.version = XP_BCE_VERSION;
 	memcpy(s.llid, b->llid, b->llid_len < XP_BCE_LLID_LEN ? b->llid_len : XP_BCE_LLID_LEN);
-	return map_put(l->maps.bce, &k, &s, XP_MAP_BCE);
+	return xp_map_put(l->maps.bce, &k, &s, XP_MAP_BCE);
 }
 
 /* ---- 000: interface priority and primary HoA (ifp.h) ---- */
@@ -389,7 +368,7 @@ static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
 
 			bind_val(l, b, &none, &bv);
 		}
-		if ((rc = map_put(l->maps.bind, &bk, &bv, XP_MAP_BIND)))
+		if ((rc = xp_map_put(l->maps.bind, &bk, &bv, XP_MAP_BIND)))
 			return rc;
 	}
 	ifp_choose(p, n, &primary, &mv);
@@ -406,7 +385,7 @@ static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
 		pr_info("event=downlink-choice mn=%s bid=%u bid2=%u paths=%u primary_hoa=%s",
 			m->mn_id, mv.n_dl ? mv.dl_bid[0] : 0, mv.n_dl > 1 ? mv.dl_bid[1] : 0,
 			mv.n_dl, IN6_IS_ADDR_UNSPECIFIED(&primary) ? "-" : a2s(&primary, ph));
-	return map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+	return xp_map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
 }
 
 /*
@@ -450,7 +429,7 @@ static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pco
 	if ((rc = mn_sync(l, b->mn, NULL)))
 		return rc;
 	ul_key(&uk, &b->pcoa, b->mn->idx);
-	if ((rc = map_put(l->maps.ul, &uk, &uv, XP_MAP_UPLINK)))
+	if ((rc = xp_map_put(l->maps.ul, &uk, &uv, XP_MAP_UPLINK)))
 		return rc;
 	for (uint8_t i = 0; i < b->n_hnp; i++) {
 		const struct bce *o = prefix_owner(l, &b->hnp[i], NULL);
@@ -463,7 +442,7 @@ static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pco
 	if (old_pcoa && memcmp(old_pcoa, &b->pcoa, sizeof(*old_pcoa))) {
 		if (!mn_other_at(b, old_pcoa)) {
 			ul_key(&uk, old_pcoa, b->mn->idx);
-			map_del(l->maps.ul, &uk, XP_MAP_UPLINK);
+			xp_map_del(l->maps.ul, &uk, XP_MAP_UPLINK);
 		}
 		peer_sync(l, old_pcoa, 0);
 	}
@@ -487,19 +466,19 @@ static void dp_remove(struct lma *l, struct bce *b)
 	}
 	if (!mn_other_at(b, &b->pcoa)) {
 		ul_key(&uk, &b->pcoa, b->mn->idx);
-		map_del(l->maps.ul, &uk, XP_MAP_UPLINK);
+		xp_map_del(l->maps.ul, &uk, XP_MAP_UPLINK);
 	}
-	map_del(l->maps.bind, &bk, XP_MAP_BIND);
+	xp_map_del(l->maps.bind, &bk, XP_MAP_BIND);
 	if (xp_bstat_delete(l->maps.bstat, &bk))
 		pr_warn("event=map-delete-failed map=%s error=%s", XP_MAP_BSTATS, strerror(errno));
 	if (b->mn->n_bce == 1) {
-		map_del(l->maps.mn, &bk.mn_id, XP_MAP_MN);
-		map_del(l->maps.fsel, &bk.mn_id, XP_MAP_FLOWSEL);
+		xp_map_del(l->maps.mn, &bk.mn_id, XP_MAP_MN);
+		xp_map_del(l->maps.fsel, &bk.mn_id, XP_MAP_FLOWSEL);
 	} else if (mn_sync(l, b->mn, b)) {
 		pr_warn("event=map-write-failed map=%s mn=%s", XP_MAP_MN, b->mn->mn_id);
 	}
 	peer_sync(l, &b->pcoa, 1);
-	map_del(l->maps.bce, &bk, XP_MAP_BCE);
+	xp_map_del(l->maps.bce, &bk, XP_MAP_BCE);
 }
 
 int lma_write_cfg(struct lma *l)
@@ -514,7 +493,7 @@ int lma_write_cfg(struct lma *l)
 	c.tunnel_mtu = l->lc->tunnel_mtu;
 	c.hop_limit = LMA_HOP_LIMIT;
 	c.primary_hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT;
-	return map_put(l->maps.cfg, &k, &c, XP_MAP_CFG);
+	return xp_map_put(l->maps.cfg, &k, &c, XP_MAP_CFG);
 }
 
 /* ---- binding lifecycle ---- */
@@ -1873,10 +1852,10 @@ static int fmsig_store(void *ctx, const struct xp_bind_key *k, const struct xp_f
 	if (l->fmsig_fd < 0)
 		return 0;
 	if (!st) {
-		map_del(l->fmsig_fd, k, XP_MAP_FMSIG);
+		xp_map_del(l->fmsig_fd, k, XP_MAP_FMSIG);
 		return 0;
 	}
-	return map_put(l->fmsig_fd, k, st, XP_MAP_FMSIG);
+	return xp_map_put(l->fmsig_fd, k, st, XP_MAP_FMSIG);
 }
 
 /* The MN's flows as the signalling sees them: at most max, returns how
@@ -2081,18 +2060,18 @@ void lma_flows_changed(struct lma *l, struct bc_mn *m)
 		pr_warn("event=flows-mn-missing mn=%s idx=%u", m->mn_id, m->idx);
 	if (act) {
 		set->gen = fmcache_next_gen(l->fm);
-		if (map_put(l->maps.fsel, &m->idx, set, XP_MAP_FLOWSEL)) {
+		if (xp_map_put(l->maps.fsel, &m->idx, set, XP_MAP_FLOWSEL)) {
 			free(set);
 			return;
 		}
 		mv.flow_gen = set->gen;
 		mv.flags |= XP_MNF_FLOWS;
-		map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+		xp_map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
 	} else if (mv.flags & XP_MNF_FLOWS) {
 		mv.flags &= (__u8)~XP_MNF_FLOWS;
 		mv.flow_gen = fmcache_next_gen(l->fm);
-		map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
-		map_del(l->maps.fsel, &m->idx, XP_MAP_FLOWSEL);
+		xp_map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+		xp_map_del(l->maps.fsel, &m->idx, XP_MAP_FLOWSEL);
 	}
 	pr_info("event=flows-applied mn=%s entries=%zu active=%u gen=%u", m->mn_id, n, act,
 		mv.flow_gen);

@@ -275,27 +275,6 @@ static void h_entry_free(void *ctx, struct mag_entry *e)
 
 /* ---- hooks: user plane ---- */
 
-static int map_put(int fd, const void *k, const void *v, const char *name)
-{
-	if (fd < 0)
-		return 0;
-	if (bpf_map_update_elem(fd, k, v, BPF_ANY)) {
-		int err = -errno;
-
-		pr_err("event=map_write_failed map=%s err=%s", name, strerror(-err));
-		return err;
-	}
-	return 0;
-}
-
-static void map_del(int fd, const void *k, const char *name)
-{
-	if (fd < 0)
-		return;
-	if (bpf_map_delete_elem(fd, k) && errno != ENOENT)
-		pr_warn("event=map_delete_failed map=%s err=%s", name, strerror(errno));
-}
-
 /* xp_peer_v1[LMA].refcnt = bindings installed (excluding one being removed) */
 static int peer_sync(struct mag_role *r, const struct mag_entry *excl, unsigned int plus)
 {
@@ -309,11 +288,11 @@ static int peer_sync(struct mag_role *r, const struct mag_entry *excl, unsigned 
 	memset(&k, 0, sizeof(k));
 	a6(&k, &r->mc->lma_address);
 	if (!n) {
-		map_del(r->fd_peer, &k, XP_MAP_PEER);
+		xp_map_del(r->fd_peer, &k, XP_MAP_PEER);
 		return 0;
 	}
 	v.refcnt = n;
-	return map_put(r->fd_peer, &k, &v, XP_MAP_PEER);
+	return xp_map_put(r->fd_peer, &k, &v, XP_MAP_PEER);
 }
 
 static int pfx_put(struct mag_role *r, const struct nd_prefix *p, const struct xp_prefix_val *pv)
@@ -351,7 +330,7 @@ static int h_dp_install(void *ctx, const struct mag_entry *e)
 	if ((err = xp_bstat_create(r->fd_bstat, &bk)))
 		pr_warn("event=map_write_failed map=%s err=%s", XP_MAP_BSTATS, strerror(-err));
 	/* the binding before its prefixes: a prefix never points nowhere */
-	if ((err = map_put(r->fd_bind, &bk, &bv, XP_MAP_BIND)))
+	if ((err = xp_map_put(r->fd_bind, &bk, &bv, XP_MAP_BIND)))
 		return err;
 	for (unsigned int i = 0; i < e->n_hnp; i++) {
 		struct xp_prefix_val pv = { .mn_id = e->mn_idx, .bid = e->bid,
@@ -409,7 +388,7 @@ static int h_dp_remove(void *ctx, const struct mag_entry *e)
 
 		h_dp_remove_prefixes(ctx, e, tp, n);
 	}
-	map_del(r->fd_bind, &bk, XP_MAP_BIND);
+	xp_map_del(r->fd_bind, &bk, XP_MAP_BIND);
 	if (xp_bstat_delete(r->fd_bstat, &bk))
 		pr_warn("event=map_delete_failed map=%s err=%s", XP_MAP_BSTATS, strerror(errno));
 	return peer_sync(r, e, 0);

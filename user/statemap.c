@@ -48,3 +48,24 @@ int xp_state_map_open(const char *dir, const struct xp_state_map_spec *spec)
 	}
 	return fd;
 }
+
+int xp_map_put(int fd, const void *k, const void *v, const char *name)
+{
+	if (fd < 0)
+		return 0;
+	if (bpf_map_update_elem(fd, k, v, BPF_ANY)) {
+		int err = -errno;
+
+		pr_err("event=map-write-failed map=%s error=%s", name, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+void xp_map_del(int fd, const void *k, const char *name)
+{
+	if (fd < 0)
+		return;
+	if (bpf_map_delete_elem(fd, k) && errno != ENOENT)
+		pr_warn("event=map-delete-failed map=%s error=%s", name, strerror(errno));
+}

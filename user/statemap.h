@@ -19,4 +19,12 @@ struct xp_state_map_spec {
  * naming it and both layouts), or -errno */
 int xp_state_map_open(const char *dir, const struct xp_state_map_spec *spec);
 
+/* One entry of a pinned map, written or deleted by an agent. fd < 0 (no
+ * such map in this configuration, or a unit test): nothing to do, 0. A
+ * failure is logged (event=map-write-failed / map-delete-failed, naming
+ * the map) and, for writes, returned as -errno for the caller to act on
+ * (e.g. PBA 130 when a map is full); a missing entry is not a failure. */
+int xp_map_put(int fd, const void *k, const void *v, const char *name);
+void xp_map_del(int fd, const void *k, const char *name);
+
 #endif /* XPMIP_STATEMAP_H */
