@@ -104,23 +104,29 @@ static int addr_range(const char *s, uint8_t lo[16], uint8_t hi[16])
 	return 0;
 }
 
+/* "B[,B...]": every element a BID 1-65535, none empty, none twice
+ * (strtok would silently accept "1,,2" and "1,") */
 static int bid_list(const char *s, struct fm_entry *e)
 {
-	char buf[96], *tok, *save = NULL;
+	char buf[96], *tok, *rest;
 	uint64_t v;
 
 	if (strlen(s) >= sizeof(buf))
 		return -EINVAL;
 	snprintf(buf, sizeof(buf), "%s", s);
 	e->n_bid = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	rest = buf;
+	while ((tok = strsep(&rest, ","))) {
 		if (e->n_bid >= FM_MAX_BIDS)
 			return -E2BIG;
 		if (num(tok, UINT16_MAX, &v) || !v)
 			return -EINVAL;
+		for (unsigned i = 0; i < e->n_bid; i++)
+			if (e->bid[i] == v)
+				return -EINVAL;
 		e->bid[e->n_bid++] = (uint16_t)v;
 	}
-	return e->n_bid ? 0 : -EINVAL;
+	return 0;
 }
 
 enum kw {
@@ -343,6 +349,8 @@ int flow_cmd_parse(int argc, char **argv, struct flow_cmd *c, char err[FLOWSEL_E
 		c->op = FLOW_OP_MOVE;
 		if ((rc = mn_arg(c, argc, argv, err)))
 			return rc;
+		if (argc < 5)
+			return fail(err, "flow move: expected MN FID BID[,BID...]");
 		if (argc == 5 && kw_of(argv[3]) < 0)
 			rc = pair(c, KW_FID, "fid", argv[3], err) ?:
 			     pair(c, KW_BID, "bid", argv[4], err);
