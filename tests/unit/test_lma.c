@@ -637,6 +637,130 @@ Test(lma, hi4_unknown_without_binding_creates)
 	cr_assert_eq(bcache_count(lma_bcache(L)), 2);
 }
 
+/* ---- HI 6, RFC 7864 3.2.1: attachment over a new interface sharing prefixes ---- */
+
+/* The MN's first interface at MAG1; returns its prefix (static buffer) */
+static const char *first_interface(const char *llid)
+{
+	static char hnp[64];
+	struct pbu p = PBU(.llid = llid);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	strcpy(hnp, pfx_str(0));
+	return hnp;
+}
+
+static void assert_one_prefix_in_pba(const char *hnp)
+{
+	cr_assert_eq(last_pba.opt.n_hnp, 1);
+	cr_assert_str_eq(pfx_str(0), hnp, "the PBA hands out the shared prefix");
+}
+
+Test(lma, hi6_rule1_same_llid_and_att_updates_that_binding)
+{
+	const char *hnp = first_interface("ifA");
+	struct pbu p = PBU(.hi = XP_HI_NEW_IF_SHARED, .seq = 2, .llid = "ifA", .n_hnp = 1,
+			   .hnp = { hnp });
+
+	advance(1000);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	assert_one_prefix_in_pba(hnp);
+	struct bc_mn *m = bcache_mn(lma_bcache(L), "mn1@x");
+	cr_assert_eq(m->n_bce, 1, "rule 1: the request updates the binding it matches");
+	struct bce *b = bcache_get(lma_bcache(L), "mn1@x", 1);
+	struct in6_addr m2 = A(MAG2);
+	cr_assert_eq(memcmp(&b->pcoa, &m2, 16), 0);
+	cr_assert_eq(map_count(maps.bind, 8), 1);
+}
+
+static void hi6_new_session(const struct pbu *p2)
+{
+	const char *hnp = first_interface("ifA");
+	struct bc_mn *m;
+
+	advance(1000);
+	cr_assert_eq(send_pbu(MAG2, p2), XP_PBA_ACCEPTED);
+	assert_one_prefix_in_pba(hnp);
+	m = bcache_mn(lma_bcache(L), "mn1@x");
+	cr_assert_eq(m->n_bce, 2, "a new mobility session");
+	struct bce *b1 = bcache_get(lma_bcache(L), "mn1@x", 1);
+	struct bce *b2 = bcache_get(lma_bcache(L), "mn1@x", 2);
+	cr_assert_not_null(b1);
+	cr_assert_not_null(b2);
+	struct in6_addr m1 = A(MAG1), m2 = A(MAG2);
+	cr_assert_eq(memcmp(&b1->pcoa, &m1, 16), 0, "the first binding is untouched");
+	cr_assert_eq(memcmp(&b2->pcoa, &m2, 16), 0);
+	/* both sessions forward: one BID each in the data plane, both MAGs may send up */
+	struct xp_bind_val bv;
+	cr_assert_eq(bind_lookup(m->idx, 1, &bv), 0);
+	cr_assert(bv.flags & XP_BF_ACTIVE);
+	cr_assert_eq(bind_lookup(m->idx, 2, &bv), 0);
+	cr_assert(bv.flags & XP_BF_ACTIVE);
+	cr_assert(ul_has(MAG1, m->idx));
+	cr_assert(ul_has(MAG2, m->idx));
+	/* the shared prefix still leads to this MN */
+	struct xp_prefix_val pv;
+	struct xp_prefix x;
+	char addr[64];
+	cr_assert_eq(xp_prefix_parse(hnp, &x), 0);
+	inet_ntop(AF_INET6, &x.addr, addr, sizeof(addr));
+	strcat(addr, "1");
+	cr_assert_eq(pfx_lookup(addr, &pv), 0, "%s", addr);
+	cr_assert_eq(pv.mn_id, m->idx);
+}
+
+/* all-zero HNP: the new MAG does not know the prefix yet; the rules apply
+ * to any binding of the MN (lma.c match_shared) */
+Test(lma, hi6_rule2_other_llid_creates_a_session_sharing_the_prefix)
+{
+	struct pbu p = PBU(.hi = XP_HI_NEW_IF_SHARED, .seq = 2, .llid = "ifB", .att = 3);
+
+	hi6_new_session(&p);
+}
+
+Test(lma, hi6_rule2_nonzero_prefix_other_llid)
+{
+	const char *hnp = first_interface("ifA");
+	struct pbu p = PBU(.hi = XP_HI_NEW_IF_SHARED, .seq = 2, .llid = "ifB", .att = 3, .n_hnp = 1,
+			   .hnp = { hnp });
+
+	advance(1000);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	assert_one_prefix_in_pba(hnp);
+	cr_assert_eq(bcache_mn(lma_bcache(L), "mn1@x")->n_bce, 2);
+}
+
+Test(lma, hi6_rule3_no_llid_creates_a_session_sharing_the_prefix)
+{
+	struct pbu p = PBU(.hi = XP_HI_NEW_IF_SHARED, .seq = 2);
+
+	hi6_new_session(&p);
+}
+
+Test(lma, hi6_with_a_prefix_the_mn_does_not_hold_is_refused)
+{
+	first_interface("ifA");
+	struct pbu p = PBU(.hi = XP_HI_NEW_IF_SHARED, .seq = 2, .llid = "ifB", .n_hnp = 1,
+			   .hnp = { "2001:db8:200::/64" });
+
+	advance(1000);
+	cr_assert_neq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(bcache_mn(lma_bcache(L), "mn1@x")->n_bce, 1, "no session was created");
+}
+
+Test(lma, hi1_after_hi6_gets_prefixes_of_its_own)
+{
+	const char *hnp = first_interface("ifA");
+	char first[64];
+	struct pbu p = PBU(.hi = XP_HI_NEW_IF, .seq = 2, .llid = "ifB", .att = 3);
+
+	strcpy(first, hnp);
+	advance(1000);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_neq(pfx_str(0), first, "without HI 6, RFC 5213: a prefix of its own");
+	cr_assert_eq(bcache_mn(lma_bcache(L), "mn1@x")->n_bce, 2);
+}
+
 Test(lma, hi5_reregistration_extends_lifetime)
 {
 	struct pbu p = PBU();
