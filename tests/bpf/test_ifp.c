@@ -500,6 +500,79 @@ Test(ifp_lma, equal_ifp_one_active_path_is_plain_forwarding)
 	cr_assert_eq(res.out[5], 0x02, "to MAG1");
 }
 
+/*
+ * 001 (2-level prefixes): a temporal (level-2) prefix goes through the
+ * binding that owns it, which a flow handover chose; the MN's IFP choice
+ * (and its flow cache) applies to its permanent prefixes only
+ * (xp_lma_downlink: no xp_mn_v1 lookup for XP_PFX_TEMPORAL; xp_dup_run:
+ * TC_PASS). The MN has no primary HoA here, so its IFP choice covers every
+ * address of its permanent prefixes: the contrast shows the bypass.
+ */
+#define TEMPORAL_PFX	"2001:db8:c1::"	/* level 2, owned by BID 1 (MAG1) */
+#define TEMPORAL_ADDR	"2001:db8:c1::10"
+
+static void put_mn_no_primary(uint8_t n_dl, uint16_t bid0, uint16_t bid1)
+{
+	struct xp_mn_val v = { .n_dl = n_dl, .dl_bid = { bid0, bid1 } };
+	uint32_t k = MN8;
+
+	cr_assert_eq(bpf_map_update_elem(mnfd, &k, &v, BPF_ANY), 0);
+}
+
+static void put_temporal(void)
+{
+	struct xp_prefix_key k = { .prefixlen = 64 };
+	struct xp_prefix_val v = { .mn_id = MN8, .bid = 1, .kind = XP_PFX_TEMPORAL };
+
+	pkt_addr(TEMPORAL_PFX, k.addr.a8);
+	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(skel->maps.xp_pfx_v1), &k, &v, BPF_ANY), 0);
+}
+
+Test(ifp_lma, temporal_prefix_bypasses_the_ifp_choice)
+{
+	struct pkt in, want;
+
+	put_temporal();
+	put_mn_no_primary(1, 2, 0);	/* IF2 (MAG3) has the highest IFP */
+	/* a permanent prefix's address follows the IFP choice: MAG3 */
+	cn_pkt(&in, OTHER, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	cr_assert_eq(res.out[5], 0x03, "permanent prefix: to MAG3 (IFP choice)");
+	/* the temporal prefix's: its owner, BID 1 at MAG1, plain tunnel */
+	cn_pkt(&in, TEMPORAL_ADDR, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	pkt_init(&want);
+	pkt_eth(&want, BT_MAC_GW2, BT_MAC_A, 0x86dd);
+	pkt_ip6(&want, LMA, MAG1, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
+	pkt_bytes(&want, in.b + 14, in.len - 14);
+	pkt_finish(&want);
+	want.b[54 + 7] = 63;
+	expect_out(&want);
+}
+
+Test(ifp_lma, temporal_prefix_bypasses_equal_ifp_duplication)
+{
+	int dup = bpf_program__fd(skel->progs.xp_lma_dup);
+	struct pkt in;
+
+	put_temporal();
+	put_mn_no_primary(2, 1, 2);	/* equal IFPs */
+	/* permanent: XDP hands it to the TC duplicate path */
+	cn_pkt(&in, OTHER, XP_IPPROTO_UDP);
+	expect(&in, XDP_PASS, XP_R_PASS_DL_DUP);
+	/* temporal: forwarded once, by XDP, to its owner */
+	cn_pkt(&in, TEMPORAL_ADDR, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	cr_assert_eq(res.out_len, in.len + 40, "plain tunnel, no RH2");
+	cr_assert_eq(res.out[5], 0x02, "to MAG1, the owner");
+	/* and the TC program leaves it alone */
+	cr_assert_eq(run_tc(dup, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, TC_ACT_OK);
+	cr_assert_eq(res.total, 1);
+	cr_assert_eq(res.cnt_delta[XP_R_TC_PASS], 1);
+	cr_assert_eq(memcmp(res.out, in.b, in.len), 0, "unchanged");
+}
+
 /* ---- the MN helper: xp_mn_egress / xp_mn_ingress (bpf/mn.bpf.c) ---- */
 
 #include "mn.skel.h"
