@@ -7,6 +7,7 @@
  *   xp_mn_egress, on a non-primary interface: a packet from the primary
  *     HoA leaves from the interface's HoA with a Destination Options header
  *     carrying the Primary HoA option (xp_hoa.h); its upper-layer checksum
+ *     (behind any Destination Options, Routing or first Fragment header)
  *     is moved to the new source (bpf_l4_csum_replace with the pseudo-
  *     header flag, right for full and for partial checksums)  MN_UL_HOA
  *   xp_mn_ingress, on every interface: a packet with a Type 2 routing
@@ -16,8 +17,9 @@
  *   anything else, unchanged                                  MN_PASS
  *
  * So sockets bound to the primary HoA see one address whichever interface
- * the LMA chose. GSO packets (the topology turns TSO/GSO off on the MN)
- * and packets with a Hop-by-Hop header are left alone (MN_PASS).
+ * the LMA chose. GSO packets (the topology turns TSO/GSO off on the MN),
+ * packets with a Hop-by-Hop header and packets that are not sound IPv6
+ * (version, Payload Length beyond the frame) are left alone (MN_PASS).
  */
 #include "xp_maps.bpf.h"
 #include "xp_counters.h"
@@ -45,7 +47,47 @@ static __always_inline struct xp_mnif_val *xp_mnif(struct __sk_buff *skb, struct
 	if (!v || skb->protocol != bpf_htons(XP_ETH_P_IPV6) || skb->gso_segs > 1 ||
 	    bpf_skb_load_bytes(skb, XP_ETH_HLEN, ip6, sizeof(*ip6)))
 		return NULL;
+	/* only a sound IPv6 packet is rewritten; the stack judges the rest
+	 * (found by tests/bpf/test_fuzz_progs.c: a wrong version or a Payload
+	 * Length beyond the frame came out rewritten) */
+	if (ip6->version != 6 ||
+	    XP_ETH_HLEN + XP_IPV6_HDR_LEN + bpf_ntohs(ip6->payload_len) > skb->len)
+		return NULL;
 	return v;
+}
+
+/*
+ * Offset from the frame's start of the upper-layer header behind the
+ * Destination Options, Routing and (first) Fragment headers of the packet
+ * whose IPv6 header says nh; *proto its protocol. 0: no checksum to move
+ * (a non-first fragment, too many headers, AH, unreadable). A first
+ * fragment's checksum is moved like a whole packet's: it covers the whole
+ * datagram, and the LMA moves it back the same way (xp_hoa.h).
+ */
+static __always_inline __u32 xp_mn_l4_off(struct __sk_buff *skb, __u8 nh, __u8 *proto)
+{
+	__u32 off = XP_ETH_HLEN + XP_IPV6_HDR_LEN;
+	__u8 h[4];
+	int i;
+
+	for (i = 0; i < XP_MAX_EXTHDRS; i++) {
+		if (nh != XP_IPPROTO_DSTOPTS && nh != XP_IPPROTO_ROUTING &&
+		    nh != XP_IPPROTO_FRAGMENT) {
+			*proto = nh;
+			return off;
+		}
+		if (bpf_skb_load_bytes(skb, off, h, sizeof(h)))
+			return 0;
+		if (nh == XP_IPPROTO_FRAGMENT) {
+			if (h[2] | (h[3] & 0xf8))
+				return 0;
+			off += 8;
+		} else {
+			off += ((__u32)h[1] + 1) * 8;
+		}
+		nh = h[0];
+	}
+	return 0;
 }
 
 SEC("tc")
@@ -55,23 +97,28 @@ int xp_mn_egress(struct __sk_buff *skb)
 	struct xp_dstopt_hoa d;
 	struct xp_mnif_val *v;
 	struct ipv6hdr ip6;
-	__u32 csum_off;
+	__u32 csum_off, l4_off;
 	__s64 diff;
+	__u8 proto = 0;
 
 	v = xp_mnif(skb, &ip6);
 	if (!v || (v->flags & XP_MNIF_F_PRIMARY) || xp_addr_is_zero(&v->hoa) ||
 	    !xp_addr_eq(&ip6.saddr, &v->primary_hoa) || ip6.nexthdr == XP_IPPROTO_HOPOPTS)
 		return xp_verdict(XP_R_MN_PASS, XP_TC_ACT_OK);
 
-	/* the checksum first, while the upper layer is right after the header */
-	csum_off = xp_l4_csum_off(ip6.nexthdr);
+	/* the checksum first, before the option moves the upper layer; behind
+	 * the packet's own extension headers too (found by
+	 * tests/bpf/test_fuzz_progs.c: with a Destination Options header the
+	 * source changed and the checksum did not) */
+	l4_off = xp_mn_l4_off(skb, ip6.nexthdr, &proto);
+	csum_off = l4_off ? xp_l4_csum_off(proto) : 0;
 	if (csum_off) {
 		xp_addr_cpy(&from, &v->primary_hoa);
 		xp_addr_cpy(&to, &v->hoa);
 		diff = bpf_csum_diff((__be32 *)&from, sizeof(from), (__be32 *)&to, sizeof(to), 0);
-		if (bpf_l4_csum_replace(skb, XP_ETH_HLEN + XP_IPV6_HDR_LEN + csum_off, 0, diff,
+		if (bpf_l4_csum_replace(skb, (l4_off & XP_PKT_OFF_MAX) + csum_off, 0, diff,
 					BPF_F_PSEUDO_HDR |
-					(ip6.nexthdr == XP_IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0)))
+					(proto == XP_IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0)))
 			return xp_verdict(XP_R_DROP_MALFORMED, XP_TC_ACT_SHOT);
 	}
 	xp_dstopt_hoa_build(&d, ip6.nexthdr, v->hoa_opt, &v->primary_hoa);
@@ -94,6 +141,7 @@ int xp_mn_ingress(struct __sk_buff *skb)
 
 	v = xp_mnif(skb, &ip6);
 	if (!v || ip6.nexthdr != XP_IPPROTO_ROUTING || xp_addr_is_zero(&v->primary_hoa) ||
+	    bpf_ntohs(ip6.payload_len) < XP_RH2_LEN ||
 	    bpf_skb_load_bytes(skb, XP_ETH_HLEN + XP_IPV6_HDR_LEN, &rh, sizeof(rh)) ||
 	    !xp_rh2_match(&rh, &v->primary_hoa))
 		return xp_verdict(XP_R_MN_PASS, XP_TC_ACT_OK);
