@@ -40,6 +40,7 @@ _Static_assert(sizeof(struct xp_bce_pfx) == 20, "xp_bce_pfx layout");
 #define XP_BCE_F_TS_VALID	0x04
 #define XP_BCE_F_BID_OPT	0x08
 #define XP_BCE_F_LLID_PRIMARY	0x10
+#define XP_BCE_F_MH		0x20	/* 004: Multihoming option, group .mhgid */
 
 struct xp_bce_state {
 	char mn_id[XP_BCE_MNID_LEN];		/* MN-ID (NAI) */
@@ -61,7 +62,8 @@ struct xp_bce_state {
 	__u8  llid_ifp;
 	__u8  version;				/* XP_BCE_VERSION */
 	__u8  llid[XP_BCE_LLID_LEN];
-	__u32 pad;
+	__u8  mhgid;				/* 004 MHGID (XP_BCE_F_MH) */
+	__u8  pad[3];
 };
 _Static_assert(sizeof(struct xp_bce_state) == 512, "xp_bce_state layout");
 

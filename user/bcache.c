@@ -463,3 +463,26 @@ void bcache_free(struct bcache *bc, void (*cb)(struct bce *b, void *ctx), void *
 	free(bc->idx_map);
 	free(bc);
 }
+
+bool bce_prefix_set_is(const struct bce *b, const struct mh_opts *o)
+{
+	static const struct in6_addr zero;
+	bool all_zero = true;
+
+	for (uint8_t i = 0; i < o->n_hnp; i++)
+		all_zero &= !memcmp(&o->hnp[i].prefix, &zero, sizeof(zero));
+	if (all_zero)
+		return b->n_hnp > 0;
+	if (b->n_hnp != o->n_hnp)
+		return false;
+	for (uint8_t i = 0; i < o->n_hnp; i++) {
+		bool found = false;
+
+		for (uint8_t j = 0; j < b->n_hnp && !found; j++)
+			found = b->hnp[j].plen == o->hnp[i].plen &&
+				!memcmp(&b->hnp[j].addr, &o->hnp[i].prefix, sizeof(b->hnp[j].addr));
+		if (!found)
+			return false;
+	}
+	return true;
+}

@@ -33,6 +33,7 @@ enum bce_state {
 #define BCE_F_SEQ_VALID		0x02	/* last_seq holds an accepted sequence number */
 #define BCE_F_TS_VALID		0x04	/* last_ts holds an accepted timestamp */
 #define BCE_F_BID_OPT		0x08	/* the MAG sent a BID option: echo it */
+#define BCE_F_MH		0x10	/* 004: registered with the Multihoming option */
 
 struct bc_mn;
 
@@ -46,6 +47,7 @@ struct bce {
 	struct xp_prefix hnp[XP_CFG_MAX_HNP];
 	uint8_t att;			/* access technology type */
 	uint8_t hi;			/* last handoff indicator */
+	uint8_t mhgid;			/* 004 multihoming group (BCE_F_MH) */
 	uint8_t llid_len;		/* 0: no MN-LL-ID */
 	uint8_t llid_ifp;
 	bool llid_primary;
@@ -121,6 +123,10 @@ size_t bcache_by_prefix_all(const struct bcache *bc, const struct xp_prefix *p,
  * when max is 0) */
 size_t bcache_by_pcoa(const struct bcache *bc, const struct in6_addr *pcoa,
 		      struct bce **out, size_t max);
+
+/* b's prefixes are exactly the PBU's HNP options (all zero: the MAG does
+ * not know them yet, any non-empty set matches) */
+bool bce_prefix_set_is(const struct bce *b, const struct mh_opts *o);
 
 void bcache_foreach(const struct bcache *bc, void (*cb)(struct bce *b, void *ctx), void *ctx);
 uint32_t bcache_count(const struct bcache *bc);

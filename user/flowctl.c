@@ -81,6 +81,7 @@ struct list_ctx {
 	struct lma *l;
 	FILE *out;
 	bool json;
+	uint8_t origin;		/* 0: every entry; else only this origin */
 	unsigned n;
 };
 
@@ -94,11 +95,14 @@ static void list_mn(const char *mn, const struct fm_entry *e, size_t n, void *ct
 		bool act = flowdp_entry_active(&e[i], m);
 		uint16_t using = flowdp_entry_bid(&e[i], m);
 
+		if (w->origin && e[i].origin != w->origin)
+			continue;
 		flowsel_format(&e[i].ts, sel, sizeof(sel));
 		bids_str(e[i].bid, e[i].n_bid, bids, sizeof(bids));
 		if (!w->json) {
-			fprintf(w->out, "%-28s %5u %5u %-8s %3u %-12s %5u %-7s %-8s %s\n", mn, e[i].fid,
-				e[i].fid_pri, origin_name(e[i].origin), e[i].mhgid, bids, using,
+			fprintf(w->out, "%-28s %5u %5u %-10s %3u %-12s %5u %-7s %-8s %s\n", mn, e[i].fid,
+				e[i].fid_pri, e[i].eflags & FM_EF_REINSTANTIATED ? "mag-reinst" :
+				origin_name(e[i].origin), e[i].mhgid, bids, using,
 				action_name(e[i].action), act ? "active" : "inactive", sel);
 		} else {
 			fprintf(w->out, "%s{\"mn_id\":", w->n ? "," : "");
@@ -119,15 +123,16 @@ static void list_mn(const char *mn, const struct fm_entry *e, size_t n, void *ct
 	}
 }
 
-static int do_list(struct lma *l, const struct flow_cmd *c, FILE *out)
+static int do_list(struct lma *l, const struct flow_cmd *c, uint8_t origin, FILE *out)
 {
-	struct list_ctx w = { .l = l, .out = out, .json = c->json };
+	struct list_ctx w = { .l = l, .out = out, .json = c->json, .origin = origin };
 	struct fmcache *fm = lma_fmcache(l);
+	const char *what = origin == FM_ORIGIN_MAG ? "filters" : "flows";
 
 	if (w.json)
-		fprintf(out, "{\"flows\":[");
+		fprintf(out, "{\"%s\":[", what);
 	else
-		fprintf(out, "%-28s %5s %5s %-8s %3s %-12s %5s %-7s %-8s %s\n", "MN-ID", "FID", "PRI",
+		fprintf(out, "%-28s %5s %5s %-10s %3s %-12s %5s %-7s %-8s %s\n", "MN-ID", "FID", "PRI",
 			"ORIGIN", "MHG", "BIDS", "USING", "ACTION", "STATE", "SELECTOR");
 	if (c->mn) {
 		const struct fm_entry *e;
@@ -140,8 +145,26 @@ static int do_list(struct lma *l, const struct flow_cmd *c, FILE *out)
 	if (w.json)
 		fprintf(out, "]}\n");
 	else
-		fprintf(out, "(%u flows)\n", w.n);
+		fprintf(out, "(%u %s)\n", w.n, what);
 	return 0;
+}
+
+int flowctl_filters(struct lma *l, int argc, char **argv, FILE *out)
+{
+	struct flow_cmd c;
+
+	memset(&c, 0, sizeof(c));
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			c.json = true;
+		else if (!c.mn && argv[i][0] != '-')
+			c.mn = argv[i];
+		else {
+			fprintf(out, "filters: unexpected '%s' (filters [MN] [--json])\n", argv[i]);
+			return -EINVAL;
+		}
+	}
+	return do_list(l, &c, FM_ORIGIN_MAG, out);
 }
 
 int flowctl_run(struct lma *l, int argc, char **argv, FILE *out)
@@ -157,7 +180,7 @@ int flowctl_run(struct lma *l, int argc, char **argv, FILE *out)
 		return -EINVAL;
 	}
 	if (c.op == FLOW_OP_LIST)
-		return do_list(l, &c, out);
+		return do_list(l, &c, 0, out);
 	m = bcache_mn(lma_bcache(l), c.mn);
 	switch (c.op) {
 	case FLOW_OP_ADD:

@@ -18,4 +18,8 @@ int flowctl_run(struct lma *l, int argc, char **argv, FILE *out);
  * octets (xp_bstat_v1): which interface carries the MN's traffic */
 int flowctl_binding_stats(struct lma *l, int argc, char **argv, FILE *out);
 
+/* `filters [MN] [--json]`: the 004 filters MAGs installed (flow list of
+ * origin "mag"), with their binding, MHGID and re-instantiated mark */
+int flowctl_filters(struct lma *l, int argc, char **argv, FILE *out);
+
 #endif /* XPMIP_FLOWCTL_H */

@@ -38,6 +38,7 @@
 #include "flowctl.h"
 #include "flowdp.h"
 #include "fmcache.h"
+#include "mhfilt.h"
 #include "hnp_pool.h"
 #include "ifp.h"
 #include "lma.h"
@@ -263,6 +264,10 @@ static int state_write(struct lma *l, const struct bce *b)
 			    (b->flags & BCE_F_BID_OPT ? XP_BCE_F_BID_OPT : 0) |
 			    (b->llid_primary ? XP_BCE_F_LLID_PRIMARY : 0));
 	s.llid_ifp = b->llid_ifp;
+	if (b->flags & BCE_F_MH) {
+		s.flags |= XP_BCE_F_MH;
+		s.mhgid = b->mhgid;
+	}
 	s.version = XP_BCE_VERSION;
 	memcpy(s.llid, b->llid, b->llid_len < XP_BCE_LLID_LEN ? b->llid_len : XP_BCE_LLID_LEN);
 	return xp_map_put(l->maps.bce, &k, &s, XP_MAP_BCE);
@@ -537,6 +542,12 @@ static void binding_delete(struct lma *l, struct bce *b)
 	tl_binding_gone(l, b);
 	snprintf(mn, sizeof(mn), "%s", b->mn->mn_id);
 	fmsig_forget(l->fs, b);
+	/* filters its MAG installed go with it (an interface removal with
+	 * "keep" has moved them already) */
+	if ((b->flags & BCE_F_MH) &&
+	    mhf_release(l->fm, b, XP_MH_ACT_REMOVE, NULL, "binding-deleted") &&
+	    b->state != BCE_ACTIVE)
+		lma_flows_changed(l, b->mn);
 	if (b->mn->n_bce > 1 && b->state == BCE_ACTIVE) {
 		/* the MN's flows on b move to their next BID (or go inactive) */
 		b->state = BCE_DEREG;
@@ -805,30 +816,6 @@ static struct bce *pick_holder(const struct pbu_ctx *c, struct bce **h, size_t n
 	return h[0];
 }
 
-/* b's prefixes are exactly the PBU's (all zero: the MAG does not know
- * them yet, any set matches) */
-static bool prefix_set_is(const struct bce *b, const struct mh_opts *o)
-{
-	bool all_zero = true;
-
-	for (uint8_t i = 0; i < o->n_hnp; i++)
-		all_zero &= prefix_zero(&o->hnp[i]);
-	if (all_zero)
-		return b->n_hnp > 0;
-	if (b->n_hnp != o->n_hnp)
-		return false;
-	for (uint8_t i = 0; i < o->n_hnp; i++) {
-		bool found = false;
-
-		for (uint8_t j = 0; j < b->n_hnp && !found; j++)
-			found = b->hnp[j].plen == o->hnp[i].plen &&
-				!memcmp(&b->hnp[j].addr, &o->hnp[i].prefix, sizeof(b->hnp[j].addr));
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
 /*
  * RFC 7864 3.2.1, Handoff Indicator 6 ("attachment over a new interface
  * sharing prefixes"): a BCE of this MN whose prefixes are those of the PBU
@@ -850,7 +837,7 @@ static bool match_shared(struct pbu_ctx *c, struct bc_mn *m)
 	struct bce *found = NULL;
 
 	for (struct bce *b = m ? m->bces : NULL; b; b = b->mn_next) {
-		if (!prefix_set_is(b, o))
+		if (!bce_prefix_set_is(b, o))
 			continue;
 		if (llid_att_equal(b, o)) {
 			c->b = b;		/* rule 1 */
@@ -961,6 +948,10 @@ static uint8_t do_dereg(struct lma *l, struct pbu_ctx *c)
 		b->deadline_rt_ms = c->now + l->lc->min_delay_bce_delete_ms;
 		b->lifetime_s = 0;
 		dp_write(l, b, NULL);	/* inactive: the data plane stops forwarding */
+		if ((b->flags & BCE_F_MH) && (c->pbu->opt.present & MH_HAS_MULTIHOMING))
+			mhf_release(l->fm, b, c->pbu->opt.mh_act, mhf_pick_target(b),
+				    c->pbu->opt.mh_act == XP_MH_ACT_KEEP ? "dereg-keep" :
+				    "dereg-remove");
 		lma_flows_changed(l, b->mn);
 		if (l->lc->min_delay_bce_delete_ms == 0) {
 			c->b = NULL;
@@ -1035,6 +1026,7 @@ static uint8_t do_register(struct lma *l, struct pbu_ctx *c, struct bc_mn *m, bo
 	b->state = BCE_ACTIVE;
 	b->att = o->att;
 	b->hi = o->hi;
+	mhf_mark(b, o);
 	if (o->present & MH_HAS_MN_LLID) {
 		b->llid_len = o->llid_len;
 		memcpy(b->llid, o->llid, o->llid_len);
@@ -1088,11 +1080,16 @@ static uint8_t process(struct lma *l, struct pbu_ctx *c, struct mh_msg *pba)
 		return XP_PBA_MISSING_HI;
 	if (!(o->present & MH_HAS_ATT))
 		return XP_PBA_MISSING_ATT;
+	/* 004 section 6.1: an LMA without (part of) the extension says so */
+	if ((o->present & MH_HAS_MULTIHOMING) && !l->lc->multihoming)
+		return XP_PBA_MH_NOT_SUPPORTED_DEFAULT;
 
 	m = bcache_mn(l->bc, c->mn);
 	for (uint8_t i = 0; i < o->n_hnp; i++)
 		nonzero |= !prefix_zero(&o->hnp[i]);
-	if (o->hi == XP_HI_NEW_IF_SHARED && match_shared(c, m)) {
+	if ((c->b = mhf_match(m, o, c->src, &c->share)) || c->share) {
+		/* 004 section 2: same HNP and MHGID, one mobility session */
+	} else if (o->hi == XP_HI_NEW_IF_SHARED && match_shared(c, m)) {
 		/* decided by RFC 7864 3.2.1 */
 	} else if (nonzero) {
 		if ((st = match_prefixes(l, c, m)))
@@ -1108,12 +1105,34 @@ static uint8_t process(struct lma *l, struct pbu_ctx *c, struct mh_msg *pba)
 		c->bid = c->b->bid;
 	if ((st = check_order(l, c, pba)))
 		return st;
+	if ((o->present & MH_HAS_MULTIHOMING) && pbu->bu.lifetime == 0 &&
+	    o->mh_act == XP_MH_ACT_KEEP && !l->lc->mh_reinstantiation)
+		return XP_PBA_MH_REINST_NOT_SUPPORTED_DEFAULT;
 	if (pbu->bu.lifetime == 0)
 		return do_dereg(l, c);
 	c->granted_s = grant_lifetime(l, c);
 	if (!c->granted_s)
 		return do_dereg(l, c);	/* less than one unit: a de-registration */
 	return do_register(l, c, m, nonzero);
+}
+
+/* 004: the filters of an accepted PBU, each one's status, and the
+ * re-instantiated filters the binding holds, in the PBA */
+static void mh_pba(struct lma *l, const struct pbu_ctx *c, struct mh_msg *pba)
+{
+	const struct mh_opts *o = &c->pbu->opt;
+	struct bce *b = c->b;
+
+	if (!(o->present & MH_HAS_MULTIHOMING))
+		return;
+	pba->opt.present |= MH_HAS_MULTIHOMING;
+	pba->opt.mhgid = o->mhgid;
+	pba->opt.mh_act = 0;
+	if (!b || b->state != BCE_ACTIVE)
+		return;
+	if (mhf_apply(l->fm, b, o, &pba->opt))
+		lma_flows_changed(l, b->mn);
+	mhf_report(l->fm, b, &pba->opt);
 }
 
 static void build_pba(struct lma *l, const struct pbu_ctx *c, uint8_t status,
@@ -1644,8 +1663,10 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 	if (st == XP_PBA_ACCEPTED)
 		tl_pbu(l, &c, &treq);
 	build_pba(l, &c, st, pba);
-	if (st == XP_PBA_ACCEPTED)
+	if (st == XP_PBA_ACCEPTED) {
 		tl_pba(l, &c, pba);
+		mh_pba(l, &c, pba);
+	}
 	/* the MN's bindings changed: what its MAGs hold may have to follow
 	 * (sent after this PBA) */
 	if (st == XP_PBA_ACCEPTED && (pbu->opt.present & MH_HAS_MN_ID))
@@ -1754,7 +1775,9 @@ static int restore_one(struct lma *l, const struct xp_bind_key *k, const struct 
 	b->flags = (uint8_t)((s->flags & XP_BCE_F_STATIC_HNP ? BCE_F_STATIC_HNP : 0) |
 			     (s->flags & XP_BCE_F_SEQ_VALID ? BCE_F_SEQ_VALID : 0) |
 			     (s->flags & XP_BCE_F_TS_VALID ? BCE_F_TS_VALID : 0) |
-			     (s->flags & XP_BCE_F_BID_OPT ? BCE_F_BID_OPT : 0));
+			     (s->flags & XP_BCE_F_BID_OPT ? BCE_F_BID_OPT : 0) |
+			     (s->flags & XP_BCE_F_MH ? BCE_F_MH : 0));
+	b->mhgid = s->mhgid;
 	b->att = s->att;
 	b->hi = s->hi;
 	b->llid_len = s->llid_len;
@@ -2224,6 +2247,8 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 
 	if (argc >= 1 && !strcmp(argv[0], "flow"))
 		return flowctl_run(l, argc, argv, out);
+	if (argc >= 1 && !strcmp(argv[0], "filters"))
+		return flowctl_filters(l, argc, argv, out);
 	if (argc >= 1 && !strcmp(argv[0], "binding-stats"))
 		return flowctl_binding_stats(l, argc, argv, out);
 	bool is_known = false;

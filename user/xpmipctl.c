@@ -34,6 +34,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "upn", ctl_daemon_main, "upn [--json]             flow mobility UPNs per binding: state, off-link prefixes, UPA counters (LMA)" },
 	{ "binding-stats", ctl_daemon_main, "binding-stats [--json]   per-binding downlink/uplink packets and octets (LMA)" },
 	{ "flow", ctl_daemon_main, "flow add|del|move|list ...  flow mobility cache (LMA; docs/flow-mobility.md)" },
+	{ "filters", ctl_daemon_main, "filters [MN] [--json]    004 multihoming filters: per MN, BID, MHGID, status, re-instantiated" },
 	{ "detach", ctl_daemon_main, "detach MAC               de-register an MN interface (MAG)" },
 	{ "priority", ctl_daemon_main, "priority MAC IFP [--primary]  set an MN interface's IFP/P, refresh (MAG)" },
 	{ "handover", ctl_daemon_main, "handover MAC PREFIX...   001 flow handover onto MAC: /64s (PFHO) or a block (FFHO) (MAG)" },

@@ -19,7 +19,9 @@
 
 #include "bcache.h"
 #include "config.h"
+#include "fmcache.h"
 #include "lma.h"
+#include "mhfilt.h"
 #include "mh_codec.h"
 #include "xpmip_maps.h"
 #include "xpmip_state.h"
@@ -57,6 +59,7 @@ static const char *base_conf =
 	"  hnp_pool = \"%s\";\n"
 	"  timestamps = %s;\n"
 	"  max_lifetime_s = 3600;\n"
+	"%s"
 	"  default_policy = { allowed = true; hnps_per_interface = 1; };\n"
 	"  mns = (\n"
 	"    { id = \"blocked@x\"; allowed = false; },\n"
@@ -68,6 +71,7 @@ static const char *base_conf =
 	"  );\n"
 	"};\n";
 
+static const char *lma_extra = "";	/* more lma keys for one suite */
 static struct xp_config cfg;
 static struct lma_maps maps;
 static struct lma *L;
@@ -116,7 +120,7 @@ static void start(const char *pool, bool timestamps)
 	char text[2048], path[] = "/tmp/xpmip-lma-test-XXXXXX", err[XP_CFG_ERR_MAX];
 	int fd = mkstemp(path);
 
-	snprintf(text, sizeof(text), base_conf, pool, timestamps ? "true" : "false");
+	snprintf(text, sizeof(text), base_conf, pool, timestamps ? "true" : "false", lma_extra);
 	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 	cr_assert_eq(xp_config_load(path, XP_ROLE_LMA, &cfg, err), 0, "%s", err);
@@ -155,10 +159,14 @@ struct pbu {
 	uint8_t ifp;			/* 000 IFP in the MN-LL-ID */
 	bool primary;			/* 000 P flag */
 	bool no_p;
+	int mhgid;			/* 004 Multihoming option; -1: none */
+	uint8_t act;			/* its ACT */
+	uint8_t n_flow;			/* Flow Identification options */
+	const struct mh_flow_id *flow;
 };
 
 #define PBU(...) ((struct pbu){ .mn = "mn1@x", .seq = 1, .lifetime_s = 3600, .hi = 1, .att = 4, \
-				.n_hnp = 0, __VA_ARGS__ })
+				.n_hnp = 0, .mhgid = -1, __VA_ARGS__ })
 
 static struct in6_addr A(const char *s)
 {
@@ -210,6 +218,14 @@ static size_t encode_pbu(const struct pbu *p, uint8_t *buf)
 		m.opt.llid_ifp = p->ifp;
 		m.opt.llid_primary = p->primary;
 	}
+	if (p->mhgid >= 0) {
+		m.opt.present |= MH_HAS_MULTIHOMING;
+		m.opt.mhgid = (uint8_t)p->mhgid;
+		m.opt.mh_act = p->act;
+	}
+	for (uint8_t i = 0; i < p->n_flow; i++)
+		m.opt.flow_id[i] = p->flow[i];
+	m.opt.n_flow_id = p->n_flow;
 	n = mh_encode(&m, buf, MH_MAX_MSG_LEN);
 	cr_assert_gt(n, 0, "encode: %s", mh_strerror(n));
 	return (size_t)n;
@@ -1237,4 +1253,265 @@ Test(lma, status_130_state_map_full)
 {
 	shrink_to_two(&maps.bce, sizeof(struct xp_bce_state), BPF_F_NO_PREALLOC);
 	map_full_keeps_serving(maps.bce);
+}
+
+/* ---- 004: Multihoming option and MAG filters ---- */
+
+/* a Flow Identification option: UDP to dport, forward unless act says */
+static struct mh_flow_id filt(uint16_t fid, uint16_t pri, uint16_t dport, int act)
+{
+	struct mh_flow_id f;
+
+	memset(&f, 0, sizeof(f));
+	f.fid = fid;
+	f.fid_pri = pri;
+	if (dport) {
+		f.has_ts = true;
+		f.ts.format = XP_TS_FMT_IPV6;
+		f.ts.flags = XP_TS6_K_DPORT_START | XP_TS6_O_NH_START;
+		f.ts.dport_start = dport;
+		f.ts.nh_start = XP_IPPROTO_UDP;
+	}
+	if (act >= 0) {
+		f.has_action = true;
+		f.action = (uint8_t)act;
+	}
+	return f;
+}
+
+static const struct fm_entry *mag_filter(uint16_t fid)
+{
+	return fmcache_get(lma_fmcache(L), "mn1@x", FM_ORIGIN_MAG, 0, fid);
+}
+
+/* the PBA's Flow Identification option for fid, or NULL */
+static const struct mh_flow_id *pba_flow(uint16_t fid)
+{
+	for (uint8_t i = 0; i < last_pba.opt.n_flow_id; i++)
+		if (last_pba.opt.flow_id[i].fid == fid)
+			return &last_pba.opt.flow_id[i];
+	return NULL;
+}
+
+static int pba_status(uint16_t fid)
+{
+	const struct mh_flow_id *f = pba_flow(fid);
+
+	cr_assert_not_null(f, "no Flow Identification option for FID %u in the PBA", fid);
+	return f->status;
+}
+
+/* MAG1 with filter 1 (dport 5001), MAG2 with filter 2 (dport 5002), both
+ * in group 0: one session, two bindings sharing the HNP */
+static void two_mags(void)
+{
+	struct mh_flow_id f1 = filt(1, 10, 5001, -1), f2 = filt(2, 20, 5002, XP_FBA_FORWARD);
+	struct pbu p = PBU(.llid = "ifA", .mhgid = 0, .flow = &f1, .n_flow = 1);
+	char a[64];
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert(last_pba.opt.present & MH_HAS_MULTIHOMING, "the PBA echoes the option");
+	cr_assert_eq(last_pba.opt.mhgid, 0);
+	cr_assert_eq(pba_status(1), XP_FID_S_SUCCESS);
+	strcpy(a, pfx_str(0));
+	p = PBU(.llid = "ifB", .att = 3, .mhgid = 0, .flow = &f2, .n_flow = 1);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(pba_status(2), XP_FID_S_SUCCESS);
+	cr_assert_str_eq(pfx_str(0), a, "same HNP: one mobility session (004 section 2)");
+}
+
+Test(lma, mh_two_mags_one_session_each_filter_on_its_binding)
+{
+	two_mags();
+	struct bc_mn *m = bcache_mn(lma_bcache(L), "mn1@x");
+	cr_assert_eq(m->n_bce, 2);
+	struct bce *b1 = bcache_get(lma_bcache(L), "mn1@x", 1);
+	struct bce *b2 = bcache_get(lma_bcache(L), "mn1@x", 2);
+	cr_assert((b1->flags & BCE_F_MH) && (b2->flags & BCE_F_MH));
+	cr_assert_eq(mag_filter(1)->bid[0], 1);
+	cr_assert_eq(mag_filter(2)->bid[0], 2);
+	cr_assert_eq(mag_filter(2)->action, XP_FBA_FORWARD);
+	/* the data plane's selector walk: FID-PRI order, each to its binding */
+	struct xp_flow_set set;
+	cr_assert_eq(bpf_map_lookup_elem(maps.fsel, &m->idx, &set), 0);
+	cr_assert_eq(set.n, 2);
+	cr_assert_eq(set.sel[0].fid, 1);
+	cr_assert_eq(set.sel[0].bid, 1);
+	cr_assert_eq(set.sel[0].dport_lo, 5001);
+	cr_assert_eq(set.sel[1].fid, 2);
+	cr_assert_eq(set.sel[1].bid, 2);
+	/* a renewal from MAG2 (HI 5, its prefix) stays on binding 2 */
+	struct mh_flow_id f2 = filt(2, 20, 5002, XP_FBA_FORWARD);
+	advance(1000);
+	struct pbu p = PBU(.llid = "ifB", .att = 3, .hi = 5, .seq = 2, .mhgid = 0, .flow = &f2,
+			   .n_flow = 1, .n_hnp = 1, .hnp = { pfx_str(0) });
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(m->n_bce, 2);
+	cr_assert_eq(pba_status(2), XP_FID_S_SUCCESS);
+}
+
+Test(lma, mh_filters_modified_deleted_and_refused)
+{
+	two_mags();
+	/* modify FID 1 on renewal: dport 6001, drop */
+	struct mh_flow_id f[4] = { filt(1, 5, 6001, XP_FBA_DROP) };
+	advance(1000);
+	struct pbu p = PBU(.llid = "ifA", .hi = 5, .seq = 2, .mhgid = 0, .flow = f, .n_flow = 1);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(pba_status(1), XP_FID_S_SUCCESS);
+	cr_assert_eq(mag_filter(1)->ts.dport_start, 6001);
+	cr_assert_eq(mag_filter(1)->action, XP_FBA_DROP);
+	cr_assert_eq(mag_filter(1)->fid_pri, 5);
+	/* MAG2's filter is not MAG1's: 129; unknown FID deleted: 132; an IPv4
+	 * selector: 133; a range upside down: 130 */
+	f[0] = filt(2, 20, 7000, -1);
+	f[1] = filt(9, 1, 0, XP_FBA_DELETE);
+	f[2] = filt(3, 1, 80, -1);
+	f[2].ts.format = XP_TS_FMT_IPV4;
+	f[2].ts.flags = XP_TS4_I_DPORT_START;
+	f[3] = filt(4, 1, 90, -1);
+	f[3].ts.flags |= XP_TS6_L_DPORT_END;
+	f[3].ts.dport_end = 80;
+	advance(1000);
+	p = PBU(.llid = "ifA", .hi = 5, .seq = 3, .mhgid = 0, .flow = f, .n_flow = 4);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED, "filter statuses never fail the PBU");
+	cr_assert_eq(pba_status(2), XP_FID_S_REJECTED);
+	cr_assert_eq(pba_status(9), XP_FID_S_FID_NOT_FOUND);
+	cr_assert_eq(pba_status(3), XP_FID_S_TS_FMT_UNSUPP);
+	cr_assert_eq(pba_status(4), XP_FID_S_MALFORMED);
+	cr_assert_eq(mag_filter(2)->ts.dport_start, 5002, "MAG2's filter unchanged");
+	cr_assert_null(mag_filter(3));
+	cr_assert_null(mag_filter(4));
+	/* delete FID 1 */
+	f[0] = filt(1, 0, 0, XP_FBA_DELETE);
+	advance(1000);
+	p = PBU(.llid = "ifA", .hi = 5, .seq = 4, .mhgid = 0, .flow = f, .n_flow = 1);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(pba_status(1), XP_FID_S_SUCCESS);
+	cr_assert_null(mag_filter(1));
+	struct xp_flow_set set;
+	uint32_t idx = bcache_mn(lma_bcache(L), "mn1@x")->idx;
+	cr_assert_eq(bpf_map_lookup_elem(maps.fsel, &idx, &set), 0);
+	cr_assert_eq(set.n, 1);
+	cr_assert_eq(set.sel[0].fid, 2);
+}
+
+Test(lma, mh_removal_keep_reinstantiates_on_the_other_binding)
+{
+	two_mags();
+	advance(1000);
+	struct pbu p = PBU(.llid = "ifB", .att = 3, .hi = 4, .seq = 2, .lifetime_s = 0, .mhgid = 0,
+			   .act = XP_MH_ACT_KEEP);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_null(mag_filter(2));
+	const struct fm_entry *r = mag_filter(MHF_REINST_FID_TOP);
+	cr_assert_not_null(r, "re-instantiated with a new FID");
+	cr_assert_eq(r->bid[0], 1);
+	cr_assert_eq(r->fid_pri, 20);
+	cr_assert_eq(r->action, XP_FBA_FORWARD);
+	cr_assert_eq(r->ts.dport_start, 5002);
+	cr_assert(r->eflags & FM_EF_REINSTANTIATED);
+	/* the data plane sends dport 5002 to binding 1 now */
+	struct xp_flow_set set;
+	uint32_t idx = bcache_mn(lma_bcache(L), "mn1@x")->idx;
+	cr_assert_eq(bpf_map_lookup_elem(maps.fsel, &idx, &set), 0);
+	cr_assert_eq(set.n, 2);
+	cr_assert_eq(set.sel[1].fid, MHF_REINST_FID_TOP);
+	cr_assert_eq(set.sel[1].bid, 1);
+	/* MAG1's next exchange reports it: marker, selector, action */
+	advance(1000);
+	p = PBU(.llid = "ifA", .hi = 5, .seq = 2, .mhgid = 0);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	const struct mh_flow_id *f = pba_flow(MHF_REINST_FID_TOP);
+	cr_assert_not_null(f);
+	cr_assert_eq(f->reserved, XP_FID_F_REINSTANTIATED);
+	cr_assert_eq(f->status, XP_FID_S_SUCCESS);
+	cr_assert_eq(f->fid_pri, 20);
+	cr_assert(f->has_ts && f->ts.dport_start == 5002);
+	cr_assert(f->has_action && f->action == XP_FBA_FORWARD);
+	cr_assert_null(pba_flow(1), "its own filters are not repeated");
+	/* MAG1 may delete what it holds now */
+	struct mh_flow_id d = filt(MHF_REINST_FID_TOP, 0, 0, XP_FBA_DELETE);
+	advance(1000);
+	p = PBU(.llid = "ifA", .hi = 5, .seq = 3, .mhgid = 0, .flow = &d, .n_flow = 1);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(pba_status(MHF_REINST_FID_TOP), XP_FID_S_SUCCESS);
+	cr_assert_null(mag_filter(MHF_REINST_FID_TOP));
+}
+
+Test(lma, mh_removal_remove_deletes_the_filters)
+{
+	two_mags();
+	advance(1000);
+	struct pbu p = PBU(.llid = "ifB", .att = 3, .hi = 4, .seq = 2, .lifetime_s = 0, .mhgid = 0,
+			   .act = XP_MH_ACT_REMOVE);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_null(mag_filter(2));
+	cr_assert_null(mag_filter(MHF_REINST_FID_TOP));
+	cr_assert_not_null(mag_filter(1), "MAG1's filter stays");
+	/* the last binding expires: its filters go with it */
+	fake_rt = T0_MS + 3600 * 1000;
+	lma_run_timers(L);
+	cr_assert_null(mag_filter(1));
+	cr_assert_eq(fmcache_count(lma_fmcache(L)), 0);
+}
+
+Test(lma, mh_restart_keeps_the_session)
+{
+	two_mags();
+	lma_free(L);
+	cr_assert_eq(lma_new(&cfg, NULL, &maps, &fake_clock, &L), 0);
+	cr_assert_eq(lma_restore(L), 2);
+	struct bce *b2 = bcache_get(lma_bcache(L), "mn1@x", 2);
+	cr_assert(b2->flags & BCE_F_MH);
+	cr_assert_eq(mag_filter(2)->bid[0], 2);
+	advance(1000);
+	struct pbu p = PBU(.llid = "ifB", .att = 3, .hi = 4, .seq = 2, .lifetime_s = 0, .mhgid = 0,
+			   .act = XP_MH_ACT_KEEP);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_eq(mag_filter(MHF_REINST_FID_TOP)->bid[0], 1);
+}
+
+static void setup_no_mh(void)
+{
+	lma_extra = "  multihoming = false;\n";
+	start("2001:db8:100::/40", true);
+	lma_extra = "";
+}
+
+static void setup_no_reinst(void)
+{
+	lma_extra = "  mh_reinstantiation = false;\n";
+	start("2001:db8:100::/40", true);
+	lma_extra = "";
+}
+
+Test(lma_nomh, status_190_mh_not_supported, .init = setup_no_mh, .fini = teardown)
+{
+	struct mh_flow_id f1 = filt(1, 10, 5001, -1);
+	struct pbu p = PBU(.llid = "ifA", .mhgid = 0, .flow = &f1, .n_flow = 1);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_MH_NOT_SUPPORTED_DEFAULT);
+	cr_assert_eq(bcache_count(lma_bcache(L)), 0);
+	cr_assert_eq(fmcache_count(lma_fmcache(L)), 0);
+	advance(1000);
+	p = PBU(.llid = "ifA", .seq = 2);
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED, "without the option: RFC 5213");
+}
+
+Test(lma_nomh, status_191_reinstantiation_not_supported, .init = setup_no_reinst,
+     .fini = teardown)
+{
+	two_mags();
+	advance(1000);
+	struct pbu p = PBU(.llid = "ifB", .att = 3, .hi = 4, .seq = 2, .lifetime_s = 0, .mhgid = 0,
+			   .act = XP_MH_ACT_KEEP);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_MH_REINST_NOT_SUPPORTED_DEFAULT);
+	cr_assert_eq(bcache_get(lma_bcache(L), "mn1@x", 2)->state, BCE_ACTIVE, "nothing changed");
+	cr_assert_not_null(mag_filter(2));
+	advance(1000);
+	p = PBU(.llid = "ifB", .att = 3, .hi = 4, .seq = 3, .lifetime_s = 0, .mhgid = 0,
+		.act = XP_MH_ACT_REMOVE);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_null(mag_filter(2));
 }
