@@ -121,7 +121,7 @@ int xp_lma_downlink(struct xdp_md *ctx)
 	r = xp_encap6(ctx, &b->local, &b->peer, cfg->hop_limit, len);
 	if (r != XP_OK)
 		return xp_verdict(r, XDP_DROP);
-	r = xp_fib_forward(ctx, fwd, &action);
+	r = xp_fib_forward(ctx, cfg->flags & XP_CFG_F_NO_NHCACHE, fwd, &action);
 	if (action != XDP_DROP)
 		xp_bstat_add(bk.mn_id, bk.bid, len, 1);
 	return xp_verdict(r, action);
@@ -197,7 +197,8 @@ static __always_inline int xp_lma_uplink(struct xdp_md *ctx, struct xp_pkt *p,
 	if (in->hop_limit <= 1)
 		return xp_verdict(XP_R_PASS_HOP_LIMIT, XDP_PASS);
 	in->hop_limit--;
-	r = xp_fib_forward(ctx, fwd, &action);
+	/* to a CN: not cached (one entry per destination would thrash xp_nh_v1) */
+	r = xp_fib_forward(ctx, 1, fwd, &action);
 	return xp_verdict(r, action);
 }
 

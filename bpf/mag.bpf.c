@@ -80,7 +80,7 @@ int xp_mag_access(struct xdp_md *ctx)
 	r = xp_encap6(ctx, &b->local, &b->peer, cfg->hop_limit, len);
 	if (r != XP_OK)
 		return xp_verdict(r, XDP_DROP);
-	r = xp_fib_forward(ctx, XP_R_UL_ENCAP, &action);
+	r = xp_fib_forward(ctx, cfg->flags & XP_CFG_F_NO_NHCACHE, XP_R_UL_ENCAP, &action);
 	if (action != XDP_DROP)
 		xp_bstat_add(bk.mn_id, bk.bid, len, 0);
 	return xp_verdict(r, action);

@@ -129,6 +129,22 @@ struct {
 	__type(value, struct xp_fc_val);
 } xp_fcache_v1 SEC(".maps");
 
+/* Next-hop cache in front of bpf_fib_lookup (xp_fib.h). LRU: preallocated. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XP_NH_CACHE_SIZE);
+	__type(key, struct xp_nh_key);
+	__type(value, struct xp_nh_val);
+} xp_nh_v1 SEC(".maps");
+
+/* Entry 0: the next-hop cache generation, bumped by the agent */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xp_nhgen);
+} xp_nhgen_v1 SEC(".maps");
+
 static __always_inline struct xp_cfg *xp_cfg_get(void)
 {
 	__u32 zero = 0;

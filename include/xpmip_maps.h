@@ -41,6 +41,8 @@
 #define XP_MAP_TRACE		"xp_trace_v1"	/* RINGBUF of struct xp_trace_event */
 #define XP_MAP_FLOWSEL		"xp_fsel_v1"	/* MN -> flow selectors, FID-PRI order */
 #define XP_MAP_FLOWCACHE	"xp_fcache_v1"	/* LRU: exact packet fields -> flow verdict */
+#define XP_MAP_NEXTHOP		"xp_nh_v1"	/* LRU: tunnel packet -> cached next hop */
+#define XP_MAP_NHGEN		"xp_nhgen_v1"	/* ARRAY[1]: next-hop cache generation */
 
 /* Capacities (the agent may size maps down in its config) */
 #define XP_MAX_MNS		(1u << 20)
@@ -51,6 +53,7 @@
 #define XP_MAX_FLOW_MNS		(1u << 16)	/* MNs with flow mobility entries */
 #define XP_MAX_FLOWS_PER_MN	64	/* active selectors walked per packet, at most */
 #define XP_FLOW_CACHE_SIZE	(1u << 16)	/* exact-match flow cache (LRU) */
+#define XP_NH_CACHE_SIZE	XP_MAX_PEERS	/* next-hop cache (LRU): one per tunnel peer */
 
 /* An IPv6 address as the data plane sees it. 4-byte aligned (not 8, which
  * a64 would imply): the asserted layouts below put it at offset 4 (the LPM
@@ -83,6 +86,8 @@ _Static_assert(sizeof(struct xp_cfg) == 32, "xp_cfg layout");
 
 #define XP_CFG_F_ENABLED	0x1	/* the agent finished writing state */
 #define XP_CFG_F_TRACE		0x2	/* emit xp_trace_v1 events (xpmipctl trace) */
+#define XP_CFG_F_NO_NHCACHE	0x4	/* bpf_fib_lookup for every packet (xp_fib.h);
+					 * benchmarks compare with and without */
 
 /* ---- xp_pfx_v1: BPF_MAP_TYPE_LPM_TRIE ---- */
 struct xp_prefix_key {
@@ -269,6 +274,48 @@ struct xp_fc_val {
 	__u8  pad;
 };
 _Static_assert(sizeof(struct xp_fc_val) == 4, "xp_fc_val layout");
+
+/*
+ * ---- xp_nh_v1: BPF_MAP_TYPE_LRU_HASH, the next-hop cache (bpf/xp_fib.h) ----
+ * What bpf_fib_lookup answered for an encapsulated packet (LMA downlink,
+ * MAG uplink): the outer destination is a tunnel peer, so one entry serves
+ * every binding behind that Proxy-CoA / LMA. Written by the programs on a
+ * successful lookup, never by the agent. An entry is used only while its
+ * gen equals xp_nhgen_v1's (the agent bumps that on every route, rule,
+ * neighbour or link change it hears of through rtnetlink: user/nhwatch.c),
+ * it is younger than XP_NH_MAX_AGE_JIFFIES (a bound on staleness while no
+ * agent runs), it was filled for the packet's ingress interface (an input
+ * of the lookup: iif rules, VRFs), and the packet fits its MTU. Otherwise the program asks the
+ * FIB again.
+ */
+struct xp_nh_key {
+	union xp_addr6 src, dst;	/* outer IPv6 source and destination, in the
+					 * order of bpf_fib_lookup's ipv6_src/ipv6_dst
+					 * (xp_fib.h uses those fields as the key) */
+};
+_Static_assert(sizeof(struct xp_nh_key) == 32, "xp_nh_key layout");
+
+struct xp_nh_val {
+	__u32 stamp;			/* low 32 bits of bpf_jiffies64() when filled */
+	__u32 gen;			/* xp_nhgen_v1 gen read before the lookup */
+	__u32 iif;			/* ingress interface the answer was for */
+	__u32 oif;			/* egress */
+	__u8  dmac[6];			/* next hop's MAC */
+	__u8  smac[6];			/* egress interface's MAC */
+	__u16 mtu;			/* route MTU (bpf_fib_lookup mtu_result) */
+	__u16 pad;
+};
+_Static_assert(sizeof(struct xp_nh_val) == 32, "xp_nh_val layout");
+
+/* 1024 jiffies: 1 s at HZ=1000, 4 s at 250, ~10 s at 100 */
+#define XP_NH_MAX_AGE_JIFFIES	1024u
+
+/* ---- xp_nhgen_v1: BPF_MAP_TYPE_ARRAY[1], written by the agent only ---- */
+struct xp_nhgen {
+	__u32 gen;			/* bumped: every cached next hop is stale */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct xp_nhgen) == 8, "xp_nhgen layout");
 
 /* ---- xp_ul_v1: BPF_MAP_TYPE_HASH, LMA uplink anti-spoofing ---- */
 struct xp_ul_key {

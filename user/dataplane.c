@@ -40,7 +40,8 @@
 
 enum {
 	XP_M_CFG, XP_M_PFX, XP_M_BIND, XP_M_MN, XP_M_UL, XP_M_PEER, XP_M_CNT,
-	XP_M_BSTAT, XP_M_PFX64, XP_M_TRACE, XP_M_FSEL, XP_M_FCACHE, XP_NMAPS
+	XP_M_BSTAT, XP_M_PFX64, XP_M_TRACE, XP_M_FSEL, XP_M_FCACHE, XP_M_NH, XP_M_NHGEN,
+	XP_NMAPS
 };
 
 static const char *const xp_map_names[XP_NMAPS] = {
@@ -50,12 +51,14 @@ static const char *const xp_map_names[XP_NMAPS] = {
 	[XP_M_CNT] = XP_MAP_COUNTERS,	[XP_M_BSTAT] = XP_MAP_BSTATS,
 	[XP_M_PFX64] = XP_MAP_PREFIX64,	[XP_M_TRACE] = XP_MAP_TRACE,
 	[XP_M_FSEL] = XP_MAP_FLOWSEL,	[XP_M_FCACHE] = XP_MAP_FLOWCACHE,
+	[XP_M_NH] = XP_MAP_NEXTHOP,	[XP_M_NHGEN] = XP_MAP_NHGEN,
 };
 
 /* max_entries is fixed by this build for these (the others follow opts) */
 static bool xp_map_fixed_size(int i)
 {
-	return i == XP_M_CFG || i == XP_M_CNT || i == XP_M_PEER || i == XP_M_TRACE;
+	return i == XP_M_CFG || i == XP_M_CNT || i == XP_M_PEER || i == XP_M_TRACE ||
+	       i == XP_M_NH || i == XP_M_NHGEN;
 }
 
 struct xp_map_spec {

@@ -36,6 +36,7 @@
 #include "metrics_http.h"
 #include "mh_codec.h"
 #include "mh_sock.h"
+#include "nhwatch.h"
 #include "trace_ctl.h"
 #include "sigdrop.h"
 
@@ -170,6 +171,17 @@ static int metrics_body(void *ctx, FILE *out)
 	return xp_metrics_write(ctx, XPMIPD_VERSION, out);
 }
 
+/* rtnetlink changes: the user plane's cached next hops are stale */
+static void on_nh_ready(void *ctx, int fd, uint32_t events)
+{
+	int err;
+
+	(void)fd;
+	(void)events;
+	if ((err = nh_watch_dispatch(ctx)))
+		pr_err("event=nh_watch_failed error=%s", strerror(-err));
+}
+
 static void on_hup(void *ctx)
 {
 	(void)ctx;
@@ -236,6 +248,7 @@ int main(int argc, char **argv)
 	static struct mh_txq mh_txq;
 	struct xp_daemon d = { .cfg = &cfg, .mh_fd = -1, .mh_txq = &mh_txq };
 	struct metrics_http *mhttp = NULL;
+	struct nh_watch *nhw = NULL;
 	struct xp_dp_opts dpo;
 	char err[XP_CFG_ERR_MAX], ident[IDENT_MAX];
 	enum xp_role role;
@@ -340,6 +353,14 @@ int main(int argc, char **argv)
 			"refusing to reuse it" : strerror(-rc));
 		goto out_ctl;
 	}
+	/* before the role enables the programs: from then on every route or
+	 * neighbour change invalidates the next-hop cache (nhwatch.h) */
+	if ((rc = nh_watch_open(xp_dp_map_fd(d.dp, XP_MAP_NHGEN), &nhw)) ||
+	    (rc = evloop_add_fd(d.ev, nh_watch_fd(nhw), EPOLLIN, on_nh_ready, nhw))) {
+		fprintf(stderr, "xpmipd: rtnetlink watch for the next-hop cache: %s\n",
+			strerror(-rc));
+		goto out_dp;
+	}
 	local = role == XP_ROLE_LMA ? &cfg.lma.address : &cfg.mag.proxy_coa;
 	d.mh_fd = mh_sock_open(local);
 	if (d.mh_fd < 0) {
@@ -389,6 +410,7 @@ out_mh:
 	if (d.mh_fd >= 0)
 		close(d.mh_fd);
 out_dp:
+	nh_watch_close(nhw);
 	xp_dp_close(d.dp, flush);
 out_ctl:
 	ctl_sock_close(d.ctl);
