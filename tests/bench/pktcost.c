@@ -255,25 +255,124 @@ out:
 	return rc;
 }
 
-enum path { P_FLOOR, P_LMA_DL, P_LMA_DL_LPM, P_LMA_UL, P_MAG_UL, P_MAG_DL, P_LMA_DL_RH2, P_MAX };
+static int flow_fill(const struct maps *m, int fsel_fd);
+
+enum path {
+	P_FLOOR, P_LMA_DL, P_LMA_DL_NONH, P_LMA_DL_LPM, P_LMA_UL, P_MAG_UL, P_MAG_UL_NONH,
+	P_MAG_DL, P_LMA_DL_RH2,
+	P_FLOW_HIT_1, P_FLOW_HIT_16, P_FLOW_HIT_64, P_FLOW_MISS_1, P_FLOW_MISS_16, P_FLOW_MISS_64,
+	P_MAX
+};
 static const char *const path_name[P_MAX] = {
 	[P_FLOOR] = "floor (xp_pass)",
 	[P_LMA_DL] = "LMA downlink encap",
+	[P_LMA_DL_NONH] = "LMA downlink encap, next-hop cache off (bpf_fib_lookup per packet)",
 	[P_LMA_DL_LPM] = "LMA downlink encap, LPM trie only (previous design)",
 	[P_LMA_UL] = "LMA uplink decap + anti-spoofing",
 	[P_MAG_UL] = "MAG uplink encap",
+	[P_MAG_UL_NONH] = "MAG uplink encap, next-hop cache off",
 	[P_MAG_DL] = "MAG downlink decap",
 	[P_LMA_DL_RH2] = "LMA downlink to a non-primary interface: Type 2 routing header + encap",
+	[P_FLOW_HIT_1] = "LMA downlink, flow cache hit, 1 selector",
+	[P_FLOW_HIT_16] = "LMA downlink, flow cache hit, 16 selectors",
+	[P_FLOW_HIT_64] = "LMA downlink, flow cache hit, 64 selectors",
+	[P_FLOW_MISS_1] = "LMA downlink, flow cache miss: walk of 1 selector",
+	[P_FLOW_MISS_16] = "LMA downlink, flow cache miss: walk of 16 selectors",
+	[P_FLOW_MISS_64] = "LMA downlink, flow cache miss: walk of 64 selectors",
 };
+
+/*
+ * Flow mobility rows (RFC 7864, bpf/xp_flow.h): FLOW_MNS MNs per selector
+ * count, apart from the MNs of the size being measured (MN index
+ * FLOW_BASE + group * FLOW_MNS + j), each with XP_MNF_FLOWS, a second
+ * binding (bid 2) and n selectors of which only the last matches the
+ * packet (source range and destination port: the walk looks at every one).
+ * A hit row sends a packet the cache has seen (the same packet once before,
+ * untimed); a miss row gives every packet a new flow label, so the cache
+ * never has it and the whole walk runs, then the LRU insert.
+ */
+#define FLOW_MNS	1000
+#define FLOW_BASE	0x00f00000u	/* above every size's MN indices */
+#define FLOW_DPORT	2000		/* the packets' destination port */
+static const uint32_t flow_nsel[3] = { 1, 16, 64 };
+
+static int is_flow(enum path p)
+{
+	return p >= P_FLOW_HIT_1 && p <= P_FLOW_MISS_64;
+}
+
+static int flow_group(enum path p)	/* index into flow_nsel */
+{
+	return (int)(p >= P_FLOW_MISS_1 ? p - P_FLOW_MISS_1 : p - P_FLOW_HIT_1);
+}
+
+/* The flow mobility MNs (see FLOW_MNS), in the LMA's maps only */
+static int flow_fill(const struct maps *m, int fsel_fd)
+{
+	static struct xp_bind_stats zero_stats[XP_BENCH_MAX_CPUS];
+	struct xp_bind_val bv = { .flags = XP_BF_ACTIVE, .mtu = 1400 };
+	struct xp_flow_set *set = calloc(1, sizeof(*set));
+	int rc = -1;
+
+	if (!set)
+		return -1;
+	pkt_addr(PEER_ADDR, bv.peer.a8);
+	pkt_addr(LMA_ADDR, bv.local.a8);
+	for (uint32_t g = 0; g < 3; g++) {
+		uint32_t n = flow_nsel[g];
+
+		memset(set, 0, sizeof(*set));
+		set->n = n;
+		set->gen = 1;
+		for (uint32_t s = 0; s < n; s++) {
+			struct xp_flow_sel *f = &set->sel[s];
+			uint16_t port = s + 1 == n ? FLOW_DPORT : (uint16_t)(3000 + s);
+
+			f->fields = XP_FSEL_SRC | XP_FSEL_DPORT;
+			f->src_hi.hi = f->src_hi.lo = ~0ull;	/* every source: matches */
+			f->dport_lo = f->dport_hi = port;	/* only the last matches */
+			f->fid = (uint16_t)(s + 1);
+			f->bid = 2;
+			f->action = XP_FBA_FORWARD;
+		}
+		for (uint32_t j = 0; j < FLOW_MNS; j++) {
+			uint32_t i = FLOW_BASE + g * FLOW_MNS + j;
+			struct xp_prefix_val pv = { .mn_id = i, .bid = 1 };
+			struct xp_mn_val mv = { .flags = XP_MNF_FLOWS, .flow_gen = 1 };
+			struct xp_prefix64_key k64;
+			union xp_addr6 pfx;
+
+			mn_prefix(i, &pfx);
+			memcpy(k64.a32, pfx.a32, sizeof(k64.a32));
+			for (uint16_t bid = 1; bid <= 2; bid++) {
+				struct xp_bind_key bk = { .mn_id = i, .bid = bid };
+
+				if (update_retry(m->bind, &bk, &bv) || update_retry(m->bstat, &bk, zero_stats))
+					goto out;
+			}
+			if (update_retry(m->pfx64, &k64, &pv) || update_retry(m->mn, &i, &mv) ||
+			    update_retry(fsel_fd, &i, set))
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (rc)
+		fprintf(stderr, "pktcost: filling the flow mobility MNs: %s\n", strerror(errno));
+	free(set);
+	return rc;
+}
 
 struct bench {
 	int prog[P_MAX];
+	int cfg_fd[P_MAX];		/* xp_cfg_v1 of the path's object */
+	uint32_t cfg_flags[P_MAX];	/* written there before each round */
 	uint32_t want[P_MAX];
 	struct bt_env env;
 };
 
-/* Build path p's packet for MN i */
-static void build(enum path p, uint32_t i, struct pkt *k)
+/* Build path p's packet for MN i; fl: its flow label */
+static void build(enum path p, uint32_t i, uint32_t fl, struct pkt *k)
 {
 	char mn[INET6_ADDRSTRLEN];
 
@@ -282,11 +381,13 @@ static void build(enum path p, uint32_t i, struct pkt *k)
 	switch (p) {
 	case P_FLOOR:
 	case P_LMA_DL:
+	case P_LMA_DL_NONH:
 	case P_LMA_DL_LPM:
 	case P_LMA_DL_RH2:
+	case P_FLOW_HIT_1 ... P_FLOW_MISS_64:
 		pkt_eth(k, BT_MAC_A, BT_MAC_CN, 0x86dd);
-		pkt_ip6(k, CN_ADDR, mn, XP_IPPROTO_UDP, 64, 0, 0);
-		pkt_udp(k, 1000, 2000, 18);
+		pkt_ip6(k, CN_ADDR, mn, XP_IPPROTO_UDP, 64, 0, fl);
+		pkt_udp(k, 1000, FLOW_DPORT, 18);
 		break;
 	case P_LMA_UL:
 	case P_MAG_DL:
@@ -299,6 +400,7 @@ static void build(enum path p, uint32_t i, struct pkt *k)
 		pkt_udp(k, 1000, 2000, 18);
 		break;
 	case P_MAG_UL:
+	case P_MAG_UL_NONH:
 		pkt_eth(k, BT_MAC_C, BT_MAC_MN, 0x86dd);
 		pkt_ip6(k, mn, CN_ADDR, XP_IPPROTO_UDP, 64, 0, 0);
 		pkt_udp(k, 1000, 2000, 18);
@@ -311,7 +413,7 @@ static void build(enum path p, uint32_t i, struct pkt *k)
 
 static int ingress(const struct bench *b, enum path p)
 {
-	return p == P_MAG_UL ? b->env.if_c : b->env.if_a;
+	return p == P_MAG_UL || p == P_MAG_UL_NONH ? b->env.if_c : b->env.if_a;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -321,41 +423,63 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* One test run of packet k on path p: 0, or -1 with a message */
+static int run1(const struct bench *b, enum path p, const struct pkt *k, uint32_t *duration)
+{
+	static uint8_t outbuf[PKT_MAX];
+	struct xdp_md ctx = { .ingress_ifindex = (uint32_t)ingress(b, p),
+			      .data_end = (uint32_t)k->len };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+		    .data_in = k->b, .data_size_in = (uint32_t)k->len,
+		    .data_out = outbuf, .data_size_out = sizeof(outbuf), .repeat = 1);
+	int err = bpf_prog_test_run_opts(b->prog[p], &o);
+
+	if (err) {
+		fprintf(stderr, "pktcost: %s: test run: %s\n", path_name[p], strerror(-err));
+		return -1;
+	}
+	*duration = o.duration;
+	return (int)o.retval;
+}
+
 /* One round of SAMPLES fresh packets on path p, random MNs among n */
 static int sample(const struct bench *b, enum path p, uint32_t n, uint32_t *out)
 {
-	static uint8_t outbuf[PKT_MAX];
+	static uint32_t flow_label;	/* a new one for every miss-row packet */
 	struct pkt k;
 
+	/* the variant's configuration flags (next-hop cache on or off) */
+	if (bt_set_cfg(b->cfg_fd[p], LMA_ADDR, 1500, 64, b->cfg_flags[p]))
+		return -1;
 	for (int s = 0; s < SAMPLES; s++) {
-		uint32_t i = n > 1 ? (uint32_t)random() % n : 0;
+		uint32_t i = n > 1 ? (uint32_t)random() % n : 0, fl = 0, d;
+		int ret;
 
 		if (p == P_LMA_DL_RH2)	/* an MN with the second binding */
 			i = n > 1 ? (uint32_t)random() % ((n + IFP_EVERY - 1) / IFP_EVERY) * IFP_EVERY : 0;
-		struct xdp_md ctx = { .ingress_ifindex = (uint32_t)ingress(b, p) };
-		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
-			    .data_out = outbuf, .data_size_out = sizeof(outbuf), .repeat = 1);
-		int err;
-
-		build(p, i, &k);
-		ctx.data_end = (uint32_t)k.len;
-		o.data_in = k.b;
-		o.data_size_in = (uint32_t)k.len;
-		err = bpf_prog_test_run_opts(b->prog[p], &o);
-		if (err) {
-			fprintf(stderr, "pktcost: %s: test run: %s\n", path_name[p], strerror(-err));
-			return -1;
+		if (is_flow(p)) {
+			i = FLOW_BASE + (uint32_t)flow_group(p) * FLOW_MNS +
+			    (uint32_t)random() % FLOW_MNS;
+			if (p >= P_FLOW_MISS_1)
+				fl = ++flow_label & 0xfffff;
 		}
-		if (o.retval != b->want[p]) {
+		build(p, i, fl, &k);
+		if (p >= P_FLOW_HIT_1 && p <= P_FLOW_HIT_64 && run1(b, p, &k, &d) < 0)
+			return -1;	/* untimed: puts the packet in the flow cache */
+		ret = run1(b, p, &k, &d);
+		if (ret < 0)
+			return -1;
+		if ((uint32_t)ret != b->want[p]) {
 			fprintf(stderr, "pktcost: %s with %u MNs returned %s, want %s\n",
-				path_name[p], n, bt_action(o.retval), bt_action(b->want[p]));
+				path_name[p], n, bt_action((uint32_t)ret), bt_action(b->want[p]));
 			return -1;
 		}
-		out[s] = o.duration;
+		out[s] = d;
 	}
 	qsort(out, SAMPLES, sizeof(*out), cmp_u32);
 	return 0;
 }
+
 
 int main(int argc, char **argv)
 {
@@ -407,6 +531,9 @@ int main(int argc, char **argv)
 	    bt_add_peer(bpf_map__fd(mag->maps.xp_peer_v1), PEER_ADDR))
 		goto out;
 
+	if (flow_fill(&lm, bpf_map__fd(lma->maps.xp_fsel_v1)))
+		goto out;
+
 	b.prog[P_FLOOR] = bpf_program__fd(pass->progs.xp_pass);
 	b.prog[P_LMA_DL] = bpf_program__fd(lma->progs.xp_lma_rx);
 	b.prog[P_LMA_DL_LPM] = bpf_program__fd(lma_lpm->progs.xp_lma_rx);
@@ -414,9 +541,23 @@ int main(int argc, char **argv)
 	b.prog[P_LMA_DL_RH2] = b.prog[P_LMA_DL];
 	b.prog[P_MAG_UL] = bpf_program__fd(mag->progs.xp_mag_access);
 	b.prog[P_MAG_DL] = bpf_program__fd(mag->progs.xp_mag_core);
+	b.prog[P_LMA_DL_NONH] = b.prog[P_LMA_DL];
+	b.prog[P_MAG_UL_NONH] = b.prog[P_MAG_UL];
+	for (int p = P_FLOW_HIT_1; p <= P_FLOW_MISS_64; p++)
+		b.prog[p] = b.prog[P_LMA_DL];
 	b.want[P_FLOOR] = XDP_PASS;
 	for (int p = P_LMA_DL; p < P_MAX; p++)
 		b.want[p] = XDP_REDIRECT;
+	for (int p = 0; p < P_MAX; p++) {
+		b.cfg_fd[p] = bpf_map__fd(lma->maps.xp_cfg_v1);
+		b.cfg_flags[p] = XP_CFG_F_ENABLED;
+	}
+	b.cfg_fd[P_LMA_DL_LPM] = bpf_map__fd(lma_lpm->maps.xp_cfg_v1);
+	b.cfg_fd[P_MAG_UL] = b.cfg_fd[P_MAG_UL_NONH] = b.cfg_fd[P_MAG_DL] =
+		bpf_map__fd(mag->maps.xp_cfg_v1);
+	/* the same programs and maps, with bpf_fib_lookup for every packet */
+	b.cfg_flags[P_LMA_DL_NONH] = b.cfg_flags[P_MAG_UL_NONH] =
+		XP_CFG_F_ENABLED | XP_CFG_F_NO_NHCACHE;
 
 	for (uint32_t z = 0; z < n_sizes; z++) {
 		uint32_t n = sizes[z];

@@ -189,6 +189,16 @@ RES_HO=$OUT/handover.json
 	echo "binding chosen for its primary HoA: the Type 2 routing header row sends to"
 	echo "those MNs' primary HoAs (two per-CPU counter entries for each of 1M MNs"
 	echo "exhaust the per-CPU allocator here). Maps are filled in batches."
+	echo "The \"next-hop cache off\" rows run the same programs on the same maps with"
+	echo "\`XP_CFG_F_NO_NHCACHE\` set in \`xp_cfg_v1\` for their rounds: \`bpf_fib_lookup\` for"
+	echo "every packet, as before the cache (bpf/xp_fib.h). Flow mobility rows (RFC 7864,"
+	echo "bpf/xp_flow.h): 1000 further MNs per selector count (1, 16, 64), each with"
+	echo "\`XP_MNF_FLOWS\` and selectors of which only the last matches the packet (source"
+	echo "range + destination port), picked at random; \"hit\": the packet was sent once"
+	echo "before, untimed, so the exact-match flow cache has it; \"miss\": every packet has"
+	echo "a new flow label, so the whole selector walk runs and its result is inserted"
+	echo "into the LRU flow cache. Their \"vs 1 MN\" column follows the MN count of the"
+	echo "other maps (the flow MNs are the same 3000 at every size)."
 	echo
 	pktcost_table
 	echo

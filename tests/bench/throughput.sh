@@ -13,6 +13,8 @@
 # times (the starting configuration rotates):
 #   (a) xpmip: the daemons' XDP programs (LMA encapsulates to MAG1, MAG1
 #       decapsulates and redirects to the MN);
+#   (a0) the same with the next-hop cache off (XP_CFG_F_NO_NHCACHE in both
+#       daemons' xp_cfg_v1: bpf_fib_lookup for every packet, as before it);
 #   (b) kernel: the same namespaces with no BPF on the path (xpmip's XDP
 #       programs detached from every LMA and MAG1 interface), the LMA with a
 #       route for the MN's HNP via MAG1 and MAG1 with a route for the MN's
@@ -129,6 +131,26 @@ cfg_xpmip() {
 		ip netns exec "${e%%/*}" bpftool net attach "${XMODE[$e]}" pinned "${XPROG[$e]}" \
 			dev "${e#*/}" overwrite || return 1
 	done
+	nh_cache on
+}
+# XP_CFG_F_NO_NHCACHE (include/xpmip_maps.h) in flags (octets 20-23, little
+# endian) of the LMA's and MAG1's xp_cfg_v1: on = cache used (the default)
+NO_NHCACHE=4
+nh_cache() {	# on|off
+	local inst m x
+	local -a v
+	for inst in "$B_LMA" "$B_MAG1"; do
+		m="$XP_PIN_ROOT/$inst/xp_cfg_v1"
+		read -ra v <<<"$(bpftool -j map lookup pinned "$m" key 0 0 0 0 | jq -r '.value | join(" ")')"
+		(( ${#v[@]} == 32 )) || return 1
+		x=$(( v[20] ))
+		if [[ $1 == on ]]; then x=$(( x & ~NO_NHCACHE )); else x=$(( x | NO_NHCACHE )); fi
+		v[20]=$(printf '0x%02x' "$x")
+		bpftool map update pinned "$m" key 0 0 0 0 value "${v[@]}" || return 1
+	done
+}
+cfg_nonh() {
+	cfg_xpmip && nh_cache off
 }
 cfg_kernel() {
 	local e
@@ -257,7 +279,7 @@ measure() {	# config round
 }
 
 : >"$JSON"
-CFGS=(xpmip kernel redirect generator)
+CFGS=(xpmip nonh kernel redirect generator)
 for ((r = 1; r <= ROUNDS; r++)); do
 	for ((k = 0; k < ${#CFGS[@]}; k++)); do
 		cfg=${CFGS[$(((r - 1 + k) % ${#CFGS[@]}))]}
@@ -296,6 +318,7 @@ k() { awk -v v="$1" 'BEGIN { printf "%.0f", v / 1000 }'; }
 met() { awk -v v="${1%% *}" -v g="$2" 'BEGIN { print (v >= g) ? "met" : "NOT met" }'; }
 r3() { local m lo hi; read -r m lo hi <<<"$1"; echo "$(fmt "$m" 2) ($(fmt "$lo" 2)-$(fmt "$hi" 2))"; }
 name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)";;
+	nonh) echo "(a0) xpmip XDP, next-hop cache off (bpf_fib_lookup per packet)";;
 	kernel) echo "(b) kernel IPv6 forwarding, no BPF";; redirect) echo "(c) XDP redirect only";;
 	generator) echo "generator alone: cn0 -> lma-cn, XDP_DROP there (no hop)";; esac; }
 {
@@ -308,6 +331,8 @@ name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)"
 	echo "mn-if1 (the MN's stack is not in the figures). Compared, interleaved in the same"
 	echo "run, $ROUNDS rounds, starting configuration rotating:"
 	echo "(a) the daemons' XDP programs (LMA encapsulates to MAG1, MAG1 decapsulates);"
+	echo "(a0) the same with the next-hop cache off (\`XP_CFG_F_NO_NHCACHE\` written into"
+	echo "both daemons' \`xp_cfg_v1\` with bpftool: \`bpf_fib_lookup\` for every packet);"
 	echo "(b) the same namespaces with every xpmip XDP program detached, a kernel route for"
 	echo "the MN's HNP via MAG1 in the LMA and one for the MN's address on m1-acc in MAG1:"
 	echo "plain IPv6 forwarding at both hops, un-tunnelled (a kernel-tunnel LMA/MAG would do"
@@ -331,7 +356,7 @@ name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)"
 	echo
 	echo "| configuration | received kpps median | min-max | CPU ns/pkt median | min-max | kpps at one whole CPU | hops ns/pkt median | min-max |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-	for c in xpmip kernel redirect generator; do
+	for c in xpmip nonh kernel redirect generator; do
 		read -r rm rlo rhi <<<"$(stat_of "$c" rx_pps)"
 		read -r cm clo chi <<<"$(stat_of "$c" path_ns_per_pkt)"
 		if [[ $c == generator ]]; then hops="- | -"; else
@@ -347,6 +372,8 @@ name_of() { case $1 in xpmip) echo "(a) xpmip XDP (encap at LMA, decap at MAG1)"
 	echo "  largest a/b this harness can show (the generator's own cost is in every 1/pps);"
 	echo "- pps at one whole CPU (1 / CPU per packet: what the path gives when the generator"
 	echo "  does not share its CPU with other work): a/b = $(r3 "$NAB"), a/c = $(r3 "$NAC");"
+	echo "- next-hop cache: received pps a/a0 = $(r3 "$(ratio_of xpmip nonh rx_pps)"), CPU of the"
+	echo "  two hops a0/a = $(r3 "$(hop_ratio nonh xpmip)");"
 	echo "- CPU of the two hops, kernel / xpmip (b/a) = $(r3 "$(hop_ratio kernel xpmip)");"
 	echo "  redirect-only / xpmip (c/a) = $(r3 "$(hop_ratio redirect xpmip)")."
 	echo
