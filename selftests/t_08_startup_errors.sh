@@ -5,6 +5,9 @@
 #    unknown key, a bad address, a missing configuration file;
 #  - an LMA interface named in the configuration that does not exist;
 #  - pin_root not on a bpf filesystem;
+#  - an unsupported kernel (a BPF program or map type missing, as the
+#    start-up probe finds it under a seccomp filter) and no privilege for
+#    bpf();
 #  - a pinned map of an incompatible layout (same name, another value
 #    size) in the instance's pin directory: refused with a line naming the
 #    map, for a data plane map (xp_bind_v1), the LMA's restart state
@@ -60,8 +63,8 @@ xpmipd_err() {
 	local desc=$1 re=$2 role=$3 conf=$4; shift 4
 	local f="$TEST_DIR/$(tr -c 'a-z0-9\n' _ <<<"${desc,,}" | head -c 40).err" rc lines final
 	step "$desc"
-	timeout 10 ip netns exec "$NS" "$XPMIPD" --role "$role" --config "$conf" --instance "$INST" \
-		--foreground --log-level warn "$@" >"$TEST_DIR/stdout" 2>"$f"
+	timeout 10 ip netns exec "$NS" ${WRAP:-} "$XPMIPD" --role "$role" --config "$conf" \
+		--instance "$INST" --foreground --log-level warn "$@" >"$TEST_DIR/stdout" 2>"$f"
 	rc=$?
 	ERR_OUT=$(cat "$f")
 	echo "$ERR_OUT" | sed 's/^/  stderr: /'
@@ -116,6 +119,36 @@ sed "s|^\([[:space:]]*pin_root[[:space:]]*=\).*|\1 \"/run/xpmip-t08/plain/xpmip\
 xpmipd_err "pin_root not on bpffs" "^xpmipd: pin_root /run/xpmip-t08/plain/xpmip is not on a bpf filesystem" \
 	lma "$C/notbpf.conf"
 only_line "pin_root not on bpffs"
+
+# ----------------------------------------------------- unsupported kernel --
+# The daemon probes the program types, map types and helpers it needs
+# (user/kfeat.c, libbpf_probe_bpf_*) before creating anything. No other
+# kernel here: tests/tools/bpf_deny runs it under a seccomp filter that
+# makes one bpf() command fail, which is the answer the real probe gets
+# from a kernel without the feature (it loads a minimal program of the
+# type, or creates a minimal map).
+# unsupported DESC REGEX ROLE CONF BPF_DENY_ARGS...
+unsupported() {
+	local desc=$1 re=$2 role=$3 conf=$4; shift 4
+	rm -rf "${PIN:?}/$INST"
+	WRAP="$TOOLS/bpf_deny $* --"
+	xpmipd_err "$desc" "$re" "$role" "$conf"
+	WRAP=
+	only_line "$desc"
+	no_xdp "$desc"
+	check assert_eq "$desc: no pin directory created" no \
+		"$([[ -e $PIN/$INST ]] && echo yes || echo no)"
+}
+unsupported "unsupported kernel: no XDP programs (LMA)" \
+	'^xpmipd: the kernel does not support BPF program type XDP$' lma "$C/lma.conf" --cmd prog_load
+unsupported "unsupported kernel: no XDP programs (MAG)" \
+	'^xpmipd: the kernel does not support BPF program type XDP$' mag "$C/mag.conf" --cmd prog_load
+unsupported "unsupported kernel: no BPF maps" \
+	'^xpmipd: the kernel does not support BPF hash maps \(Linux 3\.19\)$' lma "$C/lma.conf" \
+	--cmd map_create
+unsupported "no privilege for bpf()" \
+	'^xpmipd: cannot use bpf\(\): Operation not permitted \(xpmipd needs CAP_BPF' lma \
+	"$C/lma.conf" --cmd map_create --errno EPERM
 
 # ------------------------------------------------ incompatible pinned maps --
 # incompatible_map DESC ROLE CONF MAP KEY_SIZE: a map named MAP with the

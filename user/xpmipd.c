@@ -31,6 +31,7 @@
 #include "dataplane.h"
 #include "evloop.h"
 #include "heartbeat.h"
+#include "kfeat.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
@@ -250,7 +251,7 @@ int main(int argc, char **argv)
 	struct metrics_http *mhttp = NULL;
 	struct nh_watch *nhw = NULL;
 	struct xp_dp_opts dpo;
-	char err[XP_CFG_ERR_MAX], ident[IDENT_MAX];
+	char err[XP_CFG_ERR_MAX], ident[IDENT_MAX], kmsg[XP_KFEAT_MSG_MAX];
 	enum xp_role role;
 	int opt, rc, level, status = EXIT_FAILURE;
 	const struct in6_addr *local;
@@ -329,6 +330,11 @@ int main(int argc, char **argv)
 	}
 	if (check_interfaces(&cfg, role, cfg_path))
 		goto out_cfg;
+	/* before anything is created: an unsupported kernel is one line */
+	if ((rc = xp_kfeat_probe(role, kmsg))) {
+		fprintf(stderr, "xpmipd: %s\n", kmsg);
+		goto out_cfg;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = evloop_new(&d.ev))) {
 		fprintf(stderr, "xpmipd: event loop: %s\n", strerror(-rc));
@@ -347,10 +353,16 @@ int main(int argc, char **argv)
 	dpo.role = role;
 	dpo.instance = cfg.instance;
 	dpo.pin_root = cfg.pin_root;
+	/* max_bindings sizes the per-binding maps and the per-MN one (an MN
+	 * has at least one binding); 0 keeps the built-in capacities */
+	dpo.max_bindings = cfg.max_bindings;
+	dpo.max_mns = cfg.max_bindings < XP_MAX_MNS ? cfg.max_bindings : XP_MAX_MNS;
 	if ((rc = xp_dp_open(&dpo, &d.dp))) {
 		fprintf(stderr, "xpmipd: data plane under %s/%s: %s\n", cfg.pin_root, cfg.instance,
 			rc == -EPROTO ? "a pinned map has an incompatible layout (named above); "
-			"refusing to reuse it" : strerror(-rc));
+			"refusing to reuse it" : rc == -ERANGE ? "a pinned map was created with "
+			"another capacity (named above): max_bindings differs from the run that "
+			"created it; refusing to resize it" : strerror(-rc));
 		goto out_ctl;
 	}
 	/* before the role enables the programs: from then on every route or
