@@ -381,7 +381,7 @@ static int get_ifnames(struct pctx *c, const config_setting_t *g, const char *pa
 
 static const char *const common_keys[] = {
 	"instance", "log_level", "syslog", "pin_root", "heartbeat_interval_s",
-	"heartbeat_missing_limit", "metrics_listen", "lma", "mag", "mn", NULL
+	"heartbeat_missing_limit", "metrics_listen", "max_bindings", "lma", "mag", "mn", NULL
 };
 
 static int parse_common(struct pctx *c, const config_setting_t *root, struct xp_config *cfg)
@@ -428,6 +428,10 @@ static int parse_common(struct pctx *c, const config_setting_t *root, struct xp_
 		return rc;
 	if ((rc = get_u32(c, root, "", "heartbeat_missing_limit", 1, UINT8_MAX,
 			  &cfg->heartbeat_missing_limit)) < 0)
+		return rc;
+	/* sizes the binding maps when they are created (docs/configuration.md) */
+	if ((rc = get_u32(c, root, "", "max_bindings", 1, XP_MAX_BINDINGS,
+			  &cfg->max_bindings)) < 0)
 		return rc;
 	return 0;
 }

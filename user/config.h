@@ -157,6 +157,7 @@ struct xp_config {
 	char pin_root[128];			/* XP_PIN_ROOT */
 	uint32_t heartbeat_interval_s;		/* RFC 5847, 0 = off */
 	uint32_t heartbeat_missing_limit;
+	uint32_t max_bindings;			/* binding map capacity, 0 = built-in */
 	char metrics_listen[64];		/* "ADDR:PORT" of /metrics; "" = off */
 	enum xp_role role;
 	struct xp_lma_config lma;

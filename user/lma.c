@@ -1727,11 +1727,12 @@ unsigned int lma_drop_stale(struct lma *l, const struct in6_addr *pcoa, uint64_t
 
 /* ---- restart state ---- */
 
-int lma_state_map_open(const char *dir)
+int lma_state_map_open(const char *dir, uint32_t max_bindings)
 {
-	static const struct xp_state_map_spec spec = {
+	struct xp_state_map_spec spec = {
 		.name = XP_MAP_BCE, .key_size = sizeof(struct xp_bind_key),
-		.value_size = sizeof(struct xp_bce_state), .max_entries = XP_BCE_MAX_ENTRIES,
+		.value_size = sizeof(struct xp_bce_state),
+		.max_entries = max_bindings ? max_bindings : XP_BCE_MAX_ENTRIES,
 		.lost = "state",
 	};
 
@@ -2468,7 +2469,7 @@ static int lma_start(struct xp_daemon *d)
 		r->maps.bstat = -1;
 	if (r->maps.pfx64 < 0)
 		r->maps.pfx64 = -1;	/* an older data plane: the trie holds every prefix */
-	rc = lma_state_map_open(r->dir);
+	rc = lma_state_map_open(r->dir, d->cfg->max_bindings);
 	if (rc < 0) {
 		pr_err("event=start-failed reason=\"cannot open %s/%s: %s\"", r->dir, XP_MAP_BCE,
 		       strerror(-rc));

@@ -96,7 +96,7 @@ const struct lma_stats *lma_stats(const struct lma *l);
 void lma_set_tlp_map(struct lma *l, int fd);
 
 /* Create (or open and check) the pinned xp_bce_v1 map in dir: fd or -errno */
-int lma_state_map_open(const char *dir);
+int lma_state_map_open(const char *dir, uint32_t max_bindings);	/* 0: built-in */
 
 /* ---- RFC 7864 flow mobility signalling (fmsig.h) ---- */
 struct fmsig;

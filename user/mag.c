@@ -529,22 +529,24 @@ static const struct xp_mag_mn_profile *h_profile(void *ctx, const uint8_t mac[6]
 	return xp_config_mag_profile(r->mc, mac, scratch);
 }
 
-static int bul_map_open(const char *dir)
+static int bul_map_open(const char *dir, uint32_t max_bindings)
 {
-	static const struct xp_state_map_spec spec = {
+	struct xp_state_map_spec spec = {
 		.name = XP_MAP_BUL, .key_size = sizeof(struct xp_bul_key),
-		.value_size = sizeof(struct xp_bul_val), .max_entries = XP_BUL_MAX_ENTRIES,
+		.value_size = sizeof(struct xp_bul_val),
+		.max_entries = max_bindings ? max_bindings : XP_BUL_MAX_ENTRIES,
 		.lost = "BUL",
 	};
 
 	return xp_state_map_open(dir, &spec);
 }
 
-static int upn_map_open(const char *dir)
+static int upn_map_open(const char *dir, uint32_t max_bindings)
 {
-	static const struct xp_state_map_spec spec = {
+	struct xp_state_map_spec spec = {
 		.name = XP_MAP_MAG_UPN, .key_size = sizeof(struct xp_bul_key),
-		.value_size = sizeof(struct xp_mag_upn_val), .max_entries = XP_BUL_MAX_ENTRIES,
+		.value_size = sizeof(struct xp_mag_upn_val),
+		.max_entries = max_bindings ? max_bindings : XP_BUL_MAX_ENTRIES,
 		.lost = "flow mobility state",
 	};
 
@@ -915,14 +917,14 @@ static int mag_start(struct xp_daemon *d)
 		ev_timer_init(&mi->ra_timer, on_ra_timer, mi);
 	}
 
-	rc = bul_map_open(r->dir);
+	rc = bul_map_open(r->dir, d->cfg->max_bindings);
 	if (rc < 0) {
 		pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir, XP_MAP_BUL,
 		       strerror(-rc));
 		return rc;
 	}
 	r->bul_fd = rc;
-	rc = upn_map_open(r->dir);
+	rc = upn_map_open(r->dir, d->cfg->max_bindings);
 	if (rc < 0) {
 		pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir,
 		       XP_MAP_MAG_UPN, strerror(-rc));

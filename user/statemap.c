@@ -33,6 +33,14 @@ int xp_state_map_open(const char *dir, const struct xp_state_map_spec *spec)
 			close(fd);
 			return -EPROTO;
 		}
+		if (info.max_entries != spec->max_entries) {
+			pr_err("event=state-map-capacity-mismatch map=%s pinned_max=%u want_max=%u "
+			       "hint=\"set max_bindings = %u again, or stop, remove the pin directory "
+			       "(%s lost) and start\"", path, info.max_entries, spec->max_entries,
+			       info.max_entries, spec->lost);
+			close(fd);
+			return -ERANGE;
+		}
 		return fd;
 	}
 	if (errno != ENOENT)

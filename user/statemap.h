@@ -17,6 +17,8 @@ struct xp_state_map_spec {
 
 /* fd (>= 0), -EPROTO for a pinned map of another layout (one log line
  * naming it and both layouts), or -errno */
+/* ... a pinned map of another max_entries (max_bindings changed) is
+ * refused too: -ERANGE, with a line giving both capacities. */
 int xp_state_map_open(const char *dir, const struct xp_state_map_spec *spec);
 
 /* One entry of a pinned map, written or deleted by an agent. fd < 0 (no

@@ -98,6 +98,7 @@ Test(config, lma_defaults)
 	cr_assert_str_eq(cfg.pin_root, XP_PIN_ROOT);
 	cr_assert_eq(cfg.heartbeat_interval_s, 0);
 	cr_assert_eq(cfg.heartbeat_missing_limit, 3);
+	cr_assert_eq(cfg.max_bindings, 0, "built-in capacities unless configured");
 	cr_assert_eq(cfg.role, XP_ROLE_LMA);
 	cr_assert(addr_eq(&cfg.lma.address, "2001:db8:ff::1"));
 	cr_assert_str_eq(cfg.lma.interfaces[0], "eth0");
@@ -128,6 +129,7 @@ Test(config, lma_every_key)
 		"pin_root = \"/sys/fs/bpf/other\";\n"
 		"heartbeat_interval_s = 30;\n"
 		"heartbeat_missing_limit = 5;\n"
+		"max_bindings = 1000;\n"
 		"lma = {\n"
 		"  address = \"2001:db8:ff::9\";\n"
 		"  interfaces = [ \"a\", \"b\" ];\n"
@@ -155,6 +157,7 @@ Test(config, lma_every_key)
 	cr_assert_str_eq(cfg.pin_root, "/sys/fs/bpf/other");
 	cr_assert_eq(cfg.heartbeat_interval_s, 30);
 	cr_assert_eq(cfg.heartbeat_missing_limit, 5);
+	cr_assert_eq(cfg.max_bindings, 1000);
 	cr_assert(addr_eq(&cfg.lma.address, "2001:db8:ff::9"));
 	cr_assert_eq(cfg.lma.n_interfaces, 2);
 	cr_assert_str_eq(cfg.lma.interfaces[1], "b");
@@ -288,6 +291,8 @@ Test(config, errors_common)
 	expect_err("heartbeat_interval_s = \"x\";\n" LMA_MIN "};\n", XP_ROLE_LMA, 1, "heartbeat_interval_s", "expected an integer");
 	expect_err("heartbeat_interval_s = 70000;\n" LMA_MIN "};\n", XP_ROLE_LMA, 1, "heartbeat_interval_s", "out of range");
 	expect_err("heartbeat_missing_limit = 0;\n" LMA_MIN "};\n", XP_ROLE_LMA, 1, "heartbeat_missing_limit", "out of range");
+	expect_err("max_bindings = 0;\n" LMA_MIN "};\n", XP_ROLE_LMA, 1, "max_bindings", "out of range");
+	expect_err("max_bindings = 4194304;\n" LMA_MIN "};\n", XP_ROLE_LMA, 1, "max_bindings", "out of range");
 	expect_err("lma = 5;\n", XP_ROLE_LMA, 1, "lma", "expected a group");
 
 	struct xp_config cfg;

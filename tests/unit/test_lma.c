@@ -1158,7 +1158,7 @@ Test(lma_state, pinned_map_open_reopen_and_mismatch)
 	snprintf(dir, sizeof(dir), "/sys/fs/bpf/xpmip-unit-%d", (int)getpid());
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		cr_assert_fail("no bpf filesystem at /sys/fs/bpf: %s", strerror(errno));
-	int fd = lma_state_map_open(dir);
+	int fd = lma_state_map_open(dir, 0);
 	cr_assert_geq(fd, 0, "%s", strerror(-fd));
 	struct xp_bind_key k = { .mn_id = 7, .bid = 1 };
 	struct xp_bce_state s;
@@ -1166,9 +1166,15 @@ Test(lma_state, pinned_map_open_reopen_and_mismatch)
 	s.version = XP_BCE_VERSION;
 	cr_assert_eq(bpf_map_update_elem(fd, &k, &s, BPF_ANY), 0);
 	close(fd);
-	fd = lma_state_map_open(dir);
+	fd = lma_state_map_open(dir, 0);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &s), 0, "the entry survived the reopen");
+	close(fd);
+	/* max_bindings changed since it was created: refused, left as it was */
+	cr_assert_eq(lma_state_map_open(dir, 16), -ERANGE);
+	fd = lma_state_map_open(dir, 0);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bpf_map_lookup_elem(fd, &k, &s), 0, "the entry survived the refusal");
 	close(fd);
 	snprintf(path, sizeof(path), "%s/%s", dir, XP_MAP_BCE);
 	cr_assert_eq(unlink(path), 0);
@@ -1177,7 +1183,7 @@ Test(lma_state, pinned_map_open_reopen_and_mismatch)
 	cr_assert_geq(bad, 0);
 	cr_assert_eq(bpf_obj_pin(bad, path), 0);
 	close(bad);
-	cr_assert_eq(lma_state_map_open(dir), -EPROTO);
+	cr_assert_eq(lma_state_map_open(dir, 0), -EPROTO);
 	unlink(path);
 	rmdir(dir);
 }
