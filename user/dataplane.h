@@ -8,7 +8,8 @@
  *    of xpmip_maps.h. xp_dp_open() reuses maps already pinned there (that is
  *    how a restarted daemon keeps the user plane's state) after checking that
  *    their type, key size, value size and max_entries match this build; a
- *    mismatch is refused with -EPROTO and one log line naming the map.
+ *    mismatch is refused with -EPROTO and one log line naming the map, or
+ *    -ERANGE when only max_entries differs (max_bindings changed).
  *  - XDP attachments made by xp_dp_attach_xdp() outlive the process (they are
  *    netlink attachments, not bpf links), so a daemon that is killed leaves
  *    the user plane forwarding. A restarted daemon attaches again, replacing
