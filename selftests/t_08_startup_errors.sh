@@ -20,30 +20,9 @@ NS=xpt08
 PIN=/run/xpmip-t08/bpf
 INST=t08
 
-t08_cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	ip netns del "$NS" 2>/dev/null
-	if mountpoint -q "$PIN" 2>/dev/null; then umount "$PIN" 2>/dev/null || umount -l "$PIN"; fi
-	rm -rf /run/xpmip-t08 "$XP_CTL_DIR/$INST.sock"
-	exit "$rc"
-}
-rm -rf "$TEST_DIR"
-mkdir -p "$TEST_DIR" "$XP_CTL_DIR"
-trap t08_cleanup EXIT
-trap 'echo "[$(_ts)] interrupted" >&2; exit 130' INT TERM
-say "test $TEST_NAME: files in $TEST_DIR"
-
-ip netns del "$NS" 2>/dev/null
-ip netns add "$NS" || fail "cannot create namespace $NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" link add t08-if type veth peer name t08-peer
-ip -n "$NS" link set t08-if up
-ip -n "$NS" link set t08-peer up
-ip -n "$NS" addr add 2001:db8:ff::1/128 dev lo nodad
-ip -n "$NS" addr add 2001:db8:a1::2/128 dev lo nodad
-mkdir -p "$PIN" /run/xpmip-t08/plain
-mountpoint -q "$PIN" || mount -t bpf bpf "$PIN" || fail "cannot mount bpffs on $PIN"
+OWN_NS_INST=$INST
+own_ns_begin "$NS" t08-if "$PIN" /run/xpmip-t08 2001:db8:ff::1 2001:db8:a1::2
+mkdir -p /run/xpmip-t08/plain
 
 # good configurations: the examples with this test's pin_root and interfaces
 C="$TEST_DIR"

@@ -17,31 +17,8 @@ INST=t34
 LMA=2001:db8:ff::1
 MAG=2001:db8:a1::2
 
-t34_cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	[[ -n ${LMA_PID:-} ]] && kill -KILL "$LMA_PID" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	if mountpoint -q "$PIN" 2>/dev/null; then umount "$PIN" 2>/dev/null || umount -l "$PIN"; fi
-	rm -rf /run/xpmip-t34 "$XP_CTL_DIR/$INST.sock"
-	exit "$rc"
-}
-rm -rf "$TEST_DIR"
-mkdir -p "$TEST_DIR" "$XP_CTL_DIR"
-trap t34_cleanup EXIT
-trap 'echo "[$(_ts)] interrupted" >&2; exit 130' INT TERM
-say "test $TEST_NAME: files in $TEST_DIR"
-
-ip netns del "$NS" 2>/dev/null
-ip netns add "$NS" || fail "cannot create namespace $NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" link add t34-if type veth peer name t34-peer
-ip -n "$NS" link set t34-if up
-ip -n "$NS" link set t34-peer up
-ip -n "$NS" addr add $LMA/128 dev lo nodad
-ip -n "$NS" addr add $MAG/128 dev lo nodad
-mkdir -p "$PIN"
-mountpoint -q "$PIN" || mount -t bpf bpf "$PIN" || fail "cannot mount bpffs on $PIN"
+OWN_NS_INST=$INST
+own_ns_begin "$NS" t34-if "$PIN" /run/xpmip-t34 $LMA $MAG
 
 conf() {	# MAX_BINDINGS -> the LMA example with this test's pin_root, interface, capacity
 	sed -e "s|^\([[:space:]]*pin_root[[:space:]]*=\).*|\1 \"$PIN\";\nmax_bindings = $1;|" \
@@ -52,7 +29,7 @@ conf() {	# MAX_BINDINGS -> the LMA example with this test's pin_root, interface,
 lma_start() {	# CONF LOG
 	ip netns exec "$NS" "$XPMIPD" --role lma --config "$1" --instance "$INST" --foreground \
 		--log-level info >"$2" 2>&1 &
-	LMA_PID=$!
+	LMA_PID=$! OWN_NS_KILL=$!
 	wait_for 5 "LMA answering" "$XPMIPCTL" --instance "$INST" version ||
 		fail "LMA did not start: $(tail -n 5 "$2")"
 }
@@ -88,7 +65,7 @@ check assert_eq "cap3 again: still 130" 130 "$(pbu cap3@xpmip.example)"
 kill -0 "$LMA_PID" 2>/dev/null && _ok "the LMA is still running" || check fail "the LMA died"
 
 step "restart with another capacity over the pinned maps: refused"
-kill -KILL "$LMA_PID"; wait "$LMA_PID" 2>/dev/null; LMA_PID=
+kill -KILL "$LMA_PID"; wait "$LMA_PID" 2>/dev/null; LMA_PID= OWN_NS_KILL=
 before=$(bpftool -j map show pinned "$PIN/$INST/xp_bind_v1" | jq -c '{id, max_entries}')
 timeout 10 ip netns exec "$NS" "$XPMIPD" --role lma --config "$(conf 4)" --instance "$INST" \
 	--foreground --log-level warn >"$TEST_DIR/stdout" 2>"$TEST_DIR/lma-4.err"
@@ -109,5 +86,5 @@ lma_start "$TEST_DIR/lma-2.conf" "$TEST_DIR/lma-2.log"
 check assert_eq "bindings listed after the restart" "cap1@xpmip.example,cap2@xpmip.example" "$(listed)"
 check assert_eq "cap2 refreshes (0)" 0 "$(refresh cap2@xpmip.example)"
 check assert_eq "cap3: still 130" 130 "$(pbu cap3@xpmip.example)"
-kill -TERM "$LMA_PID"; wait "$LMA_PID" 2>/dev/null; LMA_PID=
+kill -TERM "$LMA_PID"; wait "$LMA_PID" 2>/dev/null; LMA_PID= OWN_NS_KILL=
 test_end

@@ -354,6 +354,42 @@ test_begin() {
 	topo_setup || _fail "topology setup"
 }
 
+# A namespace of a test's own, for the tests that need none of the xp-*
+# namespaces (t_08, t_34): own_ns_begin NS IF PIN RUNDIR ADDR... creates NS
+# with lo up, a veth pair IF / IF-peer (up), the addresses on lo, and a
+# private bpffs on PIN; the EXIT trap removes NS, the bpffs, RUNDIR and the
+# instance's control socket ($OWN_NS_INST), pass or fail.
+own_ns_begin() {
+	OWN_NS=$1 OWN_NS_IF=$2 OWN_NS_PIN=$3 OWN_NS_RUN=$4; shift 4
+	rm -rf "$TEST_DIR"
+	mkdir -p "$TEST_DIR" "$XP_CTL_DIR"
+	trap _own_ns_cleanup EXIT
+	trap 'echo "[$(_ts)] interrupted" >&2; exit 130' INT TERM
+	say "test $TEST_NAME: files in $TEST_DIR"
+	ip netns del "$OWN_NS" 2>/dev/null
+	ip netns add "$OWN_NS" || fail "cannot create namespace $OWN_NS"
+	ip -n "$OWN_NS" link set lo up
+	ip -n "$OWN_NS" link add "$OWN_NS_IF" type veth peer name "$OWN_NS_IF-peer"
+	ip -n "$OWN_NS" link set "$OWN_NS_IF" up
+	ip -n "$OWN_NS" link set "$OWN_NS_IF-peer" up
+	local a
+	for a in "$@"; do ip -n "$OWN_NS" addr add "$a/128" dev lo nodad; done
+	mkdir -p "$OWN_NS_PIN"
+	mountpoint -q "$OWN_NS_PIN" || mount -t bpf bpf "$OWN_NS_PIN" ||
+		fail "cannot mount bpffs on $OWN_NS_PIN"
+}
+_own_ns_cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	[[ -n ${OWN_NS_KILL:-} ]] && kill -KILL "$OWN_NS_KILL" 2>/dev/null
+	ip netns del "$OWN_NS" 2>/dev/null
+	if mountpoint -q "$OWN_NS_PIN" 2>/dev/null; then
+		umount "$OWN_NS_PIN" 2>/dev/null || umount -l "$OWN_NS_PIN"
+	fi
+	rm -rf "$OWN_NS_RUN" "$XP_CTL_DIR/${OWN_NS_INST:-}.sock"
+	exit "$rc"
+}
+
 test_end() {
 	if (( XP_FAILURES > 0 )); then
 		echo "[$(_ts)] $TEST_NAME: $XP_FAILURES assertion(s) failed"

@@ -656,6 +656,11 @@ static void seeds_ifp(struct scen *s, int uplink)
 	seed_ul_hoa(s, XP_IPPROTO_UDP, 1, 1);
 }
 
+static void seeds_ifp_both(struct scen *s)
+{
+	seeds_ifp(s, 1);
+}
+
 /* the MN's stack: from the primary HoA (and others) */
 static void seeds_mn_egress(struct scen *s)
 {
@@ -899,55 +904,49 @@ static struct ring_buffer *ring(int fd)
 	return rb;
 }
 
+/* A path of one XDP object with the trace ring on, seeded by seeds() */
+static void xdp_path(const char *name, int prog, int cnt, int ring_fd, int ifindex,
+		     void (*seeds)(struct scen *))
+{
+	scen_init(&sc, name, prog, 0, cnt, ifindex);
+	sc.rb = ring(ring_fd);
+	seeds(&sc);
+	fuzz(&sc);
+	ring_buffer__free(sc.rb);
+	sc.rb = NULL;
+}
+
 Test(fuzz, lma_rx)
 {
 	struct xp_lma *s = xp_lma__open_and_load();
 
 	cr_assert_not_null(s);
 	fill_maps(s->obj, 0, XP_CFG_F_TRACE);
-	scen_init(&sc, "xp_lma_rx", bpf_program__fd(s->progs.xp_lma_rx), 0,
-		  bpf_map__fd(s->maps.xp_cnt_v1), env.if_a);
-	sc.rb = ring(bpf_map__fd(s->maps.xp_trace_v1));
-	seeds_base(&sc);
-	fuzz(&sc);
+	xdp_path("xp_lma_rx", bpf_program__fd(s->progs.xp_lma_rx), bpf_map__fd(s->maps.xp_cnt_v1),
+		 bpf_map__fd(s->maps.xp_trace_v1), env.if_a, seeds_base);
 	reached(&sc, XP_R_DL_FORWARD, 100);
 	reached(&sc, XP_R_UL_FORWARD, 100);
 	reached(&sc, XP_R_PTB_SENT, 50);
-	ring_buffer__free(sc.rb);
 	xp_lma__destroy(s);
 }
 
-Test(fuzz, mag_access)
+/* the MAG object, one of its two programs */
+static void mag_path(int core)
 {
 	struct xp_mag *s = xp_mag__open_and_load();
 
 	cr_assert_not_null(s);
 	fill_maps(s->obj, env.if_c, XP_CFG_F_TRACE);
-	scen_init(&sc, "xp_mag_access", bpf_program__fd(s->progs.xp_mag_access), 0,
-		  bpf_map__fd(s->maps.xp_cnt_v1), env.if_c);
-	sc.rb = ring(bpf_map__fd(s->maps.xp_trace_v1));
-	seeds_base(&sc);
-	fuzz(&sc);
-	reached(&sc, XP_R_UL_ENCAP, 100);
-	ring_buffer__free(sc.rb);
+	xdp_path(core ? "xp_mag_core" : "xp_mag_access",
+		 bpf_program__fd(core ? s->progs.xp_mag_core : s->progs.xp_mag_access),
+		 bpf_map__fd(s->maps.xp_cnt_v1), bpf_map__fd(s->maps.xp_trace_v1),
+		 core ? env.if_a : env.if_c, seeds_base);
+	reached(&sc, core ? XP_R_DL_DELIVER : XP_R_UL_ENCAP, 100);
 	xp_mag__destroy(s);
 }
 
-Test(fuzz, mag_core)
-{
-	struct xp_mag *s = xp_mag__open_and_load();
-
-	cr_assert_not_null(s);
-	fill_maps(s->obj, env.if_c, XP_CFG_F_TRACE);
-	scen_init(&sc, "xp_mag_core", bpf_program__fd(s->progs.xp_mag_core), 0,
-		  bpf_map__fd(s->maps.xp_cnt_v1), env.if_a);
-	sc.rb = ring(bpf_map__fd(s->maps.xp_trace_v1));
-	seeds_base(&sc);
-	fuzz(&sc);
-	reached(&sc, XP_R_DL_DELIVER, 100);
-	ring_buffer__free(sc.rb);
-	xp_mag__destroy(s);
-}
+Test(fuzz, mag_access) { mag_path(0); }
+Test(fuzz, mag_core) { mag_path(1); }
 
 /* a selector over one field range */
 static struct xp_flow_sel *sel(struct xp_flow_set *set, uint16_t fields, uint8_t action,
@@ -1041,18 +1040,15 @@ Test(fuzz, lma_flows)
 	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(s->maps.xp_mn_v1), &mn1, &mv, BPF_ANY), 0);
 	free(set);
 
-	scen_init(&sc, "xp_lma_rx/flows+temporal", bpf_program__fd(s->progs.xp_lma_rx), 0,
-		  bpf_map__fd(s->maps.xp_cnt_v1), env.if_a);
-	sc.rb = ring(bpf_map__fd(s->maps.xp_trace_v1));
-	seeds_flows(&sc);
-	fuzz(&sc);
+	xdp_path("xp_lma_rx/flows+temporal", bpf_program__fd(s->progs.xp_lma_rx),
+		 bpf_map__fd(s->maps.xp_cnt_v1), bpf_map__fd(s->maps.xp_trace_v1), env.if_a,
+		 seeds_flows);
 	cached = map_entries(bpf_map__fd(s->maps.xp_fcache_v1), sizeof(struct xp_fc_key));
 	fprintf(stderr, "FUZZ %s: flow cache entries (selector walks that missed the cache) %zu\n",
 		sc.name, cached);
 	cr_assert_gt(cached, 500, "the selector walk ran only %zu times", cached);
 	reached(&sc, XP_R_DL_FORWARD, 1000);
 	reached(&sc, XP_R_DROP_FLOW_ACTION, 200);
-	ring_buffer__free(sc.rb);
 	xp_lma__destroy(s);
 }
 
@@ -1094,16 +1090,13 @@ Test(fuzz, lma_ifp)
 
 	cr_assert_not_null(s);
 	fill_ifp(s, 1);
-	scen_init(&sc, "xp_lma_rx/ifp", bpf_program__fd(s->progs.xp_lma_rx), 0,
-		  bpf_map__fd(s->maps.xp_cnt_v1), env.if_a);
-	sc.rb = ring(bpf_map__fd(s->maps.xp_trace_v1));
-	seeds_ifp(&sc, 1);
-	fuzz(&sc);
+	xdp_path("xp_lma_rx/ifp", bpf_program__fd(s->progs.xp_lma_rx),
+		 bpf_map__fd(s->maps.xp_cnt_v1), bpf_map__fd(s->maps.xp_trace_v1), env.if_a,
+		 seeds_ifp_both);
 	reached(&sc, XP_R_DL_FORWARD_RH2, 1000);
 	reached(&sc, XP_R_UL_FORWARD_HOA, 1000);
 	reached(&sc, XP_R_DROP_BAD_PRIMARY_HOA, 10);
 	reached(&sc, XP_R_DROP_RH2_HBH, 10);
-	ring_buffer__free(sc.rb);
 	xp_lma__destroy(s);
 }
 
@@ -1147,28 +1140,23 @@ static struct xp_mn *mn_load(uint8_t flags)
 	return s;
 }
 
-Test(fuzz, mn_egress)
+/* one of the MN's TC programs, mn-if2's entry (not primary) in xp_mnif_v1 */
+static void mn_path(int egress)
 {
 	struct xp_mn *s = mn_load(0);
 
-	scen_init(&sc, "xp_mn_egress", bpf_program__fd(s->progs.xp_mn_egress), 1,
+	scen_init(&sc, egress ? "xp_mn_egress" : "xp_mn_ingress",
+		  bpf_program__fd(egress ? s->progs.xp_mn_egress : s->progs.xp_mn_ingress), 1,
 		  bpf_map__fd(s->maps.xp_cnt_v1), env.if_a);
 	sc.mn_role = 1;
-	seeds_mn_egress(&sc);
+	if (egress)
+		seeds_mn_egress(&sc);
+	else
+		seeds_mn_ingress(&sc);
 	fuzz(&sc);
-	reached(&sc, XP_R_MN_UL_HOA, 1000);
+	reached(&sc, egress ? XP_R_MN_UL_HOA : XP_R_MN_DL_RH2, 1000);
 	xp_mn__destroy(s);
 }
 
-Test(fuzz, mn_ingress)
-{
-	struct xp_mn *s = mn_load(0);
-
-	scen_init(&sc, "xp_mn_ingress", bpf_program__fd(s->progs.xp_mn_ingress), 1,
-		  bpf_map__fd(s->maps.xp_cnt_v1), env.if_a);
-	sc.mn_role = 1;
-	seeds_mn_ingress(&sc);
-	fuzz(&sc);
-	reached(&sc, XP_R_MN_DL_RH2, 1000);
-	xp_mn__destroy(s);
-}
+Test(fuzz, mn_egress) { mn_path(1); }
+Test(fuzz, mn_ingress) { mn_path(0); }
