@@ -139,7 +139,7 @@ t_b=$(now_s); c_b=$(counters_all)
 say "MAG1 before: $mag_b (remaining $mag_r s)"
 kill9_restart mag1 mag "$XP_NS_MAG1" || fail "MAG1 did not restart"
 assert_match "MAG1 log: BUL restored" "bul_restored=1( |$)" \
-	"$(grep 'event=mag_started' "$TEST_DIR/mag1.log" | tail -n 1)"
+	"$(grep 'event=mag-started' "$TEST_DIR/mag1.log" | tail -n 1)"
 compare_after MAG1 mag_norm mag_remaining "$mag_b" "$mag_r" "$t_b"
 compare_after LMA lma_norm lma_remaining "$lma_b" "$lma_r" "$t_b"
 sleep 0.5

@@ -41,8 +41,8 @@ assert_cmd "UPA 0" upn --seq 101 --offlink "$HNP1" --fid 1:10:5001 --fid 2:20:50
 assert_eq "MAG2 holds HNP1 off-link" "$HNP1" "$(offlink_of)"
 assert_eq "MAG2 keeps the Flow Identification options" "1,2" \
 	"$(xpctl_json mag2 bindings '[.[0].flows[].fid | tostring] | join(",")')"
-assert_match "MAG2 log: upn_accepted" "offlink=${HNP1}" \
-	"$(grep 'event=upn_accepted' "$TEST_DIR/mag2.log" | tail -n 1)"
+assert_match "MAG2 log: upn-accepted" "offlink=${HNP1}" \
+	"$(grep 'event=upn-accepted' "$TEST_DIR/mag2.log" | tail -n 1)"
 in_hnp1() { local a; for a in $(mn_addrs mn-if2); do ip6_in_prefix "$a" "$HNP1" && return 0; done; return 1; }
 check assert_cmd_fails "HNP1 never advertised on mn-if2" in_hnp1
 

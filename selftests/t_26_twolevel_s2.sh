@@ -56,7 +56,7 @@ xpctl mag2 prefixes
 assert_eq "one binding still" 1 "$(lma_bindings_json | jq length)"
 # the binding's HI is that of its last PBU (MAG2 re-registers at once with
 # the /64s it carved): the handover itself is in the LMA's log
-assert_cmd "LMA accepted the IIHO (handoff, HI 2)" grep -q "bid=$BID1 pcoa=$XP_ADDR_MAG2 action=handoff hi=2" "$TEST_DIR/lma.log"
+assert_cmd "LMA accepted the IIHO (handoff, HI 2)" grep -q "bid=$BID1 peer=$XP_ADDR_MAG2 action=handoff hi=2" "$TEST_DIR/lma.log"
 assert_eq "binding keeps its BID" "$BID1" "$(jq -r .bid <<<"$(lma_binding)")"
 assert_eq "LMA: HNP_1_1(T) through the moved binding" "$BID1" "$(tl_lma_owner "${T1[0]}")"
 assert_eq "MAG2: HNP_1(P) on mn-if2" "$HNP1" \
@@ -75,7 +75,7 @@ at_mag1() { [[ $(lma_binding_pcoa) == "$XP_ADDR_MAG1" ]]; }
 assert_wait 10 "LMA: the binding at MAG1" at_mag1
 tl_stream_end p "$IAHO_MAX_LOST"
 tl_stream_end t "$IAHO_MAX_LOST"
-assert_cmd "LMA accepted the IAHO (handoff, HI 3)" grep -q "bid=$BID1 pcoa=$XP_ADDR_MAG1 action=handoff hi=3" "$TEST_DIR/lma.log"
+assert_cmd "LMA accepted the IAHO (handoff, HI 3)" grep -q "bid=$BID1 peer=$XP_ADDR_MAG1 action=handoff hi=3" "$TEST_DIR/lma.log"
 assert_eq "LMA: HNP_1_1(T) through the binding" "$BID1" "$(tl_lma_owner "${T1[0]}")"
 ours_at_mag1() {
 	[[ $(tl_prefixes mag1 ".[] | select(.prefix == \"${T1[0]}\") | \"\(.mac) \(.adopted)\"") == "$XP_MN_MAC2 false" ]]

@@ -81,7 +81,7 @@ assert_wait 4 "LMA logs the restart of MAG1" grep -q \
 assert_wait $(( LIMIT * INTERVAL + 4 )) "LMA drops the binding MAG1 forgot" lma_no_binding
 GRACE_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 say "binding dropped ${GRACE_MS} ms after MAG1's restart (grace $(( LIMIT * INTERVAL )) s)"
-assert_match "the log line" "event=binding-deleted mn=$XP_MN_ID bid=[0-9]+ pcoa=$XP_ADDR_MAG1 reason=mag-restarted-without-it" \
+assert_match "the log line" "event=binding-deleted mn=$XP_MN_ID bid=[0-9]+ peer=$XP_ADDR_MAG1 reason=mag-restarted-without-it" \
 	"$(grep 'reason=mag-restarted-without-it' "$LMA_LOG" | tail -n 1)"
 assert_match "handled" "event=mag-restart-handled peer=$XP_ADDR_MAG1 bindings_dropped=1" \
 	"$(grep 'event=mag-restart-handled' "$LMA_LOG" | tail -n 1)"

@@ -137,7 +137,8 @@ static int xp_set_dir(struct xp_dp *dp, const char *pin_root, const char *instan
 	int n;
 
 	if (!instance || !*instance || strchr(instance, '/')) {
-		pr_err("event=dp_open error=bad_instance instance=%s", instance ? instance : "(null)");
+		ev_err("dp-open", NULL, -1, "err=bad-instance instance=%s",
+		       instance ? instance : "(null)");
 		return -EINVAL;
 	}
 	n = snprintf(dp->dir, sizeof(dp->dir), "%s/%s", pin_root ? pin_root : XP_PIN_ROOT,
@@ -165,7 +166,7 @@ static int xp_map_check(const char *path, int fd, const struct xp_map_spec *want
 	err = bpf_obj_get_info_by_fd(fd, &info, &len);
 	if (err) {
 		err = -errno;
-		pr_err("event=dp_map_check map=%s error=%s", path, strerror(-err));
+		ev_err("dp-map-check", NULL, -1, "map=%s err=%s", path, XP_LOGERR(-err));
 		return err;
 	}
 	if (check_size && info.type == want->type && info.key_size == want->key_size &&
@@ -179,7 +180,8 @@ static int xp_map_check(const char *path, int fd, const struct xp_map_spec *want
 	if (info.type != want->type || info.key_size != want->key_size ||
 	    info.value_size != want->value_size ||
 	    (check_size && info.max_entries != want->max_entries)) {
-		pr_err("event=dp_map_mismatch map=%s pinned=type:%u,key:%u,value:%u,max:%u "
+		ev_err("dp-map-mismatch", NULL, -1,
+		       "map=%s pinned=type:%u,key:%u,value:%u,max:%u "
 		       "want=type:%u,key:%u,value:%u,max:%u "
 		       "hint=\"layout v%d changed or sizes differ: stop the old instance and "
 		       "remove the pin directory, or restore the old sizes\"",
@@ -247,7 +249,8 @@ static int xp_prepare_maps(struct xp_dp *dp, struct bpf_object *obj, const struc
 				if (errno == ENOENT)
 					continue;	/* created at load, pinned after */
 				err = -errno;
-				pr_err("event=dp_map_open map=%s error=%s", path, strerror(-err));
+				ev_err("dp-map-open", NULL, -1, "map=%s err=%s", path,
+				       XP_LOGERR(-err));
 				return err;
 			}
 			err = xp_map_check(path, fd, &want, true);
@@ -255,12 +258,12 @@ static int xp_prepare_maps(struct xp_dp *dp, struct bpf_object *obj, const struc
 				close(fd);
 				return err;
 			}
-			pr_info("event=dp_map_reuse map=%s", path);
+			ev_info("dp-map-reuse", NULL, -1, "map=%s", path);
 			dp->map_fd[i] = fd;
 		}
 		err = bpf_map__reuse_fd(m, dp->map_fd[i]);
 		if (err) {
-			pr_err("event=dp_map_reuse map=%s error=%s", path, strerror(-err));
+			ev_err("dp-map-reuse", NULL, -1, "map=%s err=%s", path, XP_LOGERR(-err));
 			return err;
 		}
 	}
@@ -286,10 +289,11 @@ static int xp_pin_new_maps(struct xp_dp *dp, struct bpf_object *obj)
 			return err;
 		if (bpf_obj_pin(dp->map_fd[i], path)) {
 			err = -errno;
-			pr_err("event=dp_map_pin map=%s error=%s", path, strerror(-err));
+			ev_err("dp-map-pin", NULL, -1, "map=%s err=%s", path, XP_LOGERR(-err));
 			return err;
 		}
-		pr_info("event=dp_map_pinned map=%s max_entries=%u", path, bpf_map__max_entries(m));
+		ev_info("dp-map-pinned", NULL, -1, "map=%s max_entries=%u", path,
+			bpf_map__max_entries(m));
 	}
 	return 0;
 }
@@ -303,7 +307,7 @@ static int xp_load_obj(struct xp_dp *dp, struct bpf_object *obj, const struct xp
 		return err;
 	err = bpf_object__load(obj);
 	if (err) {
-		pr_err("event=dp_load object=%s error=%s", what, strerror(-err));
+		ev_err("dp-load", NULL, -1, "object=%s err=%s", what, XP_LOGERR(-err));
 		return err;
 	}
 	return xp_pin_new_maps(dp, obj);
@@ -318,7 +322,7 @@ int xp_dp_open(const struct xp_dp_opts *opts, struct xp_dp **out)
 	if (!opts)
 		return -EINVAL;
 	if (opts->role != XP_ROLE_LMA && opts->role != XP_ROLE_MAG) {
-		pr_err("event=dp_open error=unsupported_role role=%d", opts->role);
+		ev_err("dp-open", NULL, -1, "err=unsupported-role role=%d", opts->role);
 		return -EINVAL;
 	}
 	dp = xp_dp_alloc();
@@ -330,8 +334,8 @@ int xp_dp_open(const struct xp_dp_opts *opts, struct xp_dp **out)
 		goto fail;
 	err = xp_mkdir_p(dp->dir);
 	if (err) {
-		pr_err("event=dp_open dir=%s error=%s hint=\"is bpffs mounted there?\"",
-		       dp->dir, strerror(-err));
+		ev_err("dp-open", NULL, -1, "dir=%s err=%s hint=\"is bpffs mounted there?\"",
+		       dp->dir, XP_LOGERR(-err));
 		goto fail;
 	}
 
@@ -368,11 +372,12 @@ int xp_dp_open(const struct xp_dp_opts *opts, struct xp_dp **out)
 		goto fail;
 	dp->prog_fd[XP_PROG_PASS] = bpf_program__fd(dp->pass->progs.xp_pass);
 
-	pr_info("event=dp_open role=%s dir=%s", opts->role == XP_ROLE_LMA ? "lma" : "mag", dp->dir);
+	ev_info("dp-open", NULL, -1, "role=%s dir=%s", opts->role == XP_ROLE_LMA ? "lma" : "mag",
+		dp->dir);
 	*out = dp;
 	return 0;
 fail_open:
-	pr_err("event=dp_open error=skeleton_open errno=%s", strerror(-err));
+	ev_err("dp-open", NULL, -1, "reason=skeleton-open err=%s", XP_LOGERR(-err));
 fail:
 	xp_dp_close(dp, false);
 	return err ? err : -EINVAL;
@@ -420,7 +425,7 @@ int xp_dp_attach_xdp(struct xp_dp *dp, enum xp_prog prog, int ifindex)
 	int err;
 
 	if (fd < 0) {
-		pr_err("event=dp_attach ifindex=%d prog=%d error=not_loaded_for_this_role",
+		ev_err("dp-attach", NULL, -1, "ifindex=%d prog=%d err=not-loaded-for-this-role",
 		       ifindex, prog);
 		return -ENOENT;
 	}
@@ -431,8 +436,8 @@ int xp_dp_attach_xdp(struct xp_dp *dp, enum xp_prog prog, int ifindex)
 		err = bpf_xdp_attach(ifindex, fd, XDP_FLAGS_DRV_MODE, NULL);
 	}
 	if (err) {
-		pr_warn("event=dp_attach ifindex=%d prog=%s mode=native error=%s fallback=skb",
-			ifindex, xp_prog_names[prog], strerror(-err));
+		ev_warn("dp-attach", NULL, -1, "ifindex=%d prog=%s mode=native err=%s fallback=skb",
+			ifindex, xp_prog_names[prog], XP_LOGERR(-err));
 		mode = XDP_FLAGS_SKB_MODE;
 		err = bpf_xdp_attach(ifindex, fd, XDP_FLAGS_SKB_MODE, NULL);
 		if (err == -EEXIST) {
@@ -441,11 +446,11 @@ int xp_dp_attach_xdp(struct xp_dp *dp, enum xp_prog prog, int ifindex)
 		}
 	}
 	if (err) {
-		pr_err("event=dp_attach ifindex=%d prog=%s error=%s", ifindex,
-		       xp_prog_names[prog], strerror(-err));
+		ev_err("dp-attach", NULL, -1, "ifindex=%d prog=%s err=%s", ifindex,
+		       xp_prog_names[prog], XP_LOGERR(-err));
 		return err;
 	}
-	pr_info("event=dp_attach ifindex=%d prog=%s mode=%s", ifindex, xp_prog_names[prog],
+	ev_info("dp-attach", NULL, -1, "ifindex=%d prog=%s mode=%s", ifindex, xp_prog_names[prog],
 		mode == XDP_FLAGS_DRV_MODE ? "native" : "skb");
 	return xp_att_remember(dp, ifindex, mode);
 }
@@ -459,14 +464,16 @@ int xp_tc_attach(int ifindex, bool egress, int prog_fd, const char *name)
 	int err = bpf_tc_hook_create(&hook);
 
 	if (err && err != -EEXIST) {
-		pr_err("event=tc_attach ifindex=%d prog=%s error=%s", ifindex, name, strerror(-err));
+		ev_err("tc-attach", NULL, -1, "ifindex=%d prog=%s err=%s", ifindex, name,
+		       XP_LOGERR(-err));
 		return err;
 	}
 	if ((err = bpf_tc_attach(&hook, &opts))) {
-		pr_err("event=tc_attach ifindex=%d prog=%s error=%s", ifindex, name, strerror(-err));
+		ev_err("tc-attach", NULL, -1, "ifindex=%d prog=%s err=%s", ifindex, name,
+		       XP_LOGERR(-err));
 		return err;
 	}
-	pr_info("event=tc_attach ifindex=%d prog=%s dir=%s", ifindex, name,
+	ev_info("tc-attach", NULL, -1, "ifindex=%d prog=%s dir=%s", ifindex, name,
 		egress ? "egress" : "ingress");
 	return 0;
 }
@@ -479,7 +486,7 @@ int xp_tc_detach(int ifindex, bool egress)
 	int err = bpf_tc_detach(&hook, &opts);
 
 	if (err && err != -ENOENT && err != -EINVAL) {
-		pr_warn("event=tc_detach ifindex=%d error=%s", ifindex, strerror(-err));
+		ev_warn("tc-detach", NULL, -1, "ifindex=%d err=%s", ifindex, XP_LOGERR(-err));
 		return err;
 	}
 	return 0;
@@ -490,7 +497,7 @@ int xp_dp_attach_tc(struct xp_dp *dp, enum xp_prog prog, int ifindex, bool egres
 	int fd = xp_dp_prog_fd(dp, prog);
 
 	if (fd < 0) {
-		pr_err("event=tc_attach ifindex=%d prog=%d error=not_loaded_for_this_role",
+		ev_err("tc-attach", NULL, -1, "ifindex=%d prog=%d err=not-loaded-for-this-role",
 		       ifindex, prog);
 		return -ENOENT;
 	}
@@ -508,7 +515,7 @@ int xp_dp_detach_xdp(struct xp_dp *dp, int ifindex)
 		xp_tc_detach(ifindex, false);
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err) {
-		pr_warn("event=dp_detach ifindex=%d error=%s", ifindex, strerror(-err));
+		ev_warn("dp-detach", NULL, -1, "ifindex=%d err=%s", ifindex, XP_LOGERR(-err));
 		return err;
 	}
 	if (q.drv_prog_id && (err = bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL)))
@@ -516,9 +523,9 @@ int xp_dp_detach_xdp(struct xp_dp *dp, int ifindex)
 	if (q.skb_prog_id && (err = bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL)))
 		ret = err;
 	if (ret)
-		pr_warn("event=dp_detach ifindex=%d error=%s", ifindex, strerror(-ret));
+		ev_warn("dp-detach", NULL, -1, "ifindex=%d err=%s", ifindex, XP_LOGERR(-ret));
 	else
-		pr_info("event=dp_detach ifindex=%d", ifindex);
+		ev_info("dp-detach", NULL, -1, "ifindex=%d", ifindex);
 	return ret;
 }
 
@@ -538,12 +545,14 @@ int xp_dp_set_cfg(struct xp_dp *dp, const struct xp_cfg *cfg)
 	if (!dp || !cfg || dp->map_fd[XP_M_CFG] < 0)
 		return -EINVAL;
 	if (cfg->tunnel_mtu && cfg->tunnel_mtu < XP_IPV6_MIN_MTU_TUNNEL)
-		pr_warn("event=dp_cfg tunnel_mtu=%u note=\"below 1320: the data plane uses 1320 "
-			"(inner packets of 1280 bytes must fit)\"", cfg->tunnel_mtu);
+		ev_warn("dp-cfg", NULL, -1,
+			"tunnel_mtu=%u note=\"below 1320: the data plane uses 1320 "
+			"(inner packets of 1280 bytes must fit)\"",
+			cfg->tunnel_mtu);
 	if (bpf_map_update_elem(dp->map_fd[XP_M_CFG], &zero, cfg, BPF_ANY)) {
 		int err = -errno;
 
-		pr_err("event=dp_cfg error=%s", strerror(-err));
+		ev_err("dp-cfg", NULL, -1, "err=%s", XP_LOGERR(-err));
 		return err;
 	}
 	return 0;
@@ -566,7 +575,7 @@ int xp_dp_read_counters(struct xp_dp *dp, uint64_t out[XP_R_MAX])
 		if (bpf_map_lookup_elem(dp->map_fd[XP_M_CNT], &r, v)) {
 			int err = -errno;
 
-			pr_err("event=dp_counters error=%s", strerror(-err));
+			ev_err("dp-counters", NULL, -1, "err=%s", XP_LOGERR(-err));
 			free(v);
 			return err;
 		}
@@ -589,14 +598,15 @@ void xp_dp_close(struct xp_dp *dp, bool flush)
 		for (int i = 0; i < XP_NMAPS; i++) {
 			if (xp_pin_path(dp, i, path, sizeof(path)) == 0 && unlink(path) &&
 			    errno != ENOENT)
-				pr_warn("event=dp_unpin map=%s error=%s", path, strerror(errno));
+				ev_warn("dp-unpin", NULL, -1, "map=%s err=%s", path,
+					XP_LOGERR(errno));
 		}
 		if (dp->dir[0] && rmdir(dp->dir) && errno != ENOENT)
-			pr_warn("event=dp_unpin dir=%s error=%s%s", dp->dir, strerror(errno),
+			ev_warn("dp-unpin", NULL, -1, "dir=%s err=%s%s", dp->dir, XP_LOGERR(errno),
 				errno == ENOTEMPTY ? " hint=\"other pins remain there: remove "
 				"them before xp_dp_close(flush)\"" : "");
 		else if (dp->dir[0])
-			pr_info("event=dp_flushed dir=%s", dp->dir);
+			ev_info("dp-flushed", NULL, -1, "dir=%s", dp->dir);
 	}
 	for (int i = 0; i < XP_NMAPS; i++)
 		if (dp->map_fd[i] >= 0)
@@ -627,7 +637,7 @@ int xp_dp_open_pinned(const char *instance, const char *pin_root, struct xp_dp *
 	ref = xp_lma__open();
 	if (!ref) {
 		err = -errno;
-		pr_err("event=dp_open_pinned error=skeleton_open");
+		ev_err("dp-open-pinned", NULL, -1, "reason=skeleton-open");
 		goto out;
 	}
 	bpf_object__for_each_map(m, ref->obj) {
@@ -643,7 +653,7 @@ int xp_dp_open_pinned(const char *instance, const char *pin_root, struct xp_dp *
 		fd = bpf_obj_get(path);
 		if (fd < 0) {
 			err = -errno;
-			pr_err("event=dp_open_pinned map=%s error=%s", path, strerror(-err));
+			ev_err("dp-open-pinned", NULL, -1, "map=%s err=%s", path, XP_LOGERR(-err));
 			break;
 		}
 		dp->map_fd[i] = fd;

@@ -331,11 +331,12 @@ static void run_signals(struct evloop *ev)
 
 	while (read(ev->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			pr_info("event=signal sig=HUP");
+			ev_info("signal", NULL, -1, "sig=HUP");
 			if (ev->on_hup)
 				ev->on_hup(ev->hup_ctx);
 		} else {
-			pr_info("event=signal sig=%s", si.ssi_signo == SIGTERM ? "TERM" : "INT");
+			ev_info("signal", NULL, -1, "sig=%s",
+				si.ssi_signo == SIGTERM ? "TERM" : "INT");
 			ev->stop = true;
 		}
 	}
@@ -373,7 +374,7 @@ int evloop_run(struct evloop *ev)
 		int rc = evloop_run_once(ev, -1);
 
 		if (rc < 0) {
-			pr_err("event=evloop-failed err=%s", strerror(-rc));
+			ev_err("evloop-failed", NULL, -1, "err=%s", XP_LOGERR(-rc));
 			return rc;
 		}
 	}

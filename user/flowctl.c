@@ -194,7 +194,7 @@ int flowctl_run(struct lma *l, int argc, char **argv, FILE *out)
 		if ((rc = fmcache_put(fm, c.mn, &c.e, FM_PUT_ADD)))
 			return put_error(out, rc, c.mn, &c.e);
 		lma_flows_changed(l, m);
-		pr_info("event=flow-added mn=%s fid=%u pri=%u bid=%s action=%s selector=\"%s\"", c.mn,
+		ev_info("flow-added", c.mn, -1, "fid=%u pri=%u bid=%s action=%s selector=\"%s\"",
 			c.e.fid, c.e.fid_pri, bids_str(c.e.bid, c.e.n_bid, bids, sizeof(bids)),
 			action_name(c.e.action), flowsel_format(&c.e.ts, sel, sizeof(sel)));
 		fprintf(out, "flow added: %s fid %u pri %u bid %s action %s %s\n", c.mn, c.e.fid,
@@ -204,7 +204,7 @@ int flowctl_run(struct lma *l, int argc, char **argv, FILE *out)
 		if ((rc = fmcache_del(fm, c.mn, FM_ORIGIN_OPERATOR, 0, c.e.fid)))
 			return put_error(out, rc, c.mn, &c.e);
 		lma_flows_changed(l, m);
-		pr_info("event=flow-deleted mn=%s fid=%u", c.mn, c.e.fid);
+		ev_info("flow-deleted", c.mn, -1, "fid=%u", c.e.fid);
 		fprintf(out, "flow deleted: %s fid %u\n", c.mn, c.e.fid);
 		return 0;
 	case FLOW_OP_MOVE:
@@ -217,7 +217,7 @@ int flowctl_run(struct lma *l, int argc, char **argv, FILE *out)
 			return put_error(out, rc, c.mn, &c.e);
 		lma_flows_changed(l, m);
 		bids_str(c.e.bid, c.e.n_bid, bids, sizeof(bids));
-		pr_info("event=flow-moved mn=%s fid=%u bid=%s", c.mn, c.e.fid, bids);
+		ev_info("flow-moved", c.mn, -1, "fid=%u bid=%s", c.e.fid, bids);
 		fprintf(out, "flow moved: %s fid %u bid %s\n", c.mn, c.e.fid, bids);
 		return 0;
 	default:

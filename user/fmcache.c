@@ -273,8 +273,8 @@ static int state_put(struct fmcache *fc, const char *mn_id, const struct fm_entr
 	if (bpf_map_update_elem(fc->state_fd, &k, &s, BPF_ANY)) {
 		int err = -errno;
 
-		pr_err("event=map-write-failed map=%s mn=%s fid=%u error=%s", XP_MAP_FLOWSTATE,
-		       mn_id, e->fid, strerror(-err));
+		ev_err("map-write-failed", mn_id, -1, "map=%s fid=%u err=%s", XP_MAP_FLOWSTATE,
+		       e->fid, XP_LOGERR(-err));
 		return err;
 	}
 	return 0;
@@ -289,8 +289,8 @@ static int state_del(struct fmcache *fc, uint32_t slot)
 	if (bpf_map_delete_elem(fc->state_fd, &k) && errno != ENOENT) {
 		int err = -errno;
 
-		pr_err("event=map-delete-failed map=%s slot=%u error=%s", XP_MAP_FLOWSTATE, slot,
-		       strerror(-err));
+		ev_err("map-delete-failed", NULL, -1, "map=%s slot=%u err=%s", XP_MAP_FLOWSTATE,
+		       slot, XP_LOGERR(-err));
 		return err;
 	}
 	return 0;
@@ -497,8 +497,8 @@ uint32_t fmcache_next_gen(struct fmcache *fc)
 		s.kind = XP_FLOW_K_META;
 		s.version = XP_FLOW_VERSION;
 		if (bpf_map_update_elem(fc->state_fd, &k, &s, BPF_ANY))
-			pr_warn("event=map-write-failed map=%s slot=meta error=%s",
-				XP_MAP_FLOWSTATE, strerror(errno));
+			ev_warn("map-write-failed", NULL, -1, "map=%s slot=meta err=%s",
+				XP_MAP_FLOWSTATE, XP_LOGERR(errno));
 	}
 	return (uint32_t)fc->gen;
 }
@@ -522,7 +522,8 @@ int fmcache_restore(struct fmcache *fc)
 		if (bpf_map_lookup_elem(fc->state_fd, &k, &s))
 			continue;
 		if (s.version != XP_FLOW_VERSION) {
-			pr_warn("event=flow-restore-skipped slot=%u reason=version-%u", k, s.version);
+			ev_warn("flow-restore-skipped", NULL, -1, "slot=%u reason=version-%u", k,
+				s.version);
 			continue;
 		}
 		if (s.kind == XP_FLOW_K_META) {
@@ -550,8 +551,8 @@ int fmcache_restore(struct fmcache *fc)
 		if (rc) {
 			if (rc == -EEXIST)
 				mn_drop_if_empty(fc, m);
-			pr_warn("event=flow-restore-skipped slot=%u mn=%s fid=%u error=%s", k,
-				s.mn_id, s.fid, strerror(-rc));
+			ev_warn("flow-restore-skipped", s.mn_id, -1, "slot=%u fid=%u err=%s", k,
+				s.fid, XP_LOGERR(-rc));
 			continue;
 		}
 		insert_sorted(m, &e);

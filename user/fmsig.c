@@ -265,8 +265,7 @@ static void persist(struct fmsig_ent *e)
 	st.version = XP_FMSIG_VERSION;
 	memcpy(st.msg, e->msg, e->len);
 	if ((rc = s->h.store(s->h.ctx, &e->key, &st)))
-		pr_warn("event=fmsig-store-failed mn=%s bid=%u error=%s", e->mn_id, e->key.bid,
-			strerror(-rc));
+		ev_warn("fmsig-store-failed", e->mn_id, (int)e->key.bid, "err=%s", XP_LOGERR(-rc));
 }
 
 static void ent_del(struct fmsig *s, struct fmsig_ent *e)
@@ -289,7 +288,7 @@ static void arm(struct fmsig_ent *e, uint64_t delay_ms)
 
 	e->timer.deadline_ms = (s->h.mono_ms ? s->h.mono_ms(s->h.ctx) : 0) + delay_ms;
 	if (s->h.ev && evloop_timer_arm(s->h.ev, &e->timer, delay_ms))
-		pr_err("event=timer-arm-failed mn=%s bid=%u", e->mn_id, e->key.bid);
+		ev_err("timer-arm-failed", e->mn_id, (int)e->key.bid, NULL);
 }
 
 static void transmit(struct fmsig_ent *e)
@@ -304,10 +303,11 @@ static void transmit(struct fmsig_ent *e)
 		s->st.upn_retx++;
 	s->st.upn_tx++;
 	describe(e, d, sizeof(d));
-	xp_log(rc ? XP_LOG_WARN : XP_LOG_INFO, "event=%s mn=%s bid=%u pcoa=%s seq=%u try=%u "
-	       "timeout_ms=%u %s%s%s", e->tries > 1 ? "upn-retransmitted" : "upn-sent", e->mn_id,
-	       e->key.bid, inet_ntop(AF_INET6, &e->pcoa, pc, sizeof(pc)), e->seq, e->tries,
-	       e->timeout_ms, d, rc ? " send_error=" : "", rc ? strerror(-rc) : "");
+	xp_log_event(rc ? XP_LOG_WARN : XP_LOG_INFO,
+		     e->tries > 1 ? "upn-retransmitted" : "upn-sent", e->mn_id, (int)e->key.bid,
+		     "peer=%s seq=%u try=%u timeout_ms=%u %s%s%s",
+		     inet_ntop(AF_INET6, &e->pcoa, pc, sizeof(pc)), e->seq, e->tries, e->timeout_ms,
+		     d, rc ? " err=" : "", rc ? XP_LOGERR(-rc) : "");
 	arm(e, e->timeout_ms);
 }
 
@@ -363,15 +363,14 @@ static void sync_one(struct fmsig *s, const struct bce *b, const struct fmsig_fl
 		return;		/* the MAG holds nothing, needs nothing */
 	len = build_upn(s, b, off, n_off, flows, n, 0, buf, sizeof(buf));
 	if (len < 0) {
-		pr_err("event=upn-encode-failed mn=%s bid=%u error=%s", b->mn->mn_id, b->bid,
-		       mh_strerror(len));
+		ev_err("upn-encode-failed", b->mn->mn_id, (int)b->bid, "err=%s", mh_strerror(len));
 		return;
 	}
 	if (e && same_content(e, buf, (size_t)len) &&
 	    !memcmp(&e->pcoa, &b->pcoa, sizeof(e->pcoa)))
 		return;
 	if (!e && !(e = ent_new(s, b->mn->idx, b->bid))) {
-		pr_err("event=upn-dropped mn=%s bid=%u reason=out-of-memory", b->mn->mn_id, b->bid);
+		ev_err("upn-dropped", b->mn->mn_id, (int)b->bid, "reason=out-of-memory");
 		return;
 	}
 	snprintf(e->mn_id, sizeof(e->mn_id), "%s", b->mn->mn_id);
@@ -458,8 +457,9 @@ int fmsig_on_upa(struct fmsig *s, const struct mh_msg *upa, const struct in6_add
 			break;
 	if (!e) {
 		s->st.upa_unmatched++;
-		pr_info("event=upa-ignored from=%s seq=%u status=%u(%s) reason=no-pending-upn", pc,
-			upa->upa.seq, st, upa_status_name(st));
+		ev_info("upa-ignored", NULL, -1,
+			"peer=%s seq=%u status=%u(%s) reason=no-pending-upn", pc, upa->upa.seq, st,
+			upa_status_name(st));
 		return -ENOENT;
 	}
 	s->st.upa_by_status[st]++;
@@ -469,21 +469,22 @@ int fmsig_on_upa(struct fmsig *s, const struct mh_msg *upa, const struct in6_add
 	if (st != XP_UPA_S_SUCCESS) {
 		e->state = FMSIG_FAILED;
 		describe(e, d, sizeof(d));
-		pr_warn("event=upa-rejected mn=%s bid=%u pcoa=%s seq=%u status=%u(%s) try=%u %s",
-			e->mn_id, e->key.bid, pc, e->seq, st, upa_status_name(st), e->tries, d);
+		ev_warn("upa-rejected", e->mn_id, (int)e->key.bid,
+			"peer=%s seq=%u status=%u(%s) try=%u %s", pc, e->seq, st,
+			upa_status_name(st), e->tries, d);
 		persist(e);
 		return 0;
 	}
 	e->state = FMSIG_ACKED;
 	if (!describe(e, d, sizeof(d))) {
 		/* the MAG now holds nothing for this binding */
-		pr_info("event=upa-accepted mn=%s bid=%u pcoa=%s seq=%u status=0 %s", e->mn_id,
-			e->key.bid, pc, e->seq, d);
+		ev_info("upa-accepted", e->mn_id, (int)e->key.bid, "peer=%s seq=%u status=0 %s", pc,
+			e->seq, d);
 		ent_del(s, e);
 		return 0;
 	}
-	pr_info("event=upa-accepted mn=%s bid=%u pcoa=%s seq=%u status=0 %s", e->mn_id, e->key.bid,
-		pc, e->seq, d);
+	ev_info("upa-accepted", e->mn_id, (int)e->key.bid, "peer=%s seq=%u status=0 %s", pc, e->seq,
+		d);
 	persist(e);
 	return 0;
 }
@@ -513,8 +514,8 @@ void fmsig_timer_fired(struct fmsig_ent *e)
 		e->state = FMSIG_FAILED;
 		s->st.upn_timeout++;
 		describe(e, d, sizeof(d));
-		pr_warn("event=upn-timeout mn=%s bid=%u pcoa=%s seq=%u tries=%u %s", e->mn_id,
-			e->key.bid, inet_ntop(AF_INET6, &e->pcoa, pc, sizeof(pc)), e->seq, e->tries, d);
+		ev_warn("upn-timeout", e->mn_id, (int)e->key.bid, "peer=%s seq=%u tries=%u %s",
+			inet_ntop(AF_INET6, &e->pcoa, pc, sizeof(pc)), e->seq, e->tries, d);
 		persist(e);
 		return;
 	}

@@ -103,7 +103,8 @@ int hb_restart_ctr_load(const char *dir, bool started_without_state, uint32_t *o
 	close(fd);
 	if (err)
 		return err;
-	pr_info("event=restart-counter value=%u reason=%s starts=%u", v.restart_ctr, why, v.starts);
+	ev_info("restart-counter", NULL, -1, "value=%u reason=%s starts=%u", v.restart_ctr, why,
+		v.starts);
 	*out = v.restart_ctr;
 	return 0;
 }
@@ -114,7 +115,7 @@ void hb_restart_ctr_unpin(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, XP_MAP_HBRC);
 	if (unlink(path) && errno != ENOENT)
-		pr_warn("event=state-unpin-failed map=%s error=%s", path, strerror(errno));
+		ev_warn("state-unpin-failed", NULL, -1, "map=%s err=%s", path, XP_LOGERR(errno));
 }
 
 /* ---- peers ---- */
@@ -152,7 +153,7 @@ int hb_peer_add(struct hb *hb, const struct in6_addr *peer)
 	p = &hb->peers[hb->n_peers++];
 	memset(p, 0, sizeof(*p));
 	p->addr = *peer;
-	pr_info("event=peer-added peer=%s", a2s(peer, ab));
+	ev_info("peer-added", NULL, -1, "peer=%s", a2s(peer, ab));
 	return 0;
 }
 
@@ -200,7 +201,7 @@ static void peer_alive(struct hb *hb, struct hb_peer *p, uint64_t now)
 	char ab[INET6_ADDRSTRLEN];
 
 	if (p->state != HB_PEER_UP)
-		pr_info("event=peer-up peer=%s was=%s", a2s(&p->addr, ab),
+		ev_info("peer-up", NULL, -1, "peer=%s was=%s", a2s(&p->addr, ab),
 			p->state == HB_PEER_DOWN ? "down" : "unknown");
 	p->state = HB_PEER_UP;
 	p->missed = 0;
@@ -216,7 +217,7 @@ static void peer_restart_ctr(struct hb *hb, struct hb_peer *p, uint32_t rc, uint
 		p->restarts++;
 		p->detected_rt_ms = realtime_ms();
 		p->grace_ms = now + (uint64_t)hb->p.interval_s * hb->p.missing_limit * HB_MS_PER_S;
-		pr_warn("event=peer-restarted peer=%s restart_counter=%u->%u grace_s=%u",
+		ev_warn("peer-restarted", NULL, -1, "peer=%s restart_counter=%u->%u grace_s=%u",
 			a2s(&p->addr, ab), p->rc, rc, hb->p.interval_s * hb->p.missing_limit);
 		p->rc = rc;
 		if (hb->ops.restarted)
@@ -244,7 +245,7 @@ bool hb_on_mh(struct hb *hb, const uint8_t *buf, size_t len, const struct in6_ad
 		return false;
 	if ((err = mh_decode(buf, len, &m, &off))) {
 		xp_sigdrop_count(XP_SD_MALFORMED);
-		pr_warn("event=mh-malformed from=%s type=HB error=%s offset=%zu", a2s(src, ab),
+		ev_warn("mh-malformed", NULL, -1, "peer=%s type=HB err=%s offset=%zu", a2s(src, ab),
 			mh_strerror(err), off);
 		return true;
 	}
@@ -255,7 +256,7 @@ bool hb_on_mh(struct hb *hb, const uint8_t *buf, size_t len, const struct in6_ad
 	rc = m.opt.restart_ctr;
 	if (hb->ops.authorized && !hb->ops.authorized(hb->ops.ctx, src)) {
 		xp_sigdrop_count(XP_SD_HB_UNAUTH);
-		pr_debug("event=hb-dropped from=%s reason=not-a-peer", a2s(src, ab));
+		ev_debug("hb-dropped", NULL, -1, "peer=%s reason=not-a-peer", a2s(src, ab));
 		return true;
 	}
 	now = evloop_now_ms();
@@ -268,7 +269,7 @@ bool hb_on_mh(struct hb *hb, const uint8_t *buf, size_t len, const struct in6_ad
 			return true;	/* counted by hb_peer_add */
 	} else if (!p || (!(flags & XP_HB_F_U) && (!p->awaiting || seq != p->seq_sent))) {
 		xp_sigdrop_count(XP_SD_HB_UNMATCHED);
-		pr_debug("event=hb-dropped from=%s seq=%u reason=no-outstanding-request",
+		ev_debug("hb-dropped", NULL, -1, "peer=%s seq=%u reason=no-outstanding-request",
 			 a2s(src, ab), seq);
 		return true;
 	} else if (!(flags & XP_HB_F_U)) {
@@ -299,7 +300,7 @@ void hb_tick(struct hb *hb, uint64_t now, uint64_t now_rt)
 		if (p->awaiting && ++p->missed >= hb->p.missing_limit && p->state != HB_PEER_DOWN) {
 			p->state = HB_PEER_DOWN;
 			p->downs++;
-			pr_warn("event=peer-down peer=%s missed=%u last_seen_ms_ago=%lld",
+			ev_warn("peer-down", NULL, -1, "peer=%s missed=%u last_seen_ms_ago=%lld",
 				a2s(&p->addr, ab), p->missed,
 				p->last_rx_ms ? (long long)(now - p->last_rx_ms) : -1LL);
 		}
@@ -336,7 +337,7 @@ int hb_new(const struct hb_params *p, const struct hb_ops *ops, struct hb **out)
 	ev_timer_init(&hb->timer, on_timer, hb);
 	if (hb->p.ev)
 		evloop_timer_arm(hb->p.ev, &hb->timer, 0);
-	pr_info("event=heartbeat-started interval_s=%u missing_limit=%u restart_counter=%u",
+	ev_info("heartbeat-started", NULL, -1, "interval_s=%u missing_limit=%u restart_counter=%u",
 		hb->p.interval_s, hb->p.missing_limit, hb->p.restart_ctr);
 	*out = hb;
 	return 0;

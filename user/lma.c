@@ -212,7 +212,8 @@ static int pfx_put(struct lma *l, const struct xp_prefix *p, const struct xp_pre
 		return 0;
 	rc = xp_pfx_map_put(l->maps.pfx, l->maps.pfx64, &p->addr, p->plen, v);
 	if (rc)
-		pr_err("event=map-write-failed map=%s error=%s", XP_MAP_PREFIX, strerror(-rc));
+		ev_err("map-write-failed", NULL, -1, "map=%s err=%s", XP_MAP_PREFIX,
+		       XP_LOGERR(-rc));
 	return rc;
 }
 
@@ -229,7 +230,8 @@ static void pfx_del(struct lma *l, const struct xp_prefix *p)
 	if (l->maps.pfx < 0)
 		return;
 	if ((rc = xp_pfx_map_del(l->maps.pfx, l->maps.pfx64, &p->addr, p->plen)))
-		pr_warn("event=map-delete-failed map=%s error=%s", XP_MAP_PREFIX, strerror(-rc));
+		ev_warn("map-delete-failed", NULL, -1, "map=%s err=%s", XP_MAP_PREFIX,
+			XP_LOGERR(-rc));
 }
 
 static int state_write(struct lma *l, const struct bce *b)
@@ -387,9 +389,9 @@ static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
 			return 0;
 	}
 	if (mv.n_dl || old.n_dl)
-		pr_info("event=downlink-choice mn=%s bid=%u bid2=%u paths=%u primary_hoa=%s",
-			m->mn_id, mv.n_dl ? mv.dl_bid[0] : 0, mv.n_dl > 1 ? mv.dl_bid[1] : 0,
-			mv.n_dl, IN6_IS_ADDR_UNSPECIFIED(&primary) ? "-" : a2s(&primary, ph));
+		ev_info("downlink-choice", m->mn_id, (int)(mv.n_dl ? mv.dl_bid[0] : 0),
+			"bid2=%u paths=%u primary_hoa=%s", mv.n_dl > 1 ? mv.dl_bid[1] : 0, mv.n_dl,
+			IN6_IS_ADDR_UNSPECIFIED(&primary) ? "-" : a2s(&primary, ph));
 	return xp_map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
 }
 
@@ -429,7 +431,8 @@ static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pco
 	if ((rc = peer_sync(l, &b->pcoa, 0)))
 		return rc;
 	if ((rc = xp_bstat_create(l->maps.bstat, &bk)))
-		pr_warn("event=map-write-failed map=%s error=%s", XP_MAP_BSTATS, strerror(-rc));
+		ev_warn("map-write-failed", NULL, -1, "map=%s err=%s", XP_MAP_BSTATS,
+			XP_LOGERR(-rc));
 	/* this binding's entry, the MN's other ones and its downlink choice */
 	if ((rc = mn_sync(l, b->mn, NULL)))
 		return rc;
@@ -475,12 +478,13 @@ static void dp_remove(struct lma *l, struct bce *b)
 	}
 	xp_map_del(l->maps.bind, &bk, XP_MAP_BIND);
 	if (xp_bstat_delete(l->maps.bstat, &bk))
-		pr_warn("event=map-delete-failed map=%s error=%s", XP_MAP_BSTATS, strerror(errno));
+		ev_warn("map-delete-failed", NULL, -1, "map=%s err=%s", XP_MAP_BSTATS,
+			XP_LOGERR(errno));
 	if (b->mn->n_bce == 1) {
 		xp_map_del(l->maps.mn, &bk.mn_id, XP_MAP_MN);
 		xp_map_del(l->maps.fsel, &bk.mn_id, XP_MAP_FLOWSEL);
 	} else if (mn_sync(l, b->mn, b)) {
-		pr_warn("event=map-write-failed map=%s mn=%s", XP_MAP_MN, b->mn->mn_id);
+		ev_warn("map-write-failed", b->mn->mn_id, -1, "map=%s", XP_MAP_MN);
 	}
 	peer_sync(l, &b->pcoa, 1);
 	xp_map_del(l->maps.bce, &bk, XP_MAP_BCE);
@@ -565,16 +569,16 @@ static void binding_due(struct lma *l, struct bce *b)
 	char pc[ADDR_STR];
 
 	if (b->state == BCE_DEREG) {
-		pr_info("event=binding-deleted mn=%s bid=%u pcoa=%s reason=dereg-delay-over",
-			b->mn->mn_id, b->bid, a2s(&b->pcoa, pc));
+		ev_info("binding-deleted", b->mn->mn_id, (int)b->bid,
+			"peer=%s reason=dereg-delay-over", a2s(&b->pcoa, pc));
 		l->st.deleted++;
 	} else if (b->tl_idle) {
-		pr_info("event=binding-deleted mn=%s bid=%u pcoa=%s reason=ffho-hold-over",
-			b->mn->mn_id, b->bid, a2s(&b->pcoa, pc));
+		ev_info("binding-deleted", b->mn->mn_id, (int)b->bid,
+			"peer=%s reason=ffho-hold-over", a2s(&b->pcoa, pc));
 		l->st.deleted++;
 	} else {
-		pr_info("event=binding-expired mn=%s bid=%u pcoa=%s lifetime=%u",
-			b->mn->mn_id, b->bid, a2s(&b->pcoa, pc), b->lifetime_s);
+		ev_info("binding-expired", b->mn->mn_id, (int)b->bid, "peer=%s lifetime=%u",
+			a2s(&b->pcoa, pc), b->lifetime_s);
 		l->st.expired++;
 	}
 	binding_delete(l, b);
@@ -937,8 +941,8 @@ static uint8_t do_dereg(struct lma *l, struct pbu_ctx *c)
 	if (memcmp(&b->pcoa, c->src, sizeof(*c->src))) {
 		/* 5.3.5: only the binding's current MAG may remove it */
 		c->action = "dereg-ignored-not-current-pcoa";
-		pr_info("event=dereg-ignored mn=%s bid=%u from=%s pcoa=%s", c->mn, b->bid,
-			a2s(c->src, pc), a2s(&b->pcoa, (char[ADDR_STR]){ 0 }));
+		ev_info("dereg-ignored", c->mn, (int)b->bid, "peer=%s pcoa=%s", a2s(c->src, pc),
+			a2s(&b->pcoa, (char[ADDR_STR]){ 0 }));
 		return XP_PBA_ACCEPTED;
 	}
 	record_ordering(b, c->pbu);
@@ -955,8 +959,8 @@ static uint8_t do_dereg(struct lma *l, struct pbu_ctx *c)
 		lma_flows_changed(l, b->mn);
 		if (l->lc->min_delay_bce_delete_ms == 0) {
 			c->b = NULL;
-			pr_info("event=binding-deleted mn=%s bid=%u pcoa=%s reason=dereg",
-				c->mn, c->bid, a2s(c->src, pc));
+			ev_info("binding-deleted", c->mn, (int)c->bid, "peer=%s reason=dereg",
+				a2s(c->src, pc));
 			l->st.deleted++;
 			binding_delete(l, b);
 			return XP_PBA_ACCEPTED;
@@ -991,7 +995,7 @@ static uint8_t do_register(struct lma *l, struct pbu_ctx *c, struct bc_mn *m, bo
 
 		b = bcache_add(l->bc, c->mn, bid, 0, &err);
 		if (!b) {
-			pr_warn("event=bce-create-failed mn=%s error=%s", c->mn, strerror(-err));
+			ev_warn("bce-create-failed", c->mn, -1, "err=%s", XP_LOGERR(-err));
 			return err == -EEXIST ? XP_PBA_UNSPECIFIED : XP_PBA_INSUFFICIENT_RESOURCES;
 		}
 		created = true;
@@ -1238,7 +1242,7 @@ static void tl_persist(struct lma *l, const struct tlp_entry *e)
 	int rc = tlp_store(l->tlp_fd, e);
 
 	if (rc)
-		pr_warn("event=map-write-failed map=%s error=%s", XP_MAP_TLP, strerror(-rc));
+		ev_warn("map-write-failed", NULL, -1, "map=%s err=%s", XP_MAP_TLP, XP_LOGERR(-rc));
 }
 
 static void tl_forget(struct lma *l, const struct xp_prefix *p)
@@ -1246,7 +1250,7 @@ static void tl_forget(struct lma *l, const struct xp_prefix *p)
 	int rc = tlp_unstore(l->tlp_fd, p);
 
 	if (rc)
-		pr_warn("event=map-delete-failed map=%s error=%s", XP_MAP_TLP, strerror(-rc));
+		ev_warn("map-delete-failed", NULL, -1, "map=%s err=%s", XP_MAP_TLP, XP_LOGERR(-rc));
 }
 
 static int tl_route(struct lma *l, const struct tlp_entry *e)
@@ -1314,8 +1318,8 @@ static const struct tlp_entry *tl_block(struct lma *l, const struct in6_addr *pc
 		return e;
 	rc = tlp_block_assign(&l->tl, &tc->temporal_pool, tc->block_len, pcoa, &blk);
 	if (rc) {
-		pr_warn("event=temporal-block-failed pcoa=%s error=%s", a2s(pcoa, pc),
-			strerror(-rc));
+		ev_warn("temporal-block-failed", NULL, -1, "peer=%s err=%s", a2s(pcoa, pc),
+			XP_LOGERR(-rc));
 		return NULL;
 	}
 	memset(&s, 0, sizeof(s));
@@ -1326,7 +1330,7 @@ static const struct tlp_entry *tl_block(struct lma *l, const struct in6_addr *pc
 	if (!e)
 		return NULL;
 	tl_persist(l, e);
-	pr_info("event=temporal-block-assigned pcoa=%s block=%s", a2s(pcoa, pc),
+	ev_info("temporal-block-assigned", NULL, -1, "peer=%s block=%s", a2s(pcoa, pc),
 		xp_prefix_str(&blk, bs, sizeof(bs)));
 	return e;
 }
@@ -1353,7 +1357,7 @@ static void tl_set_idle(struct lma *l, struct bce *b, bool idle, uint64_t now)
 		b->lifetime_s = (uint32_t)((until - now) / MS_PER_S);
 	}
 	if (dp_write(l, b, NULL))
-		pr_warn("event=binding-idle-write-failed mn=%s bid=%u", b->mn->mn_id, b->bid);
+		ev_warn("binding-idle-write-failed", b->mn->mn_id, (int)b->bid, NULL);
 	arm(l, b);
 }
 
@@ -1367,12 +1371,12 @@ static struct bce *tl_move(struct lma *l, struct tlp_entry *e, struct bce *to)
 	if (e->s.home_bid == to->bid)
 		e->s.hold_until_rt_ms = 0;	/* back home: a reverse handover */
 	if (tl_route(l, e))
-		pr_warn("event=temporal-route-failed mn=%s prefix=%s", to->mn->mn_id,
+		ev_warn("temporal-route-failed", to->mn->mn_id, -1, "prefix=%s",
 			xp_prefix_str(&e->p, ps, sizeof(ps)));
 	tl_persist(l, e);
-	pr_info("event=temporal-prefix-moved mn=%s prefix=%s from_bid=%u to_bid=%u home_bid=%u",
-		to->mn->mn_id, xp_prefix_str(&e->p, ps, sizeof(ps)), from ? from->bid : 0,
-		to->bid, e->s.home_bid);
+	ev_info("temporal-prefix-moved", to->mn->mn_id, -1,
+		"prefix=%s from_bid=%u to_bid=%u home_bid=%u", xp_prefix_str(&e->p, ps, sizeof(ps)),
+		from ? from->bid : 0, to->bid, e->s.home_bid);
 	return from;
 }
 
@@ -1388,15 +1392,15 @@ static struct bce *tl_claim(struct lma *l, struct pbu_ctx *c, struct bce *b,
 
 	if (e && e->s.level == XP_TLP_LEVEL_L2) {
 		if (e->s.mn_idx != b->mn->idx) {
-			pr_info("event=temporal-prefix-refused mn=%s bid=%u prefix=%s reason=other-mn",
-				c->mn, b->bid, xp_prefix_str(q, ps, sizeof(ps)));
+			ev_info("temporal-prefix-refused", c->mn, (int)b->bid,
+				"prefix=%s reason=other-mn", xp_prefix_str(q, ps, sizeof(ps)));
 			return NULL;
 		}
 		if (e->s.bid == b->bid)
 			return NULL;
 		if (!flow_ho) {
-			pr_info("event=temporal-prefix-not-moved mn=%s bid=%u prefix=%s owner_bid=%u "
-				"reason=re-registration", c->mn, b->bid,
+			ev_info("temporal-prefix-not-moved", c->mn, (int)b->bid,
+				"prefix=%s owner_bid=%u reason=re-registration",
 				xp_prefix_str(q, ps, sizeof(ps)), e->s.bid);
 			return NULL;
 		}
@@ -1404,8 +1408,8 @@ static struct bce *tl_claim(struct lma *l, struct pbu_ctx *c, struct bce *b,
 	}
 	blk = tlp_block_of_peer(&l->tl, c->src);
 	if (e || q->plen != TLP_L2_LEN || !blk || !xp_prefix_contains(&blk->p, &q->addr)) {
-		pr_info("event=temporal-prefix-refused mn=%s bid=%u prefix=%s "
-			"reason=not-in-the-senders-block", c->mn, b->bid,
+		ev_info("temporal-prefix-refused", c->mn, (int)b->bid,
+			"prefix=%s reason=not-in-the-senders-block",
 			xp_prefix_str(q, ps, sizeof(ps)));
 		return NULL;
 	}
@@ -1418,14 +1422,14 @@ static struct bce *tl_claim(struct lma *l, struct pbu_ctx *c, struct bce *b,
 	addr6(&s.peer, c->src);
 	e = tlp_put(&l->tl, q, &s);
 	if (!e || tl_route(l, e)) {
-		pr_warn("event=temporal-prefix-failed mn=%s bid=%u prefix=%s", c->mn, b->bid,
+		ev_warn("temporal-prefix-failed", c->mn, (int)b->bid, "prefix=%s",
 			xp_prefix_str(q, ps, sizeof(ps)));
 		if (e)
 			tlp_del(&l->tl, e);
 		return NULL;
 	}
 	tl_persist(l, e);
-	pr_info("event=temporal-prefix-registered mn=%s bid=%u prefix=%s", c->mn, b->bid,
+	ev_info("temporal-prefix-registered", c->mn, (int)b->bid, "prefix=%s",
 		xp_prefix_str(q, ps, sizeof(ps)));
 	return NULL;
 }
@@ -1474,15 +1478,14 @@ static void tl_pbu(struct lma *l, struct pbu_ctx *c, const struct tl_req *r)
 		}
 	}
 	if (b->tl_idle && moved) {
-		pr_info("event=binding-reactivated mn=%s bid=%u reason=reverse-flow-handover",
-			c->mn, b->bid);
+		ev_info("binding-reactivated", c->mn, (int)b->bid, "reason=reverse-flow-handover");
 		tl_set_idle(l, b, false, c->now);
 	}
 	for (unsigned k = 0; k < n_left; k++) {
 		bool full = !tl_count_owned(l, left[k]);
 
-		pr_info("event=flow-handover kind=%s mn=%s from_bid=%u to_bid=%u moved=%u",
-			full ? "FFHO" : "PFHO", c->mn, left[k]->bid, b->bid, moved);
+		ev_info("flow-handover", c->mn, -1, "kind=%s from_bid=%u to_bid=%u moved=%u",
+			full ? "FFHO" : "PFHO", left[k]->bid, b->bid, moved);
 		if (full && !left[k]->tl_idle)
 			tl_set_idle(l, left[k], true, c->now);
 	}
@@ -1504,7 +1507,7 @@ static void tl_pbu(struct lma *l, struct pbu_ctx *c, const struct tl_req *r)
 			b->lifetime_s = rem;
 			b->deadline_rt_ms = until > c->now ? until : c->now;
 			if (dp_write(l, b, NULL))
-				pr_warn("event=binding-idle-write-failed mn=%s bid=%u", c->mn, b->bid);
+				ev_warn("binding-idle-write-failed", c->mn, (int)b->bid, NULL);
 			arm(l, b);
 		}
 	}
@@ -1523,7 +1526,7 @@ static void tl_pba(struct lma *l, const struct pbu_ctx *c, struct mh_msg *pba)
 
 		if (e->s.level == XP_TLP_LEVEL_L2 && e->s.mn_idx == b->mn->idx &&
 		    e->s.bid == b->bid && mh_add_hnp(pba, &e->p.addr, e->p.plen, 0))
-			pr_warn("event=pba-hnp-full mn=%s bid=%u", c->mn, b->bid);
+			ev_warn("pba-hnp-full", c->mn, (int)b->bid, NULL);
 	}
 	blk = tlp_block_of_peer(&l->tl, c->src);
 	if (blk) {
@@ -1571,7 +1574,8 @@ static int tl_restore(struct lma *l)
 	if (n < 0)
 		return n;
 	if (skipped)
-		pr_warn("event=restore-skipped map=%s entries=%u reason=version", XP_MAP_TLP, skipped);
+		ev_warn("restore-skipped", NULL, -1, "map=%s entries=%u reason=version", XP_MAP_TLP,
+			skipped);
 	for (size_t i = 0; i < l->tl.n;) {
 		struct tlp_entry *e = &l->tl.e[i];
 		struct bce *b, *home;
@@ -1594,8 +1598,8 @@ static int tl_restore(struct lma *l)
 			if (home->deadline_rt_ms > e->s.hold_until_rt_ms)
 				home->deadline_rt_ms = e->s.hold_until_rt_ms;
 			if (dp_write(l, home, NULL))
-				pr_warn("event=restore-write-failed mn=%s bid=%u", home->mn->mn_id,
-					home->bid);
+				ev_warn("restore-write-failed", home->mn->mn_id, (int)home->bid,
+					NULL);
 			arm(l, home);
 		}
 		i++;
@@ -1622,7 +1626,7 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 	if (!pbu || !pba) {
 		free(pbu);
 		free(pba);
-		pr_err("event=pbu-dropped from=%s reason=out-of-memory", a2s(src, sa));
+		ev_err("pbu-dropped", NULL, -1, "peer=%s reason=out-of-memory", a2s(src, sa));
 		xp_sigdrop_count(XP_SD_NOMEM);
 		return 0;
 	}
@@ -1630,7 +1634,7 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 	if (rc) {
 		l->st.malformed++;
 		xp_sigdrop_count(XP_SD_MALFORMED);
-		pr_warn("event=mh-malformed from=%s error=%s offset=%zu", a2s(src, sa),
+		ev_warn("mh-malformed", NULL, -1, "peer=%s err=%s offset=%zu", a2s(src, sa),
 			mh_strerror(rc), off);
 		rc = 0;
 		goto out;
@@ -1643,7 +1647,7 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 	if (pbu->type != XP_MH_TYPE_BU) {
 		l->st.ignored++;
 		xp_sigdrop_count(XP_SD_UNHANDLED_TYPE);
-		pr_info("event=mh-ignored from=%s type=%u(%s)", a2s(src, sa), pbu->type,
+		ev_info("mh-ignored", NULL, -1, "peer=%s type=%u(%s)", a2s(src, sa), pbu->type,
 			mh_type_name(pbu->type) ? mh_type_name(pbu->type) : "?");
 		rc = 0;
 		goto out;
@@ -1679,19 +1683,19 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 		const struct bce *b = c.b;
 
 		l->st.accepted++;
-		pr_info("event=pbu-accepted mn=%s bid=%u pcoa=%s action=%s hi=%u att=%u seq=%u "
-			"lifetime=%u hnp=%s", c.mn, c.bid, a2s(src, sa), c.action, pbu->opt.hi,
-			pbu->opt.att, pbu->bu.seq, c.granted_s,
+		ev_info("pbu-accepted", c.mn, (int)c.bid,
+			"peer=%s action=%s hi=%u att=%u seq=%u lifetime=%u hnp=%s", a2s(src, sa),
+			c.action, pbu->opt.hi, pbu->opt.att, pbu->bu.seq, c.granted_s,
 			b ? hnps2s(b->hnp, b->n_hnp, hn, sizeof(hn)) : "-");
 	} else {
 		l->st.rejected++;
-		pr_info("event=pbu-rejected mn=%s bid=%u pcoa=%s status=%u(%s) hi=%u att=%u seq=%u",
-			c.mn, c.bid, a2s(src, sa), st, mh_pba_status_name(st), pbu->opt.hi,
-			pbu->opt.att, pbu->bu.seq);
+		ev_info("pbu-rejected", c.mn, (int)c.bid,
+			"peer=%s status=%u(%s) hi=%u att=%u seq=%u", a2s(src, sa), st,
+			mh_pba_status_name(st), pbu->opt.hi, pbu->opt.att, pbu->bu.seq);
 	}
 	rc = mh_encode(pba, out, cap);
 	if (rc < 0) {
-		pr_err("event=pba-encode-failed mn=%s error=%s", c.mn, mh_strerror(rc));
+		ev_err("pba-encode-failed", c.mn, -1, "err=%s", mh_strerror(rc));
 		rc = 0;
 	}
 out:
@@ -1715,8 +1719,8 @@ unsigned int lma_drop_stale(struct lma *l, const struct in6_addr *pcoa, uint64_t
 	for (size_t i = 0; i < k && i < n; i++) {
 		if (v[i]->registered_rt_ms >= before_rt_ms)
 			continue;	/* re-registered since the restart */
-		pr_info("event=binding-deleted mn=%s bid=%u pcoa=%s reason=mag-restarted-without-it",
-			v[i]->mn->mn_id, v[i]->bid, a2s(pcoa, pc));
+		ev_info("binding-deleted", v[i]->mn->mn_id, (int)v[i]->bid,
+			"peer=%s reason=mag-restarted-without-it", a2s(pcoa, pc));
 		l->st.deleted++;
 		binding_delete(l, v[i]);
 		dropped++;
@@ -1799,9 +1803,9 @@ static void rewrite_cb(struct bce *b, void *ctx)
 	char pc[ADDR_STR], hn[HNP_LIST_STR];
 
 	if (dp_write(l, b, NULL))
-		pr_err("event=restore-write-failed mn=%s bid=%u", b->mn->mn_id, b->bid);
-	pr_info("event=binding-restored mn=%s bid=%u pcoa=%s state=%s hnp=%s remaining_s=%lld",
-		b->mn->mn_id, b->bid, a2s(&b->pcoa, pc), state_name(b->state),
+		ev_err("restore-write-failed", b->mn->mn_id, (int)b->bid, NULL);
+	ev_info("binding-restored", b->mn->mn_id, (int)b->bid,
+		"peer=%s state=%s hnp=%s remaining_s=%lld", a2s(&b->pcoa, pc), state_name(b->state),
 		hnps2s(b->hnp, b->n_hnp, hn, sizeof(hn)),
 		(long long)((int64_t)b->deadline_rt_ms - (int64_t)now_rt(l)) / (long long)MS_PER_S);
 	arm(l, b);
@@ -1827,7 +1831,8 @@ int lma_restore(struct lma *l)
 	if (nf < 0)
 		return nf;
 	if (nf)
-		pr_info("event=flows-restored entries=%d mns=%zu", nf, fmcache_mn_count(l->fm));
+		ev_info("flows-restored", NULL, -1, "entries=%d mns=%zu", nf,
+			fmcache_mn_count(l->fm));
 	if (l->maps.bce < 0)
 		return 0;
 	memset(&k, 0, sizeof(k));
@@ -1839,15 +1844,15 @@ int lma_restore(struct lma *l)
 		err = restore_one(l, &k, &s);
 
 		if (err) {
-			pr_warn("event=restore-skipped mn_idx=%u bid=%u error=%s", k.mn_id, k.bid,
-				strerror(-err));
+			ev_warn("restore-skipped", NULL, (int)k.bid, "mn_idx=%u err=%s", k.mn_id,
+				XP_LOGERR(-err));
 			continue;
 		}
 		n++;
 	}
 	bcache_foreach(l->bc, rewrite_cb, l);
 	if ((err = tl_restore(l)) < 0)
-		pr_warn("event=restore-failed map=%s error=%s", XP_MAP_TLP, strerror(-err));
+		ev_warn("restore-failed", NULL, -1, "map=%s err=%s", XP_MAP_TLP, XP_LOGERR(-err));
 	fmsig_state_restore(l);
 	fmcache_foreach_mn(l->fm, reapply_flows_cb, l);
 	return n;
@@ -1974,12 +1979,11 @@ static void fmsig_state_restore(struct lma *l)
 			continue;
 		err = m && bcache_get(l->bc, m->mn_id, k.bid) ? fmsig_restore(l->fs, &k, &st) : -ENOENT;
 		if (err) {
-			pr_warn("event=upn-restore-skipped mn_idx=%u bid=%u error=%s", k.mn_id, k.bid,
-				strerror(-err));
+			ev_warn("upn-restore-skipped", NULL, (int)k.bid, "mn_idx=%u err=%s",
+				k.mn_id, XP_LOGERR(-err));
 			continue;
 		}
-		pr_info("event=upn-restored mn=%s bid=%u state=%u seq=%u", m->mn_id, k.bid,
-			st.state, st.seq);
+		ev_info("upn-restored", m->mn_id, (int)k.bid, "state=%u seq=%u", st.state, st.seq);
 	}
 }
 
@@ -2075,13 +2079,13 @@ void lma_flows_changed(struct lma *l, struct bc_mn *m)
 	n = fmcache_list(l->fm, m->mn_id, &e);
 	set = malloc(sizeof(*set));
 	if (!set) {
-		pr_err("event=flows-write-failed mn=%s error=%s", m->mn_id, strerror(ENOMEM));
+		ev_err("flows-write-failed", m->mn_id, -1, "err=%s", XP_LOGERR(ENOMEM));
 		return;
 	}
 	act = flowdp_build(e, n, m, set);
 	memset(&mv, 0, sizeof(mv));
 	if (l->maps.mn >= 0 && bpf_map_lookup_elem(l->maps.mn, &m->idx, &mv))
-		pr_warn("event=flows-mn-missing mn=%s idx=%u", m->mn_id, m->idx);
+		ev_warn("flows-mn-missing", m->mn_id, -1, "idx=%u", m->idx);
 	if (act) {
 		set->gen = fmcache_next_gen(l->fm);
 		if (xp_map_put(l->maps.fsel, &m->idx, set, XP_MAP_FLOWSEL)) {
@@ -2097,8 +2101,7 @@ void lma_flows_changed(struct lma *l, struct bc_mn *m)
 		xp_map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
 		xp_map_del(l->maps.fsel, &m->idx, XP_MAP_FLOWSEL);
 	}
-	pr_info("event=flows-applied mn=%s entries=%zu active=%u gen=%u", m->mn_id, n, act,
-		mv.flow_gen);
+	ev_info("flows-applied", m->mn_id, -1, "entries=%zu active=%u gen=%u", n, act, mv.flow_gen);
 	free(set);
 	/* a flow now sent to a binding without its prefix needs that prefix
 	 * off-link at the binding's MAG (RFC 7864 3.2.2): UPN when that changes */
@@ -2401,7 +2404,7 @@ static void lma_hb_grace_over(void *ctx, const struct in6_addr *mag, uint64_t de
 	struct lma_role *r = d->role_state;
 	unsigned int n = lma_drop_stale(r->l, mag, detected_rt_ms);
 
-	pr_info("event=mag-restart-handled peer=%s bindings_dropped=%u",
+	ev_info("mag-restart-handled", NULL, -1, "peer=%s bindings_dropped=%u",
 		a2s(mag, (char[ADDR_STR]){ 0 }), n);
 }
 
@@ -2471,16 +2474,16 @@ static int lma_start(struct xp_daemon *d)
 		r->maps.pfx64 = -1;	/* an older data plane: the trie holds every prefix */
 	rc = lma_state_map_open(r->dir, d->cfg->max_bindings);
 	if (rc < 0) {
-		pr_err("event=start-failed reason=\"cannot open %s/%s: %s\"", r->dir, XP_MAP_BCE,
-		       strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"cannot open %s/%s: %s\"", r->dir,
+		       XP_MAP_BCE, XP_LOGERR(-rc));
 		return rc;
 	}
 	r->state_fd = rc;
 	r->maps.bce = rc;
 	rc = fmcache_state_map_open(r->dir);
 	if (rc < 0) {
-		pr_err("event=start-failed reason=\"cannot open %s/%s: %s\"", r->dir,
-		       XP_MAP_FLOWSTATE, strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"cannot open %s/%s: %s\"", r->dir,
+		       XP_MAP_FLOWSTATE, XP_LOGERR(-rc));
 		return rc;
 	}
 	r->flow_fd = rc;
@@ -2490,8 +2493,8 @@ static int lma_start(struct xp_daemon *d)
 	if (lc->two_level.enabled) {
 		rc = tlp_map_open(r->dir);
 		if (rc < 0) {
-			pr_err("event=start-failed reason=\"cannot open %s/%s: %s\"", r->dir,
-			       XP_MAP_TLP, strerror(-rc));
+			ev_err("start-failed", NULL, -1, "reason=\"cannot open %s/%s: %s\"", r->dir,
+			       XP_MAP_TLP, XP_LOGERR(-rc));
 			return rc;
 		}
 		r->tlp_fd = rc;
@@ -2499,8 +2502,8 @@ static int lma_start(struct xp_daemon *d)
 	}
 	rc = lma_fmsig_map_open(r->dir);
 	if (rc < 0) {
-		pr_err("event=start-failed reason=\"cannot open %s/%s: %s\"", r->dir, XP_MAP_FMSIG,
-		       strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"cannot open %s/%s: %s\"", r->dir,
+		       XP_MAP_FMSIG, XP_LOGERR(-rc));
 		return rc;
 	}
 	r->fmsig_fd = rc;
@@ -2513,14 +2516,15 @@ static int lma_start(struct xp_daemon *d)
 		return rc;
 	xp_rl_init(&r->err_rl);
 	if ((rc = lma_hb_start(d, r, n == 0))) {
-		pr_err("event=start-failed reason=\"heartbeat: %s\"", strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"heartbeat: %s\"", XP_LOGERR(-rc));
 		return rc;
 	}
 	for (uint8_t i = 0; i < lc->n_interfaces; i++) {
 		unsigned idx = if_nametoindex(lc->interfaces[i]);
 
 		if (!idx) {
-			pr_err("event=start-failed reason=\"interface %s not found\"", lc->interfaces[i]);
+			ev_err("start-failed", NULL, -1, "reason=\"interface %s not found\"",
+			       lc->interfaces[i]);
 			return -ENODEV;
 		}
 		if (d->dp && (rc = xp_dp_attach_xdp(d->dp, XP_PROG_LMA_RX, (int)idx)))
@@ -2529,7 +2533,7 @@ static int lma_start(struct xp_daemon *d)
 		if (d->dp && (rc = xp_dp_attach_tc(d->dp, XP_PROG_LMA_DUP, (int)idx, false)))
 			return rc;
 	}
-	pr_info("event=lma-started address=%s bindings_restored=%d interfaces=%u",
+	ev_info("lma-started", NULL, -1, "address=%s bindings_restored=%d interfaces=%u",
 		a2s(&lc->address, (char[ADDR_STR]){ 0 }), n, lc->n_interfaces);
 	return 0;
 }
@@ -2560,8 +2564,8 @@ static void lma_on_mh(struct xp_daemon *d, const uint8_t *buf, size_t len,
 	else if (!(rc = mh_sock_send(d->mh_fd, &d->cfg->lma.address, src, out, (size_t)n)))
 		r->l->st.pba_tx++;
 	if (rc)
-		pr_warn("event=pba-send-failed to=%s error=%s",
-			a2s(src, (char[ADDR_STR]){ 0 }), strerror(-rc));
+		ev_warn("pba-send-failed", NULL, -1, "peer=%s err=%s",
+			a2s(src, (char[ADDR_STR]){ 0 }), XP_LOGERR(-rc));
 	if (rc)
 		xp_sigdrop_count(XP_SD_SEND_FAILED);
 }
@@ -2641,8 +2645,8 @@ static void lma_stop(struct xp_daemon *d)
 		for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++) {
 			snprintf(path, sizeof(path), "%s/%s", r->dir, pinned[i]);
 			if (unlink(path) && errno != ENOENT)
-				pr_warn("event=state-unpin-failed map=%s error=%s", path,
-					strerror(errno));
+				ev_warn("state-unpin-failed", NULL, -1, "map=%s err=%s", path,
+					XP_LOGERR(errno));
 		}
 	}
 	free(r);

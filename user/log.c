@@ -14,7 +14,6 @@ static enum xp_log_level log_level = XP_LOG_INFO;
 static FILE *log_stream;	/* NULL: stderr */
 
 #define LOG_MSG_MAX	1024
-#define LOG_VALUE_MAX	512
 
 static const char *const level_names[] = {
 	[XP_LOG_ERR] = "err",
@@ -112,7 +111,7 @@ const char *xp_log_value(const char *v, char *buf, size_t len)
 void xp_log_event(enum xp_log_level level, const char *event, const char *mn, int bid,
 		  const char *fmt, ...)
 {
-	char msg[LOG_MSG_MAX], mv[LOG_VALUE_MAX];
+	char msg[LOG_MSG_MAX], mv[XP_LOG_VALUE_MAX];
 	int n;
 	va_list ap;
 
@@ -142,6 +141,15 @@ static void log_line(enum xp_log_level level, const char *msg)
 		[XP_LOG_DEBUG] = LOG_DEBUG,
 	};
 
+	char line[LOG_MSG_MAX];
+	size_t i;
+
+	/* one event, one line: a value the caller did not quote (or a
+	 * free-text caller) cannot start a forged line */
+	for (i = 0; msg[i] && i + 1 < sizeof(line); i++)
+		line[i] = ((unsigned char)msg[i] < ' ' || msg[i] == 0x7f) ? '?' : msg[i];
+	line[i] = '\0';
+	msg = line;
 	if (log_syslog) {
 		syslog(prio[level], "%s", msg);
 		return;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 enum xp_log_level {
 	XP_LOG_ERR = 0,
@@ -31,12 +32,20 @@ void xp_log(enum xp_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * Structured events (the form new code should use): one line
+ * Structured events, the one form every daemon log line takes:
  *   event=<event> mn=<MN-ID> bid=<BID> <fmt...>
- * mn NULL prints no mn= (an event about no MN), bid < 0 no bid=. Event
- * names are lower-case words joined by '-' ("pbu-accepted"); further keys
- * are "key=value" in fmt, values passed through xp_log_value() when they
- * may hold spaces, quotes or '=' (MN-IDs are NAIs from the wire).
+ * mn NULL prints no mn= (an event about no MN), bid < 0 no bid=.
+ * Spelling (docs/operations.md lists every event):
+ *   - event names and literal values are lower-case words joined by '-'
+ *     ("pbu-accepted", "reason=dereg-delay-over");
+ *   - keys are lower-case words joined by '_' ("remaining_s");
+ *   - fixed keys: mn (MN-ID), bid (binding ID), peer (the remote
+ *     Mobility Header address: the MAG's Proxy-CoA at the LMA, the LMA at
+ *     the MAG), status (a PBA/UPA status "N(NAME)"), err (why a call
+ *     failed), reason (why something was done or refused).
+ * A value that may hold a space, a quote or '=' (an MN-ID, strerror())
+ * goes through XP_LOGV() / XP_LOGERR(); the line is one line whatever the
+ * arguments hold (control characters are written as '?').
  */
 void xp_log_event(enum xp_log_level level, const char *event, const char *mn, int bid,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -46,6 +55,20 @@ const char *xp_log_value(const char *v, char *buf, size_t len);
 /* Tests: where stderr-mode lines go (NULL: stderr) */
 void xp_log_set_stream(FILE *f);
 
+#define XP_LOG_VALUE_MAX	256
+/* v quoted as one value, in a buffer that lives until the end of the
+ * enclosing block (use it as an argument of ev_*()) */
+#define XP_LOGV(v)	xp_log_value((v), (char[XP_LOG_VALUE_MAX]){ 0 }, XP_LOG_VALUE_MAX)
+/* an errno (positive) as an err= value */
+#define XP_LOGERR(e)	XP_LOGV(strerror(e))
+
+/* ev_info("pbu-accepted", mn_id, bid, "peer=%s ...", ...) */
+#define ev_err(...)	xp_log_event(XP_LOG_ERR, __VA_ARGS__)
+#define ev_warn(...)	xp_log_event(XP_LOG_WARN, __VA_ARGS__)
+#define ev_info(...)	xp_log_event(XP_LOG_INFO, __VA_ARGS__)
+#define ev_debug(...)	xp_log_event(XP_LOG_DEBUG, __VA_ARGS__)
+
+/* Unstructured lines: for tools, not for daemon events */
 #define pr_err(...)	xp_log(XP_LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)	xp_log(XP_LOG_WARN, __VA_ARGS__)
 #define pr_info(...)	xp_log(XP_LOG_INFO, __VA_ARGS__)

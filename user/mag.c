@@ -148,16 +148,16 @@ static int send_ra_to(struct mag_role *r, const struct mag_entry *e, int ifindex
 	mag_ra_params(&r->m, e, &p);
 	n = nd_build_ra(&p, buf, sizeof(buf));
 	if (n < 0) {
-		pr_err("event=ra_build_failed err=%s", strerror(-n));
+		ev_err("ra-build-failed", NULL, -1, "err=%s", XP_LOGERR(-n));
 		return n;
 	}
 	err = nd_sock_send(r->nd_fd, ifindex, &r->mc->ra_link_local, dst, buf, (size_t)n);
 	inet_ntop(AF_INET6, dst, db, sizeof(db));
 	if (e)
-		xp_log(err ? XP_LOG_WARN : XP_LOG_DEBUG,
-		       "event=ra_sent mn=%s bid=%u if=%s kind=%s dst=%s prefixes=%u%s%s",
-		       e->mn_id, (unsigned int)e->bid, e->ifname, kind, db,
-		       (unsigned int)p.n_prefix, err ? " err=" : "", err ? strerror(-err) : "");
+		xp_log_event(err ? XP_LOG_WARN : XP_LOG_DEBUG, "ra-sent", e->mn_id,
+			     (int)e->bid, "if=%s kind=%s dst=%s prefixes=%u%s%s",
+			     e->ifname, kind, db, (unsigned int)p.n_prefix, err ? " err=" : "",
+			     err ? XP_LOGERR(-err) : "");
 	return err;
 }
 
@@ -249,7 +249,7 @@ static void h_timer_set(void *ctx, struct mag_entry *e, uint64_t deadline)
 	if (!t) {
 		t = calloc(1, sizeof(*t));
 		if (!t) {
-			pr_err("event=timer_alloc_failed mn=%s bid=%u", e->mn_id, (unsigned int)e->bid);
+			ev_err("timer-alloc-failed", e->mn_id, (int)e->bid, NULL);
 			return;
 		}
 		t->r = r;
@@ -258,7 +258,7 @@ static void h_timer_set(void *ctx, struct mag_entry *e, uint64_t deadline)
 		e->glue = t;
 	}
 	if (evloop_timer_arm_at(r->d->ev, &t->t, deadline))
-		pr_err("event=timer_arm_failed mn=%s bid=%u", e->mn_id, (unsigned int)e->bid);
+		ev_err("timer-arm-failed", e->mn_id, (int)e->bid, NULL);
 }
 
 static void h_entry_free(void *ctx, struct mag_entry *e)
@@ -303,7 +303,8 @@ static int pfx_put(struct mag_role *r, const struct nd_prefix *p, const struct x
 		return 0;
 	err = xp_pfx_map_put(r->fd_pfx, r->fd_pfx64, &p->prefix, p->plen, pv);
 	if (err)
-		pr_err("event=map_write_failed map=%s err=%s", XP_MAP_PREFIX, strerror(-err));
+		ev_err("map-write-failed", NULL, -1, "map=%s err=%s", XP_MAP_PREFIX,
+		       XP_LOGERR(-err));
 	return err;
 }
 
@@ -328,7 +329,8 @@ static int h_dp_install(void *ctx, const struct mag_entry *e)
 	if ((err = peer_sync(r, e, 1)))
 		return err;
 	if ((err = xp_bstat_create(r->fd_bstat, &bk)))
-		pr_warn("event=map_write_failed map=%s err=%s", XP_MAP_BSTATS, strerror(-err));
+		ev_warn("map-write-failed", NULL, -1, "map=%s err=%s", XP_MAP_BSTATS,
+			XP_LOGERR(-err));
 	/* the binding before its prefixes: a prefix never points nowhere */
 	if ((err = xp_map_put(r->fd_bind, &bk, &bv, XP_MAP_BIND)))
 		return err;
@@ -370,7 +372,8 @@ static int h_dp_remove_prefixes(void *ctx, const struct mag_entry *e,
 		int err = xp_pfx_map_del(r->fd_pfx, r->fd_pfx64, &pfx[i].prefix, pfx[i].plen);
 
 		if (err)
-			pr_warn("event=map_delete_failed map=%s err=%s", XP_MAP_PREFIX, strerror(-err));
+			ev_warn("map-delete-failed", NULL, -1, "map=%s err=%s", XP_MAP_PREFIX,
+				XP_LOGERR(-err));
 	}
 	return 0;
 }
@@ -390,7 +393,8 @@ static int h_dp_remove(void *ctx, const struct mag_entry *e)
 	}
 	xp_map_del(r->fd_bind, &bk, XP_MAP_BIND);
 	if (xp_bstat_delete(r->fd_bstat, &bk))
-		pr_warn("event=map_delete_failed map=%s err=%s", XP_MAP_BSTATS, strerror(errno));
+		ev_warn("map-delete-failed", NULL, -1, "map=%s err=%s", XP_MAP_BSTATS,
+			XP_LOGERR(errno));
 	return peer_sync(r, e, 0);
 }
 
@@ -567,11 +571,11 @@ static void upn_restore(struct mag_role *r)
 		if (bpf_map_lookup_elem(r->upn_fd, &k, &v))
 			continue;
 		if (v.len > sizeof(v.msg) || mag_restore_upn(&r->m, e, v.msg, v.len))
-			pr_warn("event=upn_state_invalid mn=%s bid=%u: flows dropped", e->mn_id,
-				(unsigned int)e->bid);
+			ev_warn("upn-state-invalid", e->mn_id, (int)e->bid,
+				"reason=flows-dropped");
 		else
-			pr_info("event=upn_restored mn=%s bid=%u flows=%u", e->mn_id,
-				(unsigned int)e->bid, (unsigned int)e->n_flow);
+			ev_info("upn-restored", e->mn_id, (int)e->bid, "flows=%u",
+				(unsigned int)e->n_flow);
 	}
 }
 
@@ -591,8 +595,9 @@ static int bul_restore(struct mag_role *r)
 		if (bpf_map_lookup_elem(r->bul_fd, &k, &v))
 			continue;
 		if (entry_from_bul(&k, &v, &e)) {
-			pr_warn("event=bul_entry_invalid mac=%02x:%02x:%02x:%02x:%02x:%02x: dropped",
-				k.mac[0], k.mac[1], k.mac[2], k.mac[3], k.mac[4], k.mac[5]);
+			ev_warn("bul-entry-invalid", NULL, -1,
+				"mac=%02x:%02x:%02x:%02x:%02x:%02x reason=dropped", k.mac[0], k.mac[1],
+				k.mac[2], k.mac[3], k.mac[4], k.mac[5]);
 			continue;
 		}
 		/* the access link may have another index now */
@@ -640,7 +645,8 @@ static void on_ll_ready(void *ctx, int fd, uint32_t events)
 	llwatch_stop(r, mi);
 	rc = mag_mn_detected(&r->m, mi->ifindex, mi->name, mac, NULL, mi->appeared);
 	if (rc && rc != -ENOENT)
-		pr_warn("event=mn_detect_failed if=%s by=link_up err=%s", mi->name, strerror(-rc));
+		ev_warn("mn-detect-failed", NULL, -1, "if=%s by=link-up err=%s", mi->name,
+			XP_LOGERR(-rc));
 }
 
 static void llwatch_start(struct mag_role *r, struct mag_if *mi)
@@ -651,16 +657,17 @@ static void llwatch_start(struct mag_role *r, struct mag_if *mi)
 		return;
 	fd = nd_llwatch_open(mi->ifindex);
 	if (fd < 0) {
-		pr_warn("event=link_up_watch_failed if=%s err=%s", mi->name, strerror(-fd));
+		ev_warn("link-up-watch-failed", NULL, -1, "if=%s err=%s", mi->name, XP_LOGERR(-fd));
 		return;
 	}
 	if ((err = evloop_add_fd(r->d->ev, fd, EPOLLIN, on_ll_ready, mi))) {
-		pr_warn("event=link_up_watch_failed if=%s err=%s", mi->name, strerror(-err));
+		ev_warn("link-up-watch-failed", NULL, -1, "if=%s err=%s", mi->name,
+			XP_LOGERR(-err));
 		close(fd);
 		return;
 	}
 	mi->ll_fd = fd;
-	pr_debug("event=link_up_watch if=%s", mi->name);
+	ev_debug("link-up-watch", NULL, -1, "if=%s", mi->name);
 }
 
 static void access_setup(struct mag_role *r, struct mag_if *mi, const struct nl_link *l)
@@ -675,24 +682,26 @@ static void access_setup(struct mag_role *r, struct mag_if *mi, const struct nl_
 	/* RFC 5213 6.8 / 6.9.3: the same link-layer and link-local address on
 	 * every access link of every MAG */
 	if ((err = nl_link_set_mac(l->ifindex, r->mc->ra_mac)))
-		pr_warn("event=access_mac_failed if=%s err=%s", mi->name, strerror(-err));
+		ev_warn("access-mac-failed", NULL, -1, "if=%s err=%s", mi->name, XP_LOGERR(-err));
 	else
 		memcpy(mi->mac, r->mc->ra_mac, ND_ETH_ALEN);
 	if ((err = nl_link_set_up(l->ifindex)))
-		pr_warn("event=access_up_failed if=%s err=%s", mi->name, strerror(-err));
+		ev_warn("access-up-failed", NULL, -1, "if=%s err=%s", mi->name, XP_LOGERR(-err));
 	if ((err = nl_addr_add6(l->ifindex, &r->mc->ra_link_local, MAG_LL_PLEN, true)))
-		pr_warn("event=access_ll_failed if=%s err=%s", mi->name, strerror(-err));
+		ev_warn("access-ll-failed", NULL, -1, "if=%s err=%s", mi->name, XP_LOGERR(-err));
 	if ((err = nd_sock_join_routers(r->nd_fd, l->ifindex)))
-		pr_warn("event=access_join_failed if=%s err=%s", mi->name, strerror(-err));
+		ev_warn("access-join-failed", NULL, -1, "if=%s err=%s", mi->name, XP_LOGERR(-err));
 	if (r->d->dp && (err = xp_dp_attach_xdp(r->d->dp, XP_PROG_MAG_ACCESS, l->ifindex)))
-		pr_warn("event=access_attach_failed if=%s err=%s", mi->name, strerror(-err));
-	pr_info("event=access_link if=%s ifindex=%d appeared=%s", mi->name, l->ifindex,
+		ev_warn("access-attach-failed", NULL, -1, "if=%s err=%s", mi->name,
+			XP_LOGERR(-err));
+	ev_info("access-link", NULL, -1, "if=%s ifindex=%d appeared=%s", mi->name, l->ifindex,
 		mi->appeared ? "yes" : "no");
 }
 
-static void access_gone(struct mag_role *r, struct mag_if *mi, const char *why)
+static void access_gone(struct mag_role *r, struct mag_if *mi, bool down)
 {
-	pr_info("event=access_link_%s if=%s ifindex=%d", why, mi->name, mi->ifindex);
+	ev_info(down ? "access-link-down" : "access-link-gone", NULL, -1, "if=%s ifindex=%d",
+		mi->name, mi->ifindex);
 	llwatch_stop(r, mi);
 	mag_link_down(&r->m, mi->ifindex);
 	evloop_timer_cancel(r->d->ev, &mi->ra_timer);
@@ -709,10 +718,10 @@ static void on_link(void *ctx, bool deleted, const struct nl_link *l)
 			int err = r->d->dp ? xp_dp_attach_xdp(r->d->dp, XP_PROG_MAG_CORE, l->ifindex) : 0;
 
 			r->core_ifindex = l->ifindex;
-			pr_info("event=core_link if=%s ifindex=%d%s%s", l->name, l->ifindex,
-				err ? " attach_err=" : "", err ? strerror(-err) : "");
+			ev_info("core-link", NULL, -1, "if=%s ifindex=%d%s%s", l->name, l->ifindex,
+				err ? " err=" : "", err ? XP_LOGERR(-err) : "");
 		} else if (deleted && l->ifindex == r->core_ifindex) {
-			pr_warn("event=core_link_gone if=%s", l->name);
+			ev_warn("core-link-gone", NULL, -1, "if=%s", l->name);
 			r->core_ifindex = 0;
 		}
 		return;
@@ -726,7 +735,7 @@ static void on_link(void *ctx, bool deleted, const struct nl_link *l)
 	}
 	if (deleted) {
 		if (mi->ifindex == l->ifindex) {
-			access_gone(r, mi, "gone");
+			access_gone(r, mi, false);
 			mi->ifindex = 0;
 			mi->usable = false;
 		}
@@ -745,9 +754,9 @@ static void on_link(void *ctx, bool deleted, const struct nl_link *l)
 		return;
 	}
 	if (mi->usable && !usable) {
-		access_gone(r, mi, "down");
+		access_gone(r, mi, true);
 	} else if (!mi->usable && usable) {
-		pr_info("event=access_link_up if=%s ifindex=%d", mi->name, mi->ifindex);
+		ev_info("access-link-up", NULL, -1, "if=%s ifindex=%d", mi->name, mi->ifindex);
 		/* a link that came back (e.g. moved in and brought up) lost
 		 * its IPv6 addresses while down */
 		nl_addr_add6(l->ifindex, &r->mc->ra_link_local, MAG_LL_PLEN, true);
@@ -764,7 +773,7 @@ static void on_nl_ready(void *ctx, int fd, uint32_t events)
 	(void)fd;
 	(void)events;
 	if ((err = nl_watch_dispatch(r->nw)))
-		pr_warn("event=netlink_error err=%s", strerror(-err));
+		ev_warn("netlink-error", NULL, -1, "err=%s", XP_LOGERR(-err));
 }
 
 /* ---- Router Solicitations ---- */
@@ -788,7 +797,7 @@ static void on_nd_ready(void *ctx, int fd, uint32_t events)
 		if (n < 0) {
 			if (n == -EINTR || n == -EMSGSIZE)
 				continue;
-			pr_warn("event=nd_recv_failed err=%s", strerror(-n));
+			ev_warn("nd-recv-failed", NULL, -1, "err=%s", XP_LOGERR(-n));
 			return;
 		}
 		mi = if_by_index(r, ifindex);
@@ -796,22 +805,24 @@ static void on_nd_ready(void *ctx, int fd, uint32_t events)
 			continue;	/* not an access link */
 		inet_ntop(AF_INET6, &src, sb, sizeof(sb));
 		if (nd_parse_rs(buf, (size_t)n, hl, &src, &rs)) {
-			pr_debug("event=rs_invalid if=%s src=%s hop_limit=%d len=%d", mi->name, sb, hl, n);
+			ev_debug("rs-invalid", NULL, -1, "if=%s src=%s hop_limit=%d len=%d",
+				 mi->name, sb, hl, n);
 			continue;
 		}
 		if (!rs.has_sllao) {
 			/* see ndisc.h: ask the neighbour cache, never guess */
 			if (IN6_IS_ADDR_UNSPECIFIED(&src) ||
 			    nl_neigh_lookup6(ifindex, &src, rs.mac)) {
-				pr_info("event=rs_ignored if=%s src=%s reason=no_link_layer_address",
-					mi->name, sb);
+				ev_info("rs-ignored", NULL, -1,
+					"if=%s src=%s reason=no-link-layer-address", mi->name, sb);
 				continue;
 			}
 		}
-		pr_debug("event=rs_received if=%s src=%s", mi->name, sb);
+		ev_debug("rs-received", NULL, -1, "if=%s src=%s", mi->name, sb);
 		err = mag_mn_detected(&r->m, ifindex, mi->name, rs.mac, &src, mi->appeared);
 		if (err && err != -ENOENT)
-			pr_warn("event=mn_detect_failed if=%s err=%s", mi->name, strerror(-err));
+			ev_warn("mn-detect-failed", NULL, -1, "if=%s err=%s", mi->name,
+				XP_LOGERR(-err));
 	}
 }
 
@@ -830,7 +841,7 @@ static void mag_hb_restarted(void *ctx, const struct in6_addr *lma)
 	struct mag_role *r = ctx;
 
 	(void)lma;
-	mag_reregister_all(&r->m, "lma_restarted");
+	mag_reregister_all(&r->m, "lma-restarted");
 }
 
 static int mag_hb_start(struct mag_role *r, bool without_state)
@@ -919,15 +930,15 @@ static int mag_start(struct xp_daemon *d)
 
 	rc = bul_map_open(r->dir, d->cfg->max_bindings);
 	if (rc < 0) {
-		pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir, XP_MAP_BUL,
-		       strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"cannot open %s/%s: %s\"", r->dir,
+		       XP_MAP_BUL, XP_LOGERR(-rc));
 		return rc;
 	}
 	r->bul_fd = rc;
 	rc = upn_map_open(r->dir, d->cfg->max_bindings);
 	if (rc < 0) {
-		pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir,
-		       XP_MAP_MAG_UPN, strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"cannot open %s/%s: %s\"", r->dir,
+		       XP_MAP_MAG_UPN, XP_LOGERR(-rc));
 		return rc;
 	}
 	r->upn_fd = rc;
@@ -937,8 +948,8 @@ static int mag_start(struct xp_daemon *d)
 		mh_codec_cfg.tpfx_block_opt = r->mc->two_level.tpfx_opt;
 		rc = tlp_map_open(r->dir);
 		if (rc < 0) {
-			pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir,
-			       XP_MAP_TLP, strerror(-rc));
+			ev_err("start-failed", NULL, -1, "reason=\"cannot open %s/%s: %s\"", r->dir,
+			       XP_MAP_TLP, XP_LOGERR(-rc));
 			return rc;
 		}
 		r->tlp_fd = rc;
@@ -947,37 +958,39 @@ static int mag_start(struct xp_daemon *d)
 		if (rc < 0)
 			return rc;
 		if (skipped)
-			pr_warn("event=restore_skipped map=%s entries=%u", XP_MAP_TLP, skipped);
+			ev_warn("restore-skipped", NULL, -1, "map=%s entries=%u", XP_MAP_TLP,
+				skipped);
 	}
 	r->nd_fd = nd_sock_open();
 	if (r->nd_fd < 0) {
 		rc = r->nd_fd;
-		pr_err("event=start_failed reason=\"ICMPv6 socket: %s\"", strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"ICMPv6 socket: %s\"", XP_LOGERR(-rc));
 		return rc;
 	}
 	if ((rc = evloop_add_fd(d->ev, r->nd_fd, EPOLLIN, on_nd_ready, r)))
 		return rc;
 	/* watch first, then dump: no link event falls between the two */
 	if ((rc = nl_watch_open(on_link, r, &r->nw))) {
-		pr_err("event=start_failed reason=\"netlink: %s\"", strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"netlink: %s\"", XP_LOGERR(-rc));
 		return rc;
 	}
 	if ((rc = evloop_add_fd(d->ev, nl_watch_fd(r->nw), EPOLLIN, on_nl_ready, r)))
 		return rc;
 	if ((rc = nl_link_dump(link_dump_cb, r))) {
-		pr_err("event=start_failed reason=\"link dump: %s\"", strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"link dump: %s\"", XP_LOGERR(-rc));
 		return rc;
 	}
 	if (!r->core_ifindex)
-		pr_warn("event=core_link_missing if=%s: waiting for it", r->mc->core_interface);
+		ev_warn("core-link-missing", NULL, -1, "if=%s reason=waiting-for-it",
+			r->mc->core_interface);
 	n = bul_restore(r);
 	upn_restore(r);
 	if ((rc = mag_hb_start(r, n == 0))) {
-		pr_err("event=start_failed reason=\"heartbeat: %s\"", strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"heartbeat: %s\"", XP_LOGERR(-rc));
 		return rc;
 	}
 	if ((rc = write_cfg(r))) {
-		pr_err("event=start_failed reason=\"xp_cfg_v1: %s\"", strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"xp_cfg_v1: %s\"", XP_LOGERR(-rc));
 		return rc;
 	}
 	/* restored entries: the access link may be gone since, and each
@@ -996,7 +1009,7 @@ static int mag_start(struct xp_daemon *d)
 			evloop_timer_arm(d->ev, &mi->ra_timer, 0);
 	}
 	r->running = true;
-	pr_info("event=mag_started proxy_coa=%s lma=%s access_links=%u bul_restored=%d",
+	ev_info("mag-started", NULL, -1, "proxy_coa=%s lma=%s access_links=%u bul_restored=%d",
 		inet_ntop(AF_INET6, &r->mc->proxy_coa, (char[INET6_ADDRSTRLEN]){ 0 }, INET6_ADDRSTRLEN),
 		inet_ntop(AF_INET6, &r->mc->lma_address, (char[INET6_ADDRSTRLEN]){ 0 }, INET6_ADDRSTRLEN),
 		r->n_ifs, n);
@@ -1211,7 +1224,8 @@ static void mag_stop(struct xp_daemon *d)
 		for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
 			snprintf(path, sizeof(path), "%s/%s", r->dir, pins[i]);
 			if (unlink(path) && errno != ENOENT)
-				pr_warn("event=state_unpin_failed map=%s err=%s", path, strerror(errno));
+				ev_warn("state-unpin-failed", NULL, -1, "map=%s err=%s", path,
+					XP_LOGERR(errno));
 		}
 		hb_restart_ctr_unpin(r->dir);
 	}

@@ -62,9 +62,8 @@ static const char *mac_str(const uint8_t mac[6], char buf[18])
 /* Log one event about e: "event=<ev> mn=<id> bid=<n> mac=<mac> if=<name> ..." */
 #define mag_log(level, e, ev, fmt, ...) do {					\
 	char _mb[18];								\
-	xp_log(level, "event=%s mn=%s bid=%u mac=%s if=%s " fmt, ev,		\
-	       (e)->mn_id, (unsigned int)(e)->bid, mac_str((e)->mac, _mb),	\
-	       (e)->ifname, ##__VA_ARGS__);					\
+	xp_log_event(level, ev, (e)->mn_id, (int)(e)->bid, "mac=%s if=%s " fmt,	\
+		     mac_str((e)->mac, _mb), (e)->ifname, ##__VA_ARGS__);	\
 } while (0)
 
 void mag_init(struct mag *m, const struct xp_mag_config *cfg, const struct mag_hooks *h)
@@ -179,7 +178,7 @@ static void persist(struct mag *m, struct mag_entry *e)
 		return;
 	err = m->h.store(m->h.ctx, e);
 	if (err)
-		mag_log(XP_LOG_WARN, e, "bul_store_failed", "err=%s", strerror(-err));
+		mag_log(XP_LOG_WARN, e, "bul-store-failed", "err=%s", XP_LOGERR(-err));
 }
 
 static void arm(struct mag *m, struct mag_entry *e, uint64_t deadline)
@@ -237,18 +236,18 @@ static int transmit(struct mag *m, struct mag_entry *e, uint32_t lifetime_s)
 {
 	uint8_t buf[MH_MAX_MSG_LEN];
 	int n, err;
-	const char *what = e->state == MAG_S_DEREGISTERING ? "dereg_pbu" :
-			   e->state == MAG_S_REFRESHING ? "refresh_pbu" : "pbu";
+	const char *what = e->state == MAG_S_DEREGISTERING ? "dereg-pbu" :
+			   e->state == MAG_S_REFRESHING ? "refresh-pbu" : "pbu";
 
 	e->seq = take_seq(m);
 	n = mag_build_pbu(m, e, lifetime_s, buf, sizeof(buf));
 	if (n < 0) {
-		mag_log(XP_LOG_ERR, e, "pbu_encode_failed", "err=%s", mh_strerror(n));
+		mag_log(XP_LOG_ERR, e, "pbu-encode-failed", "err=%s", mh_strerror(n));
 		return -EINVAL;
 	}
 	err = m->h.send_mh(m->h.ctx, buf, (size_t)n);
 	e->n_tx++;
-	mag_log(XP_LOG_INFO, e, e->n_tx > 1 ? "pbu_retransmitted" : "pbu_sent",
+	mag_log(XP_LOG_INFO, e, e->n_tx > 1 ? "pbu-retransmitted" : "pbu-sent",
 		"kind=%s seq=%u hi=%u lifetime=%u try=%u timeout_ms=%u%s%s", what,
 		(unsigned int)e->seq,
 		(unsigned int)(e->state == MAG_S_REGISTERING ? e->hi : XP_HI_NOT_CHANGED),
@@ -277,7 +276,7 @@ static void dp_remove_all(struct mag *m, struct mag_entry *e)
 		return;
 	err = m->h.dp_remove(m->h.ctx, e);
 	if (err)
-		mag_log(XP_LOG_WARN, e, "dp_remove_failed", "err=%s", strerror(-err));
+		mag_log(XP_LOG_WARN, e, "dp-remove-failed", "err=%s", XP_LOGERR(-err));
 	e->dp_installed = false;
 }
 
@@ -297,7 +296,7 @@ static void deregister(struct mag *m, struct mag_entry *e, const char *why)
 		break;
 	case MAG_S_REJECTED:
 	case MAG_S_FAILED:
-		mag_log(XP_LOG_INFO, e, "bul_removed", "reason=%s state=%s", why,
+		mag_log(XP_LOG_INFO, e, "bul-removed", "reason=%s state=%s", why,
 			mag_state_name(e->state));
 		unstore(m, e);
 		entry_free(m, e);
@@ -321,7 +320,7 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 		if (moved) {
 			/* the MN moved between two access links of this MAG:
 			 * same Proxy-CoA, the LMA need not know */
-			mag_log(XP_LOG_INFO, e, "mn_moved_link", "new_if=%s", ifname);
+			mag_log(XP_LOG_INFO, e, "mn-moved-link", "new_if=%s", ifname);
 			e->ifindex = ifindex;
 			snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
 		}
@@ -329,7 +328,7 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 		case MAG_S_BOUND:
 		case MAG_S_REFRESHING:
 			if (moved && e->dp_installed && m->h.dp_install(m->h.ctx, e))
-				mag_log(XP_LOG_WARN, e, "dp_install_failed", "%s", "");
+				mag_log(XP_LOG_WARN, e, "dp-install-failed", "reason=%s", "re-attach");
 			persist(m, e);
 			if (m->h.send_ra)
 				m->h.send_ra(m->h.ctx, m, e, true);
@@ -337,7 +336,7 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 		case MAG_S_REGISTERING:
 			return 0;	/* a PBU is in flight */
 		case MAG_S_REJECTED:
-			mag_log(XP_LOG_DEBUG, e, "rs_ignored", "state=rejected status=%u",
+			mag_log(XP_LOG_DEBUG, e, "rs-ignored", "state=rejected status=%u",
 				(unsigned int)e->last_status);
 			return 0;
 		case MAG_S_FAILED:
@@ -353,13 +352,13 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 
 	prof = m->h.profile ? m->h.profile(m->h.ctx, mac, &scratch) : NULL;
 	if (!prof) {
-		xp_log(XP_LOG_INFO, "event=mn_unknown mac=%s if=%s: no profile, ignored",
-		       mac_str(mac, mb), ifname);
+		ev_info("mn-unknown", NULL, -1, "mac=%s if=%s reason=no-profile",
+			mac_str(mac, mb), ifname);
 		return -ENOENT;
 	}
 	if (m->n_entries >= XP_BUL_MAX_ENTRIES) {
-		xp_log(XP_LOG_WARN, "event=bul_full mac=%s if=%s entries=%u: ignored",
-		       mac_str(mac, mb), ifname, m->n_entries);
+		ev_warn("bul-full", NULL, -1, "mac=%s if=%s entries=%u reason=bul-full", mac_str(mac, mb),
+			ifname, m->n_entries);
 		return -ENOSPC;
 	}
 	e = calloc(1, sizeof(*e));
@@ -388,7 +387,7 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 	e->next = m->head;
 	m->head = e;
 	m->n_entries++;
-	mag_log(XP_LOG_INFO, e, "mn_detected", "by=%s hi=%u", src ? "rs" : "link_up",
+	mag_log(XP_LOG_INFO, e, "mn-detected", "by=%s hi=%u", src ? "rs" : "link-up",
 		(unsigned int)e->hi);
 	start_request(m, e, MAG_S_REGISTERING);
 	return 0;
@@ -469,7 +468,7 @@ static void accepted(struct mag *m, struct mag_entry *e, const struct mh_msg *ms
 	if (!lifetime || !msg->opt.n_hnp) {
 		/* an "accepted" without lifetime or prefixes gives the MN
 		 * nothing to use: treat as a rejection */
-		mag_log(XP_LOG_WARN, e, "pba_unusable", "seq=%u lifetime=%u hnps=%u",
+		mag_log(XP_LOG_WARN, e, "pba-unusable", "seq=%u lifetime=%u hnps=%u",
 			(unsigned int)msg->ba.seq, lifetime, (unsigned int)msg->opt.n_hnp);
 		dp_remove_all(m, e);
 		e->state = MAG_S_REJECTED;
@@ -485,7 +484,7 @@ static void accepted(struct mag *m, struct mag_entry *e, const struct mh_msg *ms
 	e->n_tx = 0;
 	err = m->h.dp_install(m->h.ctx, e);
 	if (err)
-		mag_log(XP_LOG_ERR, e, "dp_install_failed", "err=%s", strerror(-err));
+		mag_log(XP_LOG_ERR, e, "dp-install-failed", "err=%s", XP_LOGERR(-err));
 	else
 		e->dp_installed = true;
 	arm(m, e, m->h.now_ms(m->h.ctx) + (e->refresh_rt_ms - now_rt));
@@ -514,21 +513,21 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 	inet_ntop(AF_INET6, src, sb, sizeof(sb));
 	err = mh_decode(buf, len, &msg, &off);
 	if (err) {
-		xp_log(XP_LOG_WARN, "event=mh_malformed from=%s err=%s off=%zu",
-		       sb, mh_strerror(err), off);
+		ev_warn("mh-malformed", NULL, -1, "peer=%s err=%s off=%zu", sb, mh_strerror(err),
+			off);
 		xp_sigdrop_count(XP_SD_MALFORMED);
 		return -EBADMSG;
 	}
 	if (msg.type == XP_MH_TYPE_UPN)
 		return mag_on_upn(m, &msg, buf, len, src);
 	if (msg.type != XP_MH_TYPE_BA || !(msg.ba.flags & XP_BA_F_P)) {
-		xp_log(XP_LOG_DEBUG, "event=mh_ignored from=%s type=%u", sb, (unsigned int)msg.type);
+		ev_debug("mh-ignored", NULL, -1, "peer=%s type=%u", sb, (unsigned int)msg.type);
 		xp_sigdrop_count(XP_SD_UNHANDLED_TYPE);
 		return -ENOENT;
 	}
 	if (memcmp(src, &m->cfg->lma_address, sizeof(*src))) {
-		xp_log(XP_LOG_WARN, "event=pba_ignored from=%s seq=%u: not our LMA",
-		       sb, (unsigned int)msg.ba.seq);
+		ev_warn("pba-ignored", NULL, -1, "peer=%s seq=%u reason=not-our-lma", sb,
+			(unsigned int)msg.ba.seq);
 		xp_sigdrop_count(XP_SD_NOT_OUR_LMA);
 		return -ENOENT;
 	}
@@ -546,10 +545,10 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 		break;
 	}
 	if (!e) {
-		xp_log(XP_LOG_INFO, "event=pba_ignored from=%s seq=%u status=%u mn=%s: "
-		       "no pending PBU with this sequence", sb, (unsigned int)msg.ba.seq,
-		       (unsigned int)msg.ba.status,
-		       (msg.opt.present & MH_HAS_MN_ID) ? (const char *)msg.opt.mnid : "-");
+		ev_info("pba-ignored", (msg.opt.present & MH_HAS_MN_ID) ? (const char *)msg.opt.mnid : NULL,
+			-1, "peer=%s seq=%u status=%u(%s) reason=no-pending-pbu", sb,
+			(unsigned int)msg.ba.seq, (unsigned int)msg.ba.status,
+			mh_pba_status_name(msg.ba.status));
 		xp_sigdrop_count(XP_SD_PBA_UNMATCHED);
 		return -ENOENT;
 	}
@@ -564,7 +563,7 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 		return 0;
 	}
 	if (msg.ba.status >= XP_PBA_UNSPECIFIED) {
-		mag_log(XP_LOG_WARN, e, "pba_rejected", "seq=%u status=%u(%s)",
+		mag_log(XP_LOG_WARN, e, "pba-rejected", "seq=%u status=%u(%s)",
 			(unsigned int)msg.ba.seq, (unsigned int)msg.ba.status,
 			mh_pba_status_name(msg.ba.status));
 		dp_remove_all(m, e);
@@ -580,7 +579,7 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 
 static void expire(struct mag *m, struct mag_entry *e)
 {
-	mag_log(XP_LOG_WARN, e, "binding_expired", "state=%s", mag_state_name(e->state));
+	mag_log(XP_LOG_WARN, e, "binding-expired", "state=%s", mag_state_name(e->state));
 	dp_remove_all(m, e);
 	e->state = MAG_S_FAILED;
 	e->n_hnp = 0;
@@ -617,7 +616,7 @@ void mag_timer_fired(struct mag *m, struct mag_entry *e)
 	}
 	/* n_tx counts transmissions; the first is not a retransmission */
 	if (e->n_tx > m->cfg->max_retransmits) {
-		mag_log(XP_LOG_WARN, e, "pba_timeout", "state=%s tries=%u",
+		mag_log(XP_LOG_WARN, e, "pba-timeout", "state=%s tries=%u",
 			mag_state_name(e->state), e->n_tx);
 		switch (e->state) {
 		case MAG_S_REGISTERING:
@@ -651,7 +650,7 @@ void mag_link_down(struct mag *m, int ifindex)
 	for (; e; e = next) {
 		next = e->next;
 		if (e->ifindex == ifindex)
-			deregister(m, e, "link_down");
+			deregister(m, e, "link-down");
 	}
 }
 
@@ -659,7 +658,7 @@ void mag_refresh_now(struct mag *m, struct mag_entry *e)
 {
 	if (e->state != MAG_S_BOUND && e->state != MAG_S_REFRESHING)
 		return;
-	mag_log(XP_LOG_INFO, e, "refresh_early", "reason=%s", e->tl_n_req ? "flow_handover" : "request");
+	mag_log(XP_LOG_INFO, e, "refresh-early", "reason=%s", e->tl_n_req ? "flow-handover" : "request");
 	start_request(m, e, MAG_S_REFRESHING);
 }
 
@@ -679,7 +678,7 @@ int mag_hint(struct mag *m, const uint8_t mac[6], uint8_t hi)
 	m->hints[i].hi = hi;
 	if (i == m->n_hints)
 		m->n_hints++;
-	xp_log(XP_LOG_INFO, "event=l2_hint mac=%s hi=%u", mac_str(mac, mb), (unsigned int)hi);
+	ev_info("l2-hint", NULL, -1, "mac=%s hi=%u", mac_str(mac, mb), (unsigned int)hi);
 	return 0;
 }
 
@@ -699,7 +698,7 @@ int mag_set_priority(struct mag *m, const uint8_t mac[6], uint8_t ifp, bool prim
 
 	if (!e)
 		return -ENOENT;
-	mag_log(XP_LOG_INFO, e, "priority_changed", "ifp=%u->%u primary=%s->%s",
+	mag_log(XP_LOG_INFO, e, "priority-changed", "ifp=%u->%u primary=%s->%s",
 		(unsigned int)e->ifp, (unsigned int)ifp, e->primary ? "yes" : "no",
 		primary ? "yes" : "no");
 	e->ifp = ifp;
@@ -782,7 +781,7 @@ int mag_restore(struct mag *m, const struct mag_entry *saved)
 		m->next_mn_idx = e->mn_idx + 1;
 	now_rt = m->h.realtime_ms(m->h.ctx);
 	now = m->h.now_ms(m->h.ctx);
-	mag_log(XP_LOG_INFO, e, "bul_restored", "state=%s", mag_state_name(e->state));
+	mag_log(XP_LOG_INFO, e, "bul-restored", "state=%s", mag_state_name(e->state));
 	switch (e->state) {
 	case MAG_S_BOUND:
 		if (now_rt >= e->expire_rt_ms) {

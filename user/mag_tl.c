@@ -36,7 +36,7 @@ static void persist(struct mag *m, const struct tlp_entry *t)
 	int rc = m->h.tl_store ? m->h.tl_store(m->h.ctx, t) : 0;
 
 	if (rc)
-		xp_log(XP_LOG_WARN, "event=tl_store_failed err=%s", strerror(-rc));
+		ev_warn("tl-store-failed", NULL, -1, "err=%s", XP_LOGERR(-rc));
 }
 
 static void unpersist(struct mag *m, const struct xp_prefix *p)
@@ -44,7 +44,7 @@ static void unpersist(struct mag *m, const struct xp_prefix *p)
 	int rc = m->h.tl_unstore ? m->h.tl_unstore(m->h.ctx, p) : 0;
 
 	if (rc)
-		xp_log(XP_LOG_WARN, "event=tl_unstore_failed err=%s", strerror(-rc));
+		ev_warn("tl-unstore-failed", NULL, -1, "err=%s", XP_LOGERR(-rc));
 }
 
 static bool is_mine(const struct tlp_entry *t, const struct mag_entry *e)
@@ -76,8 +76,8 @@ static void take_block(struct mag *m, const struct mh_msg *msg)
 		return;
 	if (have) {
 		/* the LMA changed its mind (its pool changed): start over */
-		xp_log(XP_LOG_WARN, "event=temporal_block_replaced old=%s",
-		       xp_prefix_str(&have->p, bs, sizeof(bs)));
+		ev_warn("temporal-block-replaced", NULL, -1, "old=%s",
+			xp_prefix_str(&have->p, bs, sizeof(bs)));
 		unpersist(m, &have->p);
 		tlp_del(&m->tl, (struct tlp_entry *)have);
 	}
@@ -89,7 +89,7 @@ static void take_block(struct mag *m, const struct mh_msg *msg)
 	if (!t)
 		return;
 	persist(m, t);
-	xp_log(XP_LOG_INFO, "event=temporal_block block=%s", xp_prefix_str(&b, bs, sizeof(bs)));
+	ev_info("temporal-block", NULL, -1, "block=%s", xp_prefix_str(&b, bs, sizeof(bs)));
 }
 
 /* Carve what e lacks from our block; true when a prefix was added */
@@ -112,8 +112,8 @@ static bool carve(struct mag *m, struct mag_entry *e)
 		int rc = tlp_carve(&m->tl, &blkp, e->mac, &p);
 
 		if (rc) {
-			xp_log(XP_LOG_WARN, "event=temporal_carve_failed mn=%s bid=%u err=%s",
-			       e->mn_id, (unsigned int)e->bid, strerror(-rc));
+			ev_warn("temporal-carve-failed", e->mn_id, (int)e->bid,
+				"err=%s", XP_LOGERR(-rc));
 			break;
 		}
 		memset(&s, 0, sizeof(s));
@@ -127,8 +127,8 @@ static bool carve(struct mag *m, struct mag_entry *e)
 			break;
 		persist(m, t);
 		added = true;
-		xp_log(XP_LOG_INFO, "event=temporal_prefix_carved mn=%s bid=%u prefix=%s",
-		       e->mn_id, (unsigned int)e->bid, xp_prefix_str(&p, ps, sizeof(ps)));
+		ev_info("temporal-prefix-carved", e->mn_id, (int)e->bid,
+			"prefix=%s", xp_prefix_str(&p, ps, sizeof(ps)));
 	}
 	return added;
 }
@@ -171,12 +171,12 @@ bool mag_tl_on_pba(struct mag *m, struct mag_entry *e, struct mh_msg *msg)
 		if (t && is_mine(t, e) && !(t->s.flags & (XP_TLP_F_IDLE | XP_TLP_F_PENDING)))
 			continue;
 		if (t && (t->s.flags & XP_TLP_F_IDLE))
-			xp_log(XP_LOG_INFO, "event=temporal_prefix_back mn=%s bid=%u prefix=%s "
-			       "reason=reverse_flow_handover", e->mn_id, (unsigned int)e->bid,
-			       xp_prefix_str(&got[i], ps, sizeof(ps)));
+			ev_info("temporal-prefix-back", e->mn_id, (int)e->bid,
+				"prefix=%s reason=reverse-flow-handover",
+				xp_prefix_str(&got[i], ps, sizeof(ps)));
 		else if (!ours && !(t && is_mine(t, e)))
-			xp_log(XP_LOG_INFO, "event=temporal_prefix_adopted mn=%s bid=%u prefix=%s",
-			       e->mn_id, (unsigned int)e->bid, xp_prefix_str(&got[i], ps, sizeof(ps)));
+			ev_info("temporal-prefix-adopted", e->mn_id, (int)e->bid,
+				"prefix=%s", xp_prefix_str(&got[i], ps, sizeof(ps)));
 		memset(&s, 0, sizeof(s));
 		memcpy(s.peer.a8, &m->cfg->lma_address, sizeof(s.peer.a8));
 		memcpy(s.mac, e->mac, ND_ETH_ALEN);
@@ -201,16 +201,16 @@ bool mag_tl_on_pba(struct mag *m, struct mag_entry *e, struct mh_msg *msg)
 		}
 		xp_prefix_str(&t->p, ps, sizeof(ps));
 		if (t->s.flags & XP_TLP_F_ADOPTED) {
-			xp_log(XP_LOG_INFO, "event=temporal_prefix_left mn=%s bid=%u prefix=%s",
-			       e->mn_id, (unsigned int)e->bid, ps);
+			ev_info("temporal-prefix-left", e->mn_id, (int)e->bid,
+				"prefix=%s", ps);
 			remove_dp(m, e, &t->p);
 			unpersist(m, &t->p);
 			tlp_del(&m->tl, t);
 			changed = true;
 			continue;
 		}
-		xp_log(XP_LOG_INFO, "event=temporal_prefix_idle mn=%s bid=%u prefix=%s "
-		       "reason=flow_handover", e->mn_id, (unsigned int)e->bid, ps);
+		ev_info("temporal-prefix-idle", e->mn_id, (int)e->bid,
+			"prefix=%s reason=flow-handover", ps);
 		t->s.flags = XP_TLP_F_IDLE;
 		persist(m, t);
 		changed = true;
@@ -275,9 +275,10 @@ int mag_tl_handover(struct mag *m, const uint8_t mac[6], const struct xp_prefix 
 		if (p[i].plen > TLP_L2_LEN || !p[i].plen)
 			return -EINVAL;
 		e->tl_req[i] = p[i];
-		xp_log(XP_LOG_INFO, "event=flow_handover_requested mn=%s bid=%u mac=%s prefix=%s "
-		       "kind=%s", e->mn_id, (unsigned int)e->bid, mac_s(mac, mb),
-		       xp_prefix_str(&p[i], ps, sizeof(ps)), p[i].plen < TLP_L2_LEN ? "full" : "partial");
+		ev_info("flow-handover-requested", e->mn_id, (int)e->bid,
+			"mac=%s prefix=%s kind=%s", mac_s(mac, mb),
+			xp_prefix_str(&p[i], ps, sizeof(ps)),
+			p[i].plen < TLP_L2_LEN ? "full" : "partial");
 	}
 	e->tl_n_req = (uint8_t)n;
 	mag_refresh_now(m, e);

@@ -87,10 +87,10 @@ static uint8_t apply_offlink(struct mag *m, struct mag_entry *e, const struct mh
 			have |= nd_same(&next[i], h);
 		if (!(h->flags & XP_HNP_F_OFFLINK)) {
 			if (!have)
-				xp_log(XP_LOG_WARN, "event=upn_prefix_ignored mn=%s bid=%u prefix=%s/%u "
-				       "reason=on-link_prefix_not_ours", e->mn_id, (unsigned int)e->bid,
-				       inet_ntop(AF_INET6, &h->prefix, a, sizeof(a)),
-				       (unsigned int)h->plen);
+				ev_warn("upn-prefix-ignored", e->mn_id, (int)e->bid,
+					"prefix=%s/%u reason=on-link-prefix-not-ours",
+					inet_ntop(AF_INET6, &h->prefix, a, sizeof(a)),
+					(unsigned int)h->plen);
 			continue;
 		}
 		if (have)
@@ -124,8 +124,8 @@ static uint8_t apply_offlink(struct mag *m, struct mag_entry *e, const struct mh
 		int err = m->h.dp_install(m->h.ctx, e);
 
 		if (err)
-			xp_log(XP_LOG_ERR, "event=dp_install_failed mn=%s bid=%u err=%s", e->mn_id,
-			       (unsigned int)e->bid, strerror(-err));
+			ev_err("dp-install-failed", e->mn_id, (int)e->bid, "err=%s",
+			       XP_LOGERR(-err));
 	}
 	return XP_UPA_S_SUCCESS;
 }
@@ -154,14 +154,14 @@ static void send_upa(struct mag *m, const struct mh_msg *upn, uint8_t status)
 				   upn->opt.hnp[i].flags);
 	n = mh_encode(&upa, buf, sizeof(buf));
 	if (n < 0) {
-		xp_log(XP_LOG_ERR, "event=upa_encode_failed seq=%u err=%s",
-		       (unsigned int)upn->upn.seq, mh_strerror(n));
+		ev_err("upa-encode-failed", NULL, -1, "seq=%u err=%s", (unsigned int)upn->upn.seq,
+		       mh_strerror(n));
 		return;
 	}
 	err = m->h.send_mh(m->h.ctx, buf, (size_t)n);
 	if (err) {
-		xp_log(XP_LOG_WARN, "event=upa_send_failed seq=%u err=%s",
-		       (unsigned int)upn->upn.seq, strerror(-err));
+		ev_warn("upa-send-failed", NULL, -1, "seq=%u err=%s", (unsigned int)upn->upn.seq,
+			XP_LOGERR(-err));
 		return;
 	}
 	m->st.upa_tx++;
@@ -182,22 +182,22 @@ int mag_on_upn(struct mag *m, const struct mh_msg *msg, const uint8_t *buf, size
 	inet_ntop(AF_INET6, src, sb, sizeof(sb));
 	if (memcmp(src, &m->cfg->lma_address, sizeof(*src))) {
 		m->st.upn_not_lma++;
-		xp_log(XP_LOG_WARN, "event=upn_dropped from=%s seq=%u mn=%s reason=not_our_lma",
-		       sb, (unsigned int)msg->upn.seq, mn);
+		ev_warn("upn-dropped", mn, -1, "peer=%s seq=%u reason=not-our-lma", sb,
+			(unsigned int)msg->upn.seq);
 		return -EPERM;
 	}
 	m->st.upn_rx++;
 	if (msg->upn.reason != XP_UPN_R_FLOW_MOBILITY) {
 		status = XP_UPA_S_UNSPECIFIED;
-		why = "reason_not_flow_mobility";
+		why = "upn-reason-not-flow-mobility";
 	} else if (!(o->present & MH_HAS_MN_ID) || !o->n_hnp) {
 		status = XP_UPA_S_UNSPECIFIED;
-		why = "missing_mn_id_or_hnp";
+		why = "missing-mn-id-or-hnp";
 	} else if (!(e = bound_entry(m, mn))) {
 		status = XP_UPA_S_MN_NOT_ATTACHED;
-		why = "mn_not_attached";
+		why = "mn-not-attached";
 	} else if ((status = apply_offlink(m, e, o, &changed)) != XP_UPA_S_SUCCESS) {
-		why = "too_many_prefixes";
+		why = "too-many-prefixes";
 	}
 	if (e && status == XP_UPA_S_SUCCESS) {
 		keep_flows(e, o);
@@ -207,22 +207,20 @@ int mag_on_upn(struct mag *m, const struct mh_msg *msg, const uint8_t *buf, size
 			int err = m->h.store(m->h.ctx, e);
 
 			if (err)
-				xp_log(XP_LOG_WARN, "event=bul_store_failed mn=%s bid=%u err=%s",
-				       e->mn_id, (unsigned int)e->bid, strerror(-err));
+				ev_warn("bul-store-failed", e->mn_id, (int)e->bid,
+					"err=%s", XP_LOGERR(-err));
 		}
 		if (m->h.store_upn && m->h.store_upn(m->h.ctx, e, buf, len))
-			xp_log(XP_LOG_WARN, "event=upn_store_failed mn=%s bid=%u", e->mn_id,
-			       (unsigned int)e->bid);
+			ev_warn("upn-store-failed", e->mn_id, (int)e->bid, NULL);
 		offlink_str(e, ol, sizeof(ol));
-		xp_log(XP_LOG_INFO, "event=upn_accepted mn=%s bid=%u if=%s seq=%u reason=%u "
-		       "offlink=%s flows=%u changed=%s", e->mn_id, (unsigned int)e->bid, e->ifname,
-		       (unsigned int)msg->upn.seq, (unsigned int)msg->upn.reason, ol,
-		       (unsigned int)e->n_flow, changed ? "yes" : "no");
+		ev_info("upn-accepted", e->mn_id, (int)e->bid,
+			"if=%s seq=%u upn_reason=%u offlink=%s flows=%u changed=%s", e->ifname,
+			(unsigned int)msg->upn.seq, (unsigned int)msg->upn.reason, ol,
+			(unsigned int)e->n_flow, changed ? "yes" : "no");
 	} else {
-		xp_log(XP_LOG_WARN, "event=upn_rejected mn=%s bid=%u from=%s seq=%u reason=%u "
-		       "status=%u why=%s", mn, e ? (unsigned int)e->bid : 0u, sb,
-		       (unsigned int)msg->upn.seq, (unsigned int)msg->upn.reason,
-		       (unsigned int)status, why);
+		ev_warn("upn-rejected", mn, (int)(e ? (unsigned int)e->bid : 0u),
+			"peer=%s seq=%u upn_reason=%u status=%u reason=%s", sb, (unsigned int)msg->upn.seq,
+			(unsigned int)msg->upn.reason, (unsigned int)status, why);
 	}
 	if (msg->upn.flags & XP_UPN_F_A)
 		send_upa(m, msg, status);

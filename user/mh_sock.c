@@ -39,7 +39,7 @@ int mh_sock_open(const struct in6_addr *local)
 		goto fail;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0)
-		pr_warn("event=mh-rcvbuf-failed error=%s", strerror(errno));
+		ev_warn("mh-rcvbuf-failed", NULL, -1, "err=%s", XP_LOGERR(errno));
 	if (local)
 		sa.sin6_addr = *local;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
@@ -174,7 +174,7 @@ int mh_sock_recv_batch(int fd, struct mh_msgbuf *m, unsigned n)
 		char a[INET6_ADDRSTRLEN];
 
 		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
-			pr_warn("event=mh-recv-truncated from=%s",
+			ev_warn("mh-recv-truncated", NULL, -1, "peer=%s",
 				inet_ntop(AF_INET6, &sa[i].sin6_addr, a, sizeof(a)) ? a : "?");
 			continue;
 		}
@@ -228,9 +228,9 @@ unsigned mh_txq_flush(struct mh_txq *q, int fd)
 		if (n < 0) {	/* message `done` failed: log it, go on after it */
 			char a[INET6_ADDRSTRLEN];
 
-			pr_warn("event=mh-send-failed to=%s error=%s",
+			ev_warn("mh-send-failed", NULL, -1, "peer=%s err=%s",
 				inet_ntop(AF_INET6, &q->m[done].dst, a, sizeof(a)) ? a : "?",
-				strerror(errno));
+				XP_LOGERR(errno));
 			done++;
 			failed++;
 			xp_sig_global()->send_errors++;

@@ -128,13 +128,14 @@ static void mn_sync(struct mn *m)
 		v.hoa_opt = mc->hoa_opt;
 		k = (__u32)idx;
 		if (bpf_map_update_elem(map, &k, &v, BPF_ANY)) {
-			pr_err("event=map-write-failed map=%s if=%s error=%s", XP_MAP_MNIF, f->name,
-			       strerror(errno));
+			ev_err("map-write-failed", NULL, -1, "map=%s if=%s err=%s", XP_MAP_MNIF,
+			       f->name, XP_LOGERR(errno));
 			continue;
 		}
 		s->hoa = hoa;
-		pr_info("event=mn-interface if=%s ifindex=%d primary=%s hoa=%s primary_hoa=%s", f->name,
-			idx, f->primary ? "yes" : "no",
+		ev_info("mn-interface", NULL, -1,
+			"if=%s ifindex=%d primary=%s hoa=%s primary_hoa=%s", f->name, idx,
+			f->primary ? "yes" : "no",
 			IN6_IS_ADDR_UNSPECIFIED(&hoa) ? "-" : inet_ntop(AF_INET6, &hoa, a, sizeof(a)),
 			IN6_IS_ADDR_UNSPECIFIED(&primary) ? "-" :
 			inet_ntop(AF_INET6, &primary, b, sizeof(b)));
@@ -162,7 +163,8 @@ static int mn_start(struct xp_daemon *d)
 	m->skel = xp_mn__open_and_load();
 	if (!m->skel) {
 		err = -errno;
-		pr_err("event=start-failed reason=\"cannot load mn.bpf.o\" error=%s", strerror(-err));
+		ev_err("start-failed", NULL, -1, "reason=\"cannot load mn.bpf.o\" err=%s",
+		       XP_LOGERR(-err));
 		free(m);
 		return err;
 	}
@@ -171,7 +173,7 @@ static int mn_start(struct xp_daemon *d)
 	ev_timer_init(&m->refresh, refresh_cb, m);
 	if ((err = evloop_timer_arm(d->ev, &m->refresh, XP_MN_REFRESH_MS)))
 		return err;
-	pr_info("event=mn-started interfaces=%u", m->mc->n_ifs);
+	ev_info("mn-started", NULL, -1, "interfaces=%u", m->mc->n_ifs);
 	return 0;
 }
 

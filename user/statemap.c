@@ -25,11 +25,12 @@ int xp_state_map_open(const char *dir, const struct xp_state_map_spec *spec)
 		memset(&info, 0, sizeof(info));
 		if (bpf_obj_get_info_by_fd(fd, &info, &ilen) || info.type != BPF_MAP_TYPE_HASH ||
 		    info.key_size != spec->key_size || info.value_size != spec->value_size) {
-			pr_err("event=state-map-mismatch map=%s pinned=type:%u,key:%u,value:%u "
+			ev_err("state-map-mismatch", NULL, -1,
+			       "map=%s pinned=type:%u,key:%u,value:%u "
 			       "want=type:%u,key:%u,value:%u hint=\"remove it (%s lost) or run "
-			       "the matching xpmipd\"", path, info.type, info.key_size,
-			       info.value_size, BPF_MAP_TYPE_HASH, spec->key_size,
-			       spec->value_size, spec->lost);
+			       "the matching xpmipd\"",
+			       path, info.type, info.key_size, info.value_size, BPF_MAP_TYPE_HASH,
+			       spec->key_size, spec->value_size, spec->lost);
 			close(fd);
 			return -EPROTO;
 		}
@@ -64,7 +65,7 @@ int xp_map_put(int fd, const void *k, const void *v, const char *name)
 	if (bpf_map_update_elem(fd, k, v, BPF_ANY)) {
 		int err = -errno;
 
-		pr_err("event=map-write-failed map=%s error=%s", name, strerror(-err));
+		ev_err("map-write-failed", NULL, -1, "map=%s err=%s", name, XP_LOGERR(-err));
 		return err;
 	}
 	return 0;
@@ -75,5 +76,5 @@ void xp_map_del(int fd, const void *k, const char *name)
 	if (fd < 0)
 		return;
 	if (bpf_map_delete_elem(fd, k) && errno != ENOENT)
-		pr_warn("event=map-delete-failed map=%s error=%s", name, strerror(errno));
+		ev_warn("map-delete-failed", NULL, -1, "map=%s err=%s", name, XP_LOGERR(errno));
 }

@@ -65,7 +65,7 @@ int xp_trace_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 			return rc;
 		}
 		if (!trace_clients)
-			pr_info("event=trace-stopped");
+			ev_info("trace-stopped", NULL, -1, NULL);
 		return 0;
 	}
 	if (strcmp(argv[0], "trace-start"))
@@ -109,6 +109,6 @@ int xp_trace_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 		return rc;
 	}
 	if (trace_clients++ == 0)
-		pr_info("event=trace-started mn=%s", argc == 2 ? argv[1] : "-");
+		ev_info("trace-started", argc == 2 ? argv[1] : NULL, -1, NULL);
 	return 0;
 }

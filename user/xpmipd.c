@@ -79,7 +79,7 @@ static void on_mh_ready(void *ctx, int fd, uint32_t events)
 		if (n == -EAGAIN || n == -EWOULDBLOCK || n == -EINTR)
 			break;
 		if (n < 0) {
-			pr_warn("event=mh-recv-failed error=%s", strerror(-n));
+			ev_warn("mh-recv-failed", NULL, -1, "err=%s", XP_LOGERR(-n));
 			break;
 		}
 		for (int i = 0; i < n; i++)
@@ -186,7 +186,8 @@ static void on_nh_ready(void *ctx, int fd, uint32_t events)
 static void on_hup(void *ctx)
 {
 	(void)ctx;
-	pr_info("event=sighup action=none hint=\"restart xpmipd to apply a new configuration; "
+	ev_info("sighup", NULL, -1,
+		"action=none hint=\"restart xpmipd to apply a new configuration; "
 		"bindings survive the restart\"");
 }
 
@@ -409,11 +410,11 @@ start:
 		if (!cfg.use_syslog)	/* stderr is /dev/null from here on */
 			xp_log_init(ident, true, (enum xp_log_level)level);
 	}
-	pr_info("event=started role=%s instance=%s version=%s pid=%d metrics=%s", xpmipd_ops->name,
-		cfg.instance, XPMIPD_VERSION, (int)getpid(),
+	ev_info("started", NULL, -1, "role=%s instance=%s version=%s pid=%d metrics=%s",
+		xpmipd_ops->name, cfg.instance, XPMIPD_VERSION, (int)getpid(),
 		cfg.metrics_listen[0] ? cfg.metrics_listen : "off");
 	rc = evloop_run(d.ev);
-	pr_info("event=stopping flush=%s", flush ? "yes" : "no");
+	ev_info("stopping", NULL, -1, "flush=%s", flush ? "yes" : "no");
 	xpmipd_ops->stop(&d);
 	status = rc ? EXIT_FAILURE : EXIT_SUCCESS;
 out_http:

@@ -2,6 +2,7 @@
 /* log.c: the structured event form (event= mn= bid= then the caller's
  * keys), quoting of values that are not one token, level filtering. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,4 +80,26 @@ Test(log, value)
 	cr_assert_str_eq(xp_log_value("a\nb", b, sizeof(b)), "\"a?b\"");
 	/* truncated, still closed */
 	cr_assert_str_eq(xp_log_value("a very long value with spaces", b, 8), "\"a ve\"");
+}
+
+/* values through XP_LOGV/XP_LOGERR: one token each, whatever they hold */
+Test(log, values_with_spaces_are_quoted)
+{
+	xp_log_event(XP_LOG_WARN, "map-write-failed", NULL, -1, "map=%s err=%s", "xp_bind_v1",
+		     XP_LOGERR(ENOENT));
+	cr_assert_str_eq(msg(), "event=map-write-failed map=xp_bind_v1 "
+				"err=\"No such file or directory\"\n");
+}
+
+Test(log, never_a_line_break)
+{
+	/* a free-text value not passed through XP_LOGV, a forged second line
+	 * in an MN-ID and in a value that is: still one line */
+	xp_log_event(XP_LOG_INFO, "pbu-rejected", "mn1\nxpmipd[t] info: event=pbu-accepted", 2,
+		     "note=%s reason=%s", "a\r\nb", XP_LOGV("x\ny"));
+	cr_assert_str_eq(msg(), "event=pbu-rejected mn=\"mn1?xpmipd[t] info: event=pbu-accepted\" "
+				"bid=2 note=a??b reason=\"x?y\"\n");
+	xp_log(XP_LOG_INFO, "free\ntext");
+	fflush(mem);
+	cr_assert_eq(strchr(strchr(buf, '\n') + 1, '\n'), buf + len - 1, "two lines: '%s'", buf);
 }
