@@ -196,7 +196,7 @@ install: all
 			> $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u) && \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u) || exit 1; \
 	done
-	install -m 0644 deploy/examples/*.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 deploy/examples/*.conf deploy/examples/README.md $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	install -m 0755 deploy/topology.sh $(DESTDIR)$(DATADIR)/
 

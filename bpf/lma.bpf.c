@@ -230,6 +230,17 @@ int xp_lma_rx(struct xdp_md *ctx)
 	return xp_lma_downlink(ctx);
 }
 
+/*
+ * Never attached: the agent's handover-switch events reach the trace ring
+ * through it (BPF_PROG_TEST_RUN, xp_trace.h). The one program that counts
+ * no reason, since it sees no traffic.
+ */
+SEC("xdp")
+int xp_trace_emit(struct xdp_md *ctx)
+{
+	return xp_trace_forward(ctx);
+}
+
 /* TC ingress on every LMA interface: the copies for equal IFPs (xp_dup.h) */
 SEC("tc")
 int xp_lma_dup(struct __sk_buff *skb)

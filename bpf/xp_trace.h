@@ -14,6 +14,12 @@
  * small. A full ring drops the event, never the packet. Reads the packet
  * with explicit bounds checks; a packet too short for a header leaves that
  * header's fields zero.
+ *
+ * Also: xp_trace_forward() for the agent's XP_TRACE_SWITCH events, which
+ * only the agent can see (it alone rewrites the downlink choice, see
+ * xpmip_maps.h). User space cannot write to a BPF ring buffer, so the
+ * agent runs the never-attached program xp_trace_emit with
+ * BPF_PROG_TEST_RUN, its "packet" being the event.
  */
 #ifndef XP_TRACE_H
 #define XP_TRACE_H
@@ -69,6 +75,32 @@ static __noinline int xp_trace_drop(struct xdp_md *ctx, __u32 reason)
 out:
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
+}
+
+/*
+ * The packet is one struct xp_trace_event (XP_TRACE_SWITCH) built by the
+ * agent: copy it to the ring with the kernel's clock, so that it orders
+ * with the drop events. Dropped while tracing is off. Returns the XDP
+ * action for BPF_PROG_TEST_RUN (nothing is forwarded: no interface runs
+ * this program).
+ */
+static __always_inline int xp_trace_forward(struct xdp_md *ctx)
+{
+	struct xp_cfg *cfg = xp_cfg_get();
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct xp_trace_event *ev;
+
+	if (!cfg || !(cfg->flags & XP_CFG_F_TRACE) || data + sizeof(*ev) > end)
+		return XDP_ABORTED;
+	ev = bpf_ringbuf_reserve(&xp_trace_v1, sizeof(*ev), 0);
+	if (!ev)
+		return XDP_ABORTED;
+	__builtin_memcpy(ev, data, sizeof(*ev));
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->kind = XP_TRACE_SWITCH;
+	bpf_ringbuf_submit(ev, 0);
+	return XDP_DROP;
 }
 
 #endif /* XP_TRACE_H */

@@ -345,29 +345,62 @@ struct xp_bind_stats {
 /*
  * ---- xp_trace_v1: BPF_MAP_TYPE_RINGBUF (kernel >= 5.8) ----
  * User-plane events for `xpmipctl trace`, written only while xp_cfg_v1
- * has XP_CFG_F_TRACE and only on rare paths (drops), never per forwarded
- * packet (bpf/xp_trace.h). A full ring loses events, never packets.
+ * has XP_CFG_F_TRACE and only on rare paths, never per forwarded packet:
+ *  - XP_TRACE_DROP: a dropped packet (bpf/xp_trace.h, from xp_verdict());
+ *  - XP_TRACE_SWITCH: the LMA's downlink choice for an MN changed. The
+ *    agent is the one writer of that choice (xp_mn_v1 downlink BIDs,
+ *    xp_fsel_v1 flow bindings, xp_pfx_v1 prefix owners), so it compares
+ *    the old and the new value where it rewrites them and hands the event
+ *    to xp_trace_emit (BPF_PROG_TEST_RUN), which copies it to the ring.
+ * A full ring loses events, never packets.
  */
 #define XP_TRACE_RING_BYTES	(256u * 1024u)	/* power of two, page multiple */
 
 enum xp_trace_kind {
 	XP_TRACE_DROP = 1,		/* reason: the DROP_* counted */
+	XP_TRACE_SWITCH = 2,		/* reason: enum xp_trace_cause */
+};
+
+/* why an MN's downlink moved to another binding */
+enum xp_trace_cause {
+	XP_SW_DOWNLINK = 1,		/* the MN's default binding(s): handover,
+					 * interface priority / primary switch */
+	XP_SW_FLOW = 2,			/* one flow's binding (flow mobility) */
+	XP_SW_PREFIX = 3,		/* one prefix's owner binding (2-level) */
 };
 
 #define XP_TRACE_F_INNER	0x01	/* inner_src/inner_dst: IPv6-in-IPv6 */
 
+/* XP_TRACE_SWITCH body: the MN by its data plane index (xpmipctl
+ * bindings MN-IDX), the BIDs and Proxy-CoAs before and after */
+struct xp_trace_switch {
+	__u32 mn_idx;			/* xp_bind_key.mn_id */
+	__u16 old_bid, new_bid;		/* 0: none */
+	__u16 fid;			/* XP_SW_FLOW: the flow, else 0 */
+	__u8  plen;			/* XP_SW_PREFIX: prefix length, else 0 */
+	__u8  pad;
+	union xp_addr6 prefix;		/* XP_SW_PREFIX: the prefix, else zero */
+	union xp_addr6 old_peer, new_peer;
+};
+
 struct xp_trace_event {
 	__u64 ts_ns;			/* bpf_ktime_get_ns (CLOCK_MONOTONIC) */
 	__u32 kind;			/* enum xp_trace_kind */
-	__u32 reason;			/* enum xp_reason */
-	__u32 ifindex;			/* ingress interface */
-	__u8  src_mac[6];		/* Ethernet source */
-	__u8  flags;			/* XP_TRACE_F_* */
-	__u8  pad;
-	union xp_addr6 src, dst;	/* outer IPv6 header; zero if none */
-	union xp_addr6 inner_src, inner_dst;
+	__u32 reason;			/* DROP: enum xp_reason; SWITCH: enum xp_trace_cause */
+	union {
+		struct {		/* XP_TRACE_DROP */
+			__u32 ifindex;		/* ingress interface */
+			__u8  src_mac[6];	/* Ethernet source */
+			__u8  flags;		/* XP_TRACE_F_* */
+			__u8  pad;
+			union xp_addr6 src, dst;	/* outer IPv6 header; zero if none */
+			union xp_addr6 inner_src, inner_dst;
+		};
+		struct xp_trace_switch sw;	/* XP_TRACE_SWITCH */
+	};
 	__u32 pad2;			/* to the 8-octet alignment of ts_ns */
 };
+_Static_assert(sizeof(struct xp_trace_switch) == 60, "xp_trace_switch layout");
 _Static_assert(sizeof(struct xp_trace_event) == 96, "xp_trace_event layout");
 
 /*

@@ -39,13 +39,13 @@ lma_norm() {
 		sort_by(.mn_id, .bid) | .[] |
 		"\(.mn_id) bid=\(.bid) mn_idx=\(.mn_idx) pcoa=\(.pcoa) hnp=\(.hnp | join(",")) state=\(.state) att=\(.att) lifetime=\(.lifetime_s)"'
 }
-LMA_ARR='if type == "array" then . else (.bindings // []) end'
+LMA_ARR='.bindings'
 lma_remaining() { xpctl_json lma bindings "$LMA_ARR | [.[] | .remaining_s] | first // -1"; }
 mag_norm() {
-	xpctl_json mag1 bindings 'sort_by(.mac) | .[] |
+	xpctl_json mag1 bindings '.bindings | sort_by(.mac) | .[] |
 		"\(.mac) \(.mn_id) bid=\(.bid) hnp=\([.hnp[] | .prefix] | join(",")) state=\(.state) lifetime=\(.lifetime_s) if=\(.interface)"'
 }
-mag_remaining() { xpctl_json mag1 bindings '[.[] | .lifetime_left_s] | first // -1'; }
+mag_remaining() { xpctl_json mag1 bindings '[.bindings[] | .lifetime_left_s] | first // -1'; }
 now_s() { date +%s; }
 refreshes() { grep -c 'event=pbu-accepted.*action=refresh' "$TEST_DIR/lma.log" 2>/dev/null || true; }
 counters_all() {	# "LMA_DL LMA_UL MAG_UL MAG_DL"
@@ -168,7 +168,7 @@ say "$(grep 'event=pbu-accepted.*action=refresh' "$TEST_DIR/lma.log" | tail -n 1
 sleep 0.3
 assert_ge "LMA remaining lifetime renewed (of 20 s)" 17 "$(lma_remaining)"
 assert_ge "MAG1 remaining lifetime renewed" 15 "$(mag_remaining)"
-assert_eq "MAG1 binding state" BOUND "$(xpctl_json mag1 bindings '.[0].state' | tr a-z A-Z)"
+assert_eq "MAG1 binding state" BOUND "$(xpctl_json mag1 bindings '.bindings[0].state' | tr a-z A-Z)"
 assert_cmd "CN pings the MN after everything" ns_ping "$XP_NS_CN" "$MN_ADDR" 3
 xpctl lma bindings || true
 xpctl mag1 bindings || true

@@ -29,7 +29,7 @@ assert_in_prefix "the MN's mn-if1 address is in HNP1" "$HNP1" "$MN_ADDR"
 warm_path
 
 upn_json() { xpctl_json lma upn "$1"; }
-mag2_offlink() { xpctl_json mag2 bindings '[.[] | .hnp[]? | select(.offlink) | .prefix] | join(",")'; }
+mag2_offlink() { xpctl_json mag2 bindings '[.bindings[] | .hnp[]? | select(.offlink) | .prefix] | join(",")'; }
 # stream SECONDS: 500 pps CN -> MN_ADDR:5003; sets RX to the packets received
 stream() {
 	local out="$TEST_DIR/stream-$1.json"

@@ -25,22 +25,22 @@ step "MN attached through MAG1 and MAG2"
 start_mag2
 attach_via_mag1
 mn_attach mn-if2
-mag2_bound() { [[ $(xpctl_json mag2 bindings '.[] | select(.state == "bound") | .mac') == "$XP_MN_MAC2" ]]; }
+mag2_bound() { [[ $(xpctl_json mag2 bindings '.bindings[] | select(.state == "bound") | .mac') == "$XP_MN_MAC2" ]]; }
 assert_wait 15 "MAG2 binding for mn-if2" mag2_bound
-HNP1=$(xpctl_json mag1 bindings '.[0].hnp[0].prefix')
-HNP2=$(xpctl_json mag2 bindings '.[0].hnp[0].prefix')
+HNP1=$(xpctl_json mag1 bindings '.bindings[0].hnp[0].prefix')
+HNP2=$(xpctl_json mag2 bindings '.bindings[0].hnp[0].prefix')
 say "HNP1 $HNP1 (MAG1), HNP2 $HNP2 (MAG2)"
 assert_ne "two bindings, different prefixes" "$HNP1" "$HNP2"
 
 capture_start mag2 "$XP_NS_MAG2" m2-lma "ip6 proto 135"
 upn() { ip netns exec "$XP_NS_LMA" "$UPN" --src "$XP_ADDR_LMA" --dst "$XP_ADDR_MAG2" "$@"; }
-offlink_of() { xpctl_json mag2 bindings "[.[0].hnp[] | select(.offlink) | .prefix] | join(\",\")"; }
+offlink_of() { xpctl_json mag2 bindings "[.bindings[0].hnp[] | select(.offlink) | .prefix] | join(\",\")"; }
 
 step "UPN: HNP1 off-link at MAG2, two flows"
 assert_cmd "UPA 0" upn --seq 101 --offlink "$HNP1" --fid 1:10:5001 --fid 2:20:5002 --expect-status 0
 assert_eq "MAG2 holds HNP1 off-link" "$HNP1" "$(offlink_of)"
 assert_eq "MAG2 keeps the Flow Identification options" "1,2" \
-	"$(xpctl_json mag2 bindings '[.[0].flows[].fid | tostring] | join(",")')"
+	"$(xpctl_json mag2 bindings '[.bindings[0].flows[].fid | tostring] | join(",")')"
 assert_match "MAG2 log: upn-accepted" "offlink=${HNP1}" \
 	"$(grep 'event=upn-accepted' "$TEST_DIR/mag2.log" | tail -n 1)"
 in_hnp1() { local a; for a in $(mn_addrs mn-if2); do ip6_in_prefix "$a" "$HNP1" && return 0; done; return 1; }

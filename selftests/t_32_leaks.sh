@@ -44,11 +44,11 @@ topo_move_mn_link "$XP_NS_MAG1" "$XP_NS_MAG2"
 pcoa_is_mag2() { [[ $(lma_binding_pcoa) == "$XP_ADDR_MAG2" ]]; }
 assert_wait 15 "binding at MAG2" pcoa_is_mag2
 assert_wait 10 "CN pings the MN at MAG2" ns_ping "$XP_NS_CN" "$MN_ADDR" 1
-assert_eq "MAG2 holds the MN" 1 "$(xpctl_json mag2 bindings 'length')"
+assert_eq "MAG2 holds the MN" 1 "$(xpctl_json mag2 bindings '.count')"
 
 step "detach at MAG2"
 assert_cmd "xpmipctl detach" xpctl mag2 detach "$XP_MN_MAC1"
-mag2_empty() { [[ $(xpctl_json mag2 bindings 'length') == 0 ]]; }
+mag2_empty() { [[ $(xpctl_json mag2 bindings '.count') == 0 ]]; }
 assert_wait 10 "MAG2's binding list empty" mag2_empty
 lma_dereg() { [[ $(lma_bindings_json | jq -r '[.[] | select(.state == "active")] | length') == 0 ]]; }
 assert_wait 10 "no active binding at the LMA" lma_dereg

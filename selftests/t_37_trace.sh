@@ -8,13 +8,18 @@
 #     shows as DROP_UNKNOWN_PEER with the outer and the inner addresses;
 #  3. forwarded traffic (pings) shows nothing;
 #  4. `--mn` for an MN without a binding is refused; every client that ends
-#     switches emission off again (event=trace-stopped in the log).
+#     switches emission off again (event=trace-stopped in the log);
+#  5. LMA, `trace --mn <the MN>`: `xpmipctl flow move` of a flow from BID 1
+#     (MAG1) to BID 2 (MAG2) shows as one switch event (cause flow, the
+#     flow's FID, the BIDs and Proxy-CoAs before and after).
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/flow.sh"
 test_begin
 write_default_confs
+flow_share_prefixes "$TEST_DIR/mag1.conf" "$TEST_DIR/mag2.conf"
 
-step "attach through MAG1"
-attach_via_mag1
+step "attach mn-if1 through MAG1 and mn-if2 through MAG2 (shared prefix)"
+attach_both
 warm_path
 spoof_src=2001:db8:dead::1
 lma_m1_mac=$(topo_mac "$XP_NS_LMA" lma-m1)
@@ -65,4 +70,19 @@ step "4. --mn without a binding"
 assert_cmd_fails "trace --mn nobody@xpmip.example" xpctl lma trace --mn nobody@xpmip.example --timeout 1
 assert_wait 5 "the LMA switched tracing off" bash -c \
 	"[[ \$(grep -c 'event=trace-stopped' '$TEST_DIR/lma.log') -ge 2 ]]"
+
+step "5. LMA: trace --mn $XP_MN_ID while a flow moves from BID 1 to BID 2"
+assert_cmd "flow add (UDP 5001 via BID 1)" xpctl lma flow add "$XP_MN_ID" fid 7 proto udp dport 5001 bid 1
+trace_bg switch lma --mn "$XP_MN_ID" --count 1 --timeout 20
+assert_wait 10 "LMA switched tracing on a third time" started lma 3
+assert_cmd "flow move 7 to BID 2" xpctl lma flow move "$XP_MN_ID" 7 2
+bg_wait switch || fail "switch trace failed: $(cat "$TEST_DIR/switch.err")"
+ev=$(head -n 1 "$TEST_DIR/switch.jsonl")
+echo "$ev"
+assert_eq "kind" switch "$(jq -r .kind <<<"$ev")"
+assert_eq "cause" flow "$(jq -r .cause <<<"$ev")"
+assert_eq "flow" 7 "$(jq -r .fid <<<"$ev")"
+assert_eq "BIDs" "1 -> 2" "$(jq -r '"\(.old_bid) -> \(.new_bid)"' <<<"$ev")"
+assert_eq "Proxy-CoAs" "$XP_ADDR_MAG1 -> $XP_ADDR_MAG2" "$(jq -r '"\(.old_peer) -> \(.new_peer)"' <<<"$ev")"
+assert_eq "the MN's index" "$(jq -r .mn_idx <<<"$(lma_binding_bid 1)")" "$(jq -r .mn_idx <<<"$ev")"
 test_end

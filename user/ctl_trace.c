@@ -38,6 +38,11 @@ int trace_parse_start(const char *body, char *ring, size_t ring_len, struct trac
 		buf[n] = '\0';
 		if (!strncmp(buf, "ring ", 5)) {
 			snprintf(ring, ring_len, "%s", buf + 5);
+		} else if (!strncmp(buf, "mnidx ", 6)) {
+			if (sscanf(buf + 6, "%u", &f->mn_idx) != 1)
+				return -EINVAL;
+			f->has_mn_idx = true;
+			f->on = true;
 		} else if (!strncmp(buf, "prefix ", 7)) {
 			if (f->n_pfx == TRACE_MAX_PFX || xp_prefix_parse(buf + 7, &f->pfx[f->n_pfx]))
 				return -EINVAL;
@@ -71,10 +76,18 @@ static bool in_any(const struct trace_filter *f, const union xp_addr6 *a)
 	return false;
 }
 
+/*
+ * --mn: a switch of that MN; a drop whose Ethernet source is one of its
+ * interfaces, or whose outer or inner source or destination lies in one
+ * of its prefixes (a spoofed uplink claiming its prefix from elsewhere
+ * included: that source is in the prefix whatever the MAC).
+ */
 bool trace_match(const struct trace_filter *f, const struct xp_trace_event *e)
 {
 	if (!f->on)
 		return true;
+	if (e->kind == XP_TRACE_SWITCH)
+		return f->has_mn_idx && e->sw.mn_idx == f->mn_idx;
 	for (unsigned i = 0; i < f->n_mac; i++)
 		if (!memcmp(f->mac[i], e->src_mac, sizeof(e->src_mac)))
 			return true;
@@ -86,6 +99,45 @@ bool trace_match(const struct trace_filter *f, const struct xp_trace_event *e)
 static const char *a6(const union xp_addr6 *a, char *buf)
 {
 	return inet_ntop(AF_INET6, a->a8, buf, INET6_ADDRSTRLEN);
+}
+
+static const char *const cause_names[] = {
+	[XP_SW_DOWNLINK] = "downlink",
+	[XP_SW_FLOW] = "flow",
+	[XP_SW_PREFIX] = "prefix",
+};
+
+/* "HH:MM:SS.us SWITCH flow mn_idx 1 bid 1 -> 2 peer A -> B fid 7" */
+static void print_switch(FILE *out, const struct xp_trace_event *e, long long t, const char *tb,
+			 bool json)
+{
+	const struct xp_trace_switch *w = &e->sw;
+	const char *cause = e->reason < sizeof(cause_names) / sizeof(cause_names[0]) &&
+			    cause_names[e->reason] ? cause_names[e->reason] : "unknown";
+	char op[INET6_ADDRSTRLEN], np[INET6_ADDRSTRLEN], pf[INET6_ADDRSTRLEN];
+
+	a6(&w->old_peer, op);
+	a6(&w->new_peer, np);
+	a6(&w->prefix, pf);
+	if (json) {
+		fprintf(out, "{\"time_ns\":%lld,\"kind\":\"switch\",\"cause\":\"%s\",\"mn_idx\":%u,"
+			"\"old_bid\":%u,\"new_bid\":%u,\"old_peer\":\"%s\",\"new_peer\":\"%s\"", t,
+			cause, w->mn_idx, w->old_bid, w->new_bid, op, np);
+		if (e->reason == XP_SW_FLOW)
+			fprintf(out, ",\"fid\":%u", w->fid);
+		if (e->reason == XP_SW_PREFIX)
+			fprintf(out, ",\"prefix\":\"%s/%u\"", pf, w->plen);
+		fprintf(out, "}\n");
+		return;
+	}
+	fprintf(out, "%s.%06lld %-18s %-10s mn_idx %u bid %u -> %u peer %s -> %s", tb,
+		(t % NS_PER_S) / NS_PER_US, "SWITCH", cause, w->mn_idx, w->old_bid, w->new_bid, op,
+		np);
+	if (e->reason == XP_SW_FLOW)
+		fprintf(out, " fid %u", w->fid);
+	if (e->reason == XP_SW_PREFIX)
+		fprintf(out, " prefix %s/%u", pf, w->plen);
+	fputc('\n', out);
 }
 
 void trace_print(FILE *out, const struct trace_filter *f, const struct xp_trace_event *e,
@@ -106,6 +158,10 @@ void trace_print(FILE *out, const struct trace_filter *f, const struct xp_trace_
 			snprintf(ifn, sizeof(ifn), "%s", f->ifs[i].name);
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->src_mac[0], e->src_mac[1],
 		 e->src_mac[2], e->src_mac[3], e->src_mac[4], e->src_mac[5]);
+	if (e->kind == XP_TRACE_SWITCH) {
+		print_switch(out, e, t, tb, json);
+		return;
+	}
 	a6(&e->src, s);
 	a6(&e->dst, d);
 	a6(&e->inner_src, is);
@@ -170,7 +226,8 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: xpmipctl [--instance NAME] trace [--mn MN-ID] [--count N] "
 		"[--timeout S] [--json]\n"
-		"  user-plane events (drops with their reason) as they happen; Ctrl-C stops\n");
+		"  user-plane events as they happen: drops with their reason, handover\n"
+		"  switches (LMA); Ctrl-C stops\n");
 }
 
 int ctl_trace_main(int argc, char **argv)

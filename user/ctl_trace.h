@@ -21,6 +21,8 @@
 /* What --mn selects: the MN's prefixes and interface MACs */
 struct trace_filter {
 	bool on;
+	bool has_mn_idx;		/* --mn: the MN's data plane index */
+	uint32_t mn_idx;
 	struct xp_prefix pfx[TRACE_MAX_PFX];
 	unsigned n_pfx;
 	uint8_t mac[TRACE_MAX_MAC][6];
@@ -30,7 +32,7 @@ struct trace_filter {
 	unsigned n_ifs;
 };
 
-/* Parse the daemon's trace-start answer: ring path, prefixes, MACs */
+/* Parse the daemon's trace-start answer: ring path, MN index, prefixes, MACs */
 int trace_parse_start(const char *body, char *ring, size_t ring_len, struct trace_filter *f);
 bool trace_match(const struct trace_filter *f, const struct xp_trace_event *e);
 /* One line (text or JSON) for an event; realtime_offset_ns converts ts_ns */

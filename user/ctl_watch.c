@@ -164,7 +164,7 @@ void watch_render(FILE *out, const struct watch_sample *prev, const struct watch
 			r->mn_id, r->bid, r->state, r->peer, a, b, c, d, r->dl_bytes, r->ul_bytes);
 	}
 	if (json)
-		fprintf(out, "]}\n");
+		fprintf(out, "],\"count\":%zu}\n", cur->n);
 	else
 		fprintf(out, "(%zu bindings%s)\n", cur->n, prev ? "" : "; rates from the next sample");
 }

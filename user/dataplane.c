@@ -88,6 +88,7 @@ static const char *const xp_prog_names[XP_PROG_MAX_] = {
 	[XP_PROG_MAG_CORE] = "xp_mag_core",
 	[XP_PROG_PASS] = "xp_pass",
 	[XP_PROG_LMA_DUP] = "xp_lma_dup",
+	[XP_PROG_TRACE_EMIT] = "xp_trace_emit",
 };
 
 static int xp_map_index(const char *name)
@@ -350,6 +351,7 @@ int xp_dp_open(const struct xp_dp_opts *opts, struct xp_dp **out)
 			goto fail;
 		dp->prog_fd[XP_PROG_LMA_RX] = bpf_program__fd(dp->lma->progs.xp_lma_rx);
 		dp->prog_fd[XP_PROG_LMA_DUP] = bpf_program__fd(dp->lma->progs.xp_lma_dup);
+		dp->prog_fd[XP_PROG_TRACE_EMIT] = bpf_program__fd(dp->lma->progs.xp_trace_emit);
 	} else {
 		dp->mag = xp_mag__open();
 		if (!dp->mag) {

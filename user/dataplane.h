@@ -31,6 +31,7 @@ enum xp_prog {
 	XP_PROG_MAG_CORE,	/* MAG core interface: downlink decap to the MN */
 	XP_PROG_PASS,		/* XDP_PASS only: the peer end of a veth redirect target */
 	XP_PROG_LMA_DUP,	/* LMA, TC ingress on every interface: equal-IFP copies */
+	XP_PROG_TRACE_EMIT,	/* LMA, never attached: agent events to xp_trace_v1 */
 	XP_PROG_MAX_
 };
 

@@ -143,7 +143,7 @@ static int do_list(struct lma *l, const struct flow_cmd *c, uint8_t origin, FILE
 		fmcache_foreach_mn(fm, list_mn, &w);
 	}
 	if (w.json)
-		fprintf(out, "]}\n");
+		fprintf(out, "],\"count\":%u}\n", w.n);
 	else
 		fprintf(out, "(%u %s)\n", w.n, what);
 	return 0;
@@ -274,7 +274,7 @@ int flowctl_binding_stats(struct lma *l, int argc, char **argv, FILE *out)
 			"DL-PACKETS", "DL-BYTES", "UL-PACKETS", "UL-BYTES");
 	bcache_foreach(lma_bcache(l), bstat_row, &w);
 	if (w.json)
-		fprintf(out, "]}\n");
+		fprintf(out, "],\"count\":%u}\n", w.n);
 	else
 		fprintf(out, "(%u bindings)\n", w.n);
 	return 0;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fmsig.h"
+#include "json.h"
 #include "log.h"
 
 #define UPN_SEQ_OFF	XP_MH_HDR_LEN	/* Sequence Number: first body field */
@@ -589,10 +590,11 @@ void fmsig_print(const struct fmsig *s, FILE *out, bool json)
 			n++;
 			continue;
 		}
-		fprintf(out, "%s{\"mn_id\":\"%s\",\"bid\":%u,\"pcoa\":\"%s\",\"state\":\"%s\","
-			"\"seq\":%u,\"tries\":%u,\"last_status\":%u,\"offlink\":[", n++ ? "," : "",
-			e->mn_id, e->key.bid, pc, state_name(e->state), e->seq, e->tries,
-			e->last_status);
+		fprintf(out, "%s{\"mn_id\":", n++ ? "," : "");
+		xp_json_str(out, e->mn_id);
+		fprintf(out, ",\"bid\":%u,\"pcoa\":\"%s\",\"state\":\"%s\",\"seq\":%u,"
+			"\"tries\":%u,\"last_status\":%u,\"offlink\":[", e->key.bid, pc,
+			state_name(e->state), e->seq, e->tries, e->last_status);
 		if (!mh_decode(e->msg, e->len, &m, NULL)) {
 			unsigned k = 0;
 
@@ -616,10 +618,10 @@ void fmsig_print(const struct fmsig *s, FILE *out, bool json)
 	if (json) {
 		const struct fmsig_stats *t = &s->st;
 
-		fprintf(out, "],\"upn_tx\":%llu,\"upn_retx\":%llu,\"upn_timeout\":%llu,"
+		fprintf(out, "],\"count\":%u,\"upn_tx\":%llu,\"upn_retx\":%llu,\"upn_timeout\":%llu,"
 			"\"upa_rx\":%llu,\"upa_unmatched\":%llu,\"upa_success\":%llu,"
 			"\"upa_reason_unspecified\":%llu,\"upa_mn_not_attached\":%llu,"
-			"\"pba_offlink\":%llu}\n",
+			"\"pba_offlink\":%llu}\n", n,
 			(unsigned long long)t->upn_tx, (unsigned long long)t->upn_retx,
 			(unsigned long long)t->upn_timeout, (unsigned long long)t->upa_rx,
 			(unsigned long long)t->upa_unmatched,

@@ -365,7 +365,7 @@ void hb_print(const struct hb *hb, FILE *out, bool json)
 
 	if (!hb) {
 		if (json)
-			fprintf(out, "{\"heartbeat\":\"off\",\"peers\":[]}\n");
+			fprintf(out, "{\"heartbeat\":\"off\",\"peers\":[],\"count\":0}\n");
 		else
 			fprintf(out, "heartbeats off (heartbeat_interval_s = 0)\n");
 		return;
@@ -409,7 +409,7 @@ void hb_print(const struct hb *hb, FILE *out, bool json)
 		}
 	}
 	if (json)
-		fprintf(out, "]}\n");
+		fprintf(out, "],\"count\":%zu}\n", hb->n_peers);
 	else
 		fprintf(out, "(%zu peers)\n", hb->n_peers);
 }

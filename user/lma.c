@@ -50,6 +50,7 @@
 #include "sigdrop.h"
 #include "statemap.h"
 #include "tlp.h"
+#include "trace_ctl.h"
 #include "xpmip_state.h"
 
 #define MS_PER_S		1000ull
@@ -342,6 +343,36 @@ static void bind_val(const struct lma *l, const struct bce *b, const struct in6_
 }
 
 /*
+ * `xpmipctl trace`: the MN's downlink moved from old_bid (reached through
+ * old_peer, or that binding's Proxy-CoA when NULL) to new_bid. The agent
+ * is the one writer of the choice, so it reports the change where it
+ * rewrites the map: exact, and free for forwarding (trace_ctl.h).
+ */
+static void trace_switch(const struct bc_mn *m, enum xp_trace_cause cause, uint16_t old_bid,
+			 const struct in6_addr *old_peer, uint16_t new_bid, uint16_t fid,
+			 const struct xp_prefix *p)
+{
+	struct xp_trace_switch sw = { .mn_idx = m->idx, .old_bid = old_bid, .new_bid = new_bid,
+				      .fid = fid };
+
+	if (!xp_trace_active())
+		return;
+	for (const struct bce *b = m->bces; b; b = b->mn_next) {
+		if (b->bid == old_bid && !old_peer)
+			memcpy(sw.old_peer.a8, &b->pcoa, sizeof(sw.old_peer));
+		if (b->bid == new_bid)
+			memcpy(sw.new_peer.a8, &b->pcoa, sizeof(sw.new_peer));
+	}
+	if (old_peer)
+		memcpy(sw.old_peer.a8, old_peer, sizeof(sw.old_peer));
+	if (p) {
+		memcpy(sw.prefix.a8, &p->addr, sizeof(sw.prefix));
+		sw.plen = p->plen;
+	}
+	xp_trace_switch(cause, &sw);
+}
+
+/*
  * Recompute the MN's downlink choice and HoAs after any change of its
  * bindings or priorities, and write them: every binding's entry (its HoA
  * may follow the primary's), then xp_mn_v1. skip: a binding on its way
@@ -388,6 +419,8 @@ static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
 		if (!memcmp(&old, &mv, sizeof(mv)))
 			return 0;
 	}
+	if (mv.n_dl && old.n_dl && mv.dl_bid[0] != old.dl_bid[0])
+		trace_switch(m, XP_SW_DOWNLINK, old.dl_bid[0], NULL, mv.dl_bid[0], 0, NULL);
 	if (mv.n_dl || old.n_dl)
 		ev_info("downlink-choice", m->mn_id, (int)(mv.n_dl ? mv.dl_bid[0] : 0),
 			"bid2=%u paths=%u primary_hoa=%s", mv.n_dl > 1 ? mv.dl_bid[1] : 0, mv.n_dl,
@@ -448,6 +481,8 @@ static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pco
 			return rc;
 	}
 	if (old_pcoa && memcmp(old_pcoa, &b->pcoa, sizeof(*old_pcoa))) {
+		/* a handover: the same binding, through another MAG */
+		trace_switch(b->mn, XP_SW_DOWNLINK, b->bid, old_pcoa, b->bid, 0, NULL);
 		if (!mn_other_at(b, old_pcoa)) {
 			ul_key(&uk, old_pcoa, b->mn->idx);
 			xp_map_del(l->maps.ul, &uk, XP_MAP_UPLINK);
@@ -1374,6 +1409,8 @@ static struct bce *tl_move(struct lma *l, struct tlp_entry *e, struct bce *to)
 		ev_warn("temporal-route-failed", to->mn->mn_id, -1, "prefix=%s",
 			xp_prefix_str(&e->p, ps, sizeof(ps)));
 	tl_persist(l, e);
+	if (from)
+		trace_switch(to->mn, XP_SW_PREFIX, from->bid, NULL, to->bid, 0, &e->p);
 	ev_info("temporal-prefix-moved", to->mn->mn_id, -1,
 		"prefix=%s from_bid=%u to_bid=%u home_bid=%u", xp_prefix_str(&e->p, ps, sizeof(ps)),
 		from ? from->bid : 0, to->bid, e->s.home_bid);
@@ -2066,6 +2103,25 @@ const struct lma_maps *lma_maps_of(const struct lma *l)
 	return &l->maps;
 }
 
+/* `xpmipctl trace`: the flows of set whose binding differs from the one
+ * xp_fsel_v1 holds now (a flow moved) */
+static void trace_flow_switches(struct lma *l, const struct bc_mn *m, const struct xp_flow_set *set)
+{
+	struct xp_flow_set *old = calloc(1, sizeof(*old));
+
+	if (!old || l->maps.fsel < 0 || bpf_map_lookup_elem(l->maps.fsel, &m->idx, old)) {
+		free(old);
+		return;
+	}
+	for (uint32_t i = 0; i < set->n && i < XP_MAX_FLOWS_PER_MN; i++)
+		for (uint32_t j = 0; j < old->n && j < XP_MAX_FLOWS_PER_MN; j++)
+			if (old->sel[j].fid == set->sel[i].fid && old->sel[j].bid != set->sel[i].bid &&
+			    set->sel[i].action == XP_FBA_FORWARD && old->sel[j].action == XP_FBA_FORWARD)
+				trace_switch(m, XP_SW_FLOW, old->sel[j].bid, NULL, set->sel[i].bid,
+					     set->sel[i].fid, NULL);
+	free(old);
+}
+
 void lma_flows_changed(struct lma *l, struct bc_mn *m)
 {
 	const struct fm_entry *e;
@@ -2083,6 +2139,8 @@ void lma_flows_changed(struct lma *l, struct bc_mn *m)
 		return;
 	}
 	act = flowdp_build(e, n, m, set);
+	if (xp_trace_active())
+		trace_flow_switches(l, m, set);
 	memset(&mv, 0, sizeof(mv));
 	if (l->maps.mn >= 0 && bpf_map_lookup_elem(l->maps.mn, &m->idx, &mv))
 		ev_warn("flows-mn-missing", m->mn_id, -1, "idx=%u", m->idx);
@@ -2280,7 +2338,8 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 				"REMAINING");
 		bcache_foreach(l->bc, bind_row, &w);
 		if (w.json)
-			fprintf(out, "]}\n");
+			fprintf(out, "],\"count\":%u,\"mns\":%u}\n", bcache_count(l->bc),
+				bcache_mn_count(l->bc));
 		else
 			fprintf(out, "(%u bindings, %u MNs)\n", bcache_count(l->bc), bcache_mn_count(l->bc));
 		return 0;
@@ -2295,7 +2354,7 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 		bcache_foreach(l->bc, pfx_row, &w);
 		tl_rows(&w);
 		if (w.json)
-			fprintf(out, "]}\n");
+			fprintf(out, "],\"count\":%u}\n", w.n);
 		else
 			fprintf(out, "(%u prefixes)\n", w.n);
 		return 0;
@@ -2315,13 +2374,13 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 				auth |= xp_prefix_contains(&l->lc->authorized_mags[j], &w.peers[i].a);
 			a2s(&w.peers[i].a, pc);
 			if (w.json)
-				fprintf(out, "%s{\"pcoa\":\"%s\",\"bindings\":%u,\"authorized\":%s}",
+				fprintf(out, "%s{\"peer\":\"%s\",\"bindings\":%u,\"authorized\":%s}",
 					i ? "," : "", pc, w.peers[i].n, auth ? "true" : "false");
 			else
 				fprintf(out, "%-40s %8u %s\n", pc, w.peers[i].n, auth ? "yes" : "no");
 		}
 		if (w.json)
-			fprintf(out, "]}\n");
+			fprintf(out, "],\"count\":%zu}\n", w.n_peers);
 		else
 			fprintf(out, "(%zu peers)\n", w.n_peers);
 		free(w.peers);
@@ -2356,17 +2415,22 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 			else
 				fprintf(out, "%-34s %llu\n", f[i].k, (unsigned long long)v);
 		}
+		if (w.json)
+			fprintf(out, ",\"by_status\":[");
+		n = 0;
 		for (unsigned st = 0; st < 256; st++) {
 			if (!s->by_status[st])
 				continue;
 			if (w.json)
-				fprintf(out, ",\"status_%u\":%llu", st, (unsigned long long)s->by_status[st]);
+				fprintf(out, "%s{\"status\":%u,\"name\":\"%s\",\"count\":%llu}",
+					n++ ? "," : "", st, mh_pba_status_name((uint8_t)st),
+					(unsigned long long)s->by_status[st]);
 			else
 				fprintf(out, "status %-3u %-23s %llu\n", st, mh_pba_status_name((uint8_t)st),
 					(unsigned long long)s->by_status[st]);
 		}
 		if (w.json)
-			fprintf(out, "}\n");
+			fprintf(out, "],\"count\":%u}\n", n);
 		return 0;
 	}
 	return -ENOENT;

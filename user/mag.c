@@ -1151,7 +1151,8 @@ static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 			n += e->dp_installed;
 		inet_ntop(AF_INET6, &r->mc->lma_address, a, sizeof(a));
 		if (json)
-			fprintf(out, "[{\"lma\":\"%s\",\"bindings\":%u}]\n", a, n);
+			fprintf(out, "{\"mag_peers\":[{\"peer\":\"%s\",\"bindings\":%u}],"
+				"\"count\":1}\n", a, n);
 		else
 			fprintf(out, "%-40s %s\n%-40s %u\n", "LMA", "BINDINGS", a, n);
 		return 0;

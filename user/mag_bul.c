@@ -27,6 +27,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "json.h"
 #include "log.h"
 #include "mag.h"
 #include "mag_tl.h"
@@ -804,28 +805,13 @@ int mag_restore(struct mag *m, const struct mag_entry *saved)
 	return 0;
 }
 
-/* a JSON string body: quote, backslash and control characters escaped */
-static void json_str(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-}
-
 void mag_print_bul(struct mag *m, FILE *out, bool json)
 {
 	uint64_t now_rt = m->h.realtime_ms(m->h.ctx);
-	bool first = true;
+	unsigned int n = 0;
 
 	if (json)
-		fprintf(out, "[");
+		fprintf(out, "{\"bindings\":[");
 	else
 		fprintf(out, "%-17s %-28s %-5s %-40s %-13s %9s %s\n", "MAC", "MN-ID", "BID",
 			"HNP", "STATE", "LIFETIME", "INTERFACE");
@@ -839,9 +825,9 @@ void mag_print_bul(struct mag *m, FILE *out, bool json)
 		hnps_str(e, hb, sizeof(hb));
 		mac_str(e->mac, mb);
 		if (json) {
-			fprintf(out, "%s{\"mac\":\"%s\",\"mn_id\":\"", first ? "" : ",", mb);
-			json_str(out, e->mn_id);
-			fprintf(out, "\",\"bid\":%u,\"hnp\":[", (unsigned int)e->bid);
+			fprintf(out, "%s{\"mac\":\"%s\",\"mn_id\":", n ? "," : "", mb);
+			xp_json_str(out, e->mn_id);
+			fprintf(out, ",\"bid\":%u,\"hnp\":[", (unsigned int)e->bid);
 			for (unsigned int i = 0; i < e->n_hnp; i++) {
 				char a[INET6_ADDRSTRLEN];
 
@@ -855,18 +841,18 @@ void mag_print_bul(struct mag *m, FILE *out, bool json)
 				fprintf(out, "%s{\"fid\":%u,\"fid_pri\":%u}", i ? "," : "",
 					(unsigned int)e->flow[i].fid, (unsigned int)e->flow[i].fid_pri);
 			fprintf(out, "],\"state\":\"%s\",\"lifetime_left_s\":%lld,"
-				"\"lifetime_s\":%u,\"interface\":\"", mag_state_name(e->state),
+				"\"lifetime_s\":%u,\"interface\":", mag_state_name(e->state),
 				left, e->lifetime_s);
-			json_str(out, e->ifname);
-			fprintf(out, "\",\"ifindex\":%d,\"hi\":%u,\"seq\":%u,\"last_status\":%u}",
+			xp_json_str(out, e->ifname);
+			fprintf(out, ",\"ifindex\":%d,\"hi\":%u,\"seq\":%u,\"last_status\":%u}",
 				e->ifindex, (unsigned int)e->hi, (unsigned int)e->seq,
 				(unsigned int)e->last_status);
 		} else {
 			fprintf(out, "%-17s %-28s %-5u %-40s %-13s %9lld %s\n", mb, e->mn_id,
 				(unsigned int)e->bid, hb, mag_state_name(e->state), left, e->ifname);
 		}
-		first = false;
+		n++;
 	}
 	if (json)
-		fprintf(out, "]\n");
+		fprintf(out, "],\"count\":%u}\n", n);
 }

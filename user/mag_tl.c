@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "json.h"
 #include "log.h"
 #include "mag_tl.h"
 #include "tlp.h"
@@ -305,7 +306,7 @@ static const char *flags_s(uint8_t f)
 	       f & XP_TLP_F_PENDING ? "pending" : "-";
 }
 
-static void row(FILE *out, bool json, bool *first, const struct xp_prefix *p, uint8_t kind,
+static void row(FILE *out, bool json, unsigned int *n, const struct xp_prefix *p, uint8_t kind,
 		uint8_t level, const struct mag_entry *e, uint8_t flags)
 {
 	char ps[PFX_STR], mb[MAC_STR] = "-";
@@ -315,9 +316,10 @@ static void row(FILE *out, bool json, bool *first, const struct xp_prefix *p, ui
 		mac_s(e->mac, mb);
 	if (json) {
 		fprintf(out, "%s{\"prefix\":\"%s\",\"kind\":\"%s\",\"level\":%u,\"mac\":\"%s\","
-			"\"mn_id\":\"%s\",\"bid\":%u,\"state\":\"%s\",\"idle\":%s,\"adopted\":%s,"
-			"\"pending\":%s}", *first ? "" : ",", ps, tlp_kind_str(kind), level, mb,
-			e ? e->mn_id : "", e ? (unsigned int)e->bid : 0,
+			"\"mn_id\":", *n ? "," : "", ps, tlp_kind_str(kind), level, mb);
+		xp_json_str(out, e ? e->mn_id : "");
+		fprintf(out, ",\"bid\":%u,\"state\":\"%s\",\"idle\":%s,\"adopted\":%s,"
+			"\"pending\":%s}", e ? (unsigned int)e->bid : 0,
 			e ? mag_state_name(e->state) : "block",
 			(flags & XP_TLP_F_IDLE) ? "true" : "false",
 			(flags & XP_TLP_F_ADOPTED) ? "true" : "false",
@@ -327,12 +329,12 @@ static void row(FILE *out, bool json, bool *first, const struct xp_prefix *p, ui
 			level, mb, e ? e->mn_id : "-", e ? (unsigned int)e->bid : 0,
 			e ? mag_state_name(e->state) : "block", flags_s(flags));
 	}
-	*first = false;
+	(*n)++;
 }
 
 void mag_tl_print(const struct mag *m, FILE *out, bool json)
 {
-	bool first = true;
+	unsigned int n = 0;
 
 	if (json)
 		fprintf(out, "{\"prefixes\":[");
@@ -343,16 +345,16 @@ void mag_tl_print(const struct mag *m, FILE *out, bool json)
 		for (unsigned int i = 0; i < e->n_hnp; i++) {
 			struct xp_prefix p = { .addr = e->hnp[i].prefix, .plen = e->hnp[i].plen };
 
-			row(out, json, &first, &p, XP_PFX_PERMANENT, 1, e, 0);
+			row(out, json, &n, &p, XP_PFX_PERMANENT, 1, e, 0);
 		}
 		for (size_t i = 0; i < m->tl.n; i++)
 			if (is_mine(&m->tl.e[i], e))
-				row(out, json, &first, &m->tl.e[i].p, XP_PFX_TEMPORAL, XP_TLP_LEVEL_L2, e,
+				row(out, json, &n, &m->tl.e[i].p, XP_PFX_TEMPORAL, XP_TLP_LEVEL_L2, e,
 				    m->tl.e[i].s.flags);
 	}
 	for (size_t i = 0; i < m->tl.n; i++)
 		if (m->tl.e[i].s.level == XP_TLP_LEVEL_BLOCK)
-			row(out, json, &first, &m->tl.e[i].p, XP_PFX_TEMPORAL, XP_TLP_LEVEL_BLOCK, NULL, 0);
+			row(out, json, &n, &m->tl.e[i].p, XP_PFX_TEMPORAL, XP_TLP_LEVEL_BLOCK, NULL, 0);
 	if (json)
-		fprintf(out, "]}\n");
+		fprintf(out, "],\"count\":%u}\n", n);
 }

@@ -265,6 +265,13 @@ void mag_print_stats(const struct mag *m, FILE *out, bool json)
 		else
 			fprintf(out, "%-24s %llu\n", ups[i].k, v);
 	}
-	if (json)
-		fprintf(out, "}\n");
+	/* the same per-status counts as the LMA's lma-stats: one shape */
+	if (json) {
+		fprintf(out, ",\"by_status\":[");
+		for (size_t i = 0; i < sizeof(ups) / sizeof(ups[0]); i++)
+			fprintf(out, "%s{\"status\":%u,\"name\":\"%s\",\"count\":%llu}",
+				i ? "," : "", (unsigned int)ups[i].st, ups[i].k + strlen("upa_"),
+				(unsigned long long)s->upa_by_status[ups[i].st]);
+		fprintf(out, "],\"count\":%zu}\n", sizeof(ups) / sizeof(ups[0]));
+	}
 }

@@ -233,7 +233,7 @@ int xp_traffic_write(struct xp_daemon *d, enum xp_traffic_fmt fmt, FILE *out)
 			"PEER", "DL-PACKETS", "DL-BYTES", "UL-PACKETS", "UL-BYTES");
 	d->ops->foreach_binding(d, traffic_row, &w);
 	if (fmt == XP_TRAFFIC_JSON)
-		fprintf(out, "]}\n");
+		fprintf(out, "],\"count\":%u}\n", w.n);
 	else if (fmt == XP_TRAFFIC_TABLE)
 		fprintf(out, "(%u bindings)\n", w.n);
 	return 0;

@@ -60,11 +60,12 @@ static int nh_bump(struct nh_watch *w, const char *why)
 	int err = nh_gen_bump(w->gen_fd);
 
 	if (err) {
-		pr_err("event=nh_cache_invalidate_failed why=%s error=%s", why, strerror(-err));
+		ev_err("nh-cache-invalidate-failed", NULL, -1, "why=%s err=%s", why,
+		       XP_LOGERR(-err));
 		return err;
 	}
 	w->bumps++;
-	pr_debug("event=nh_cache_invalidated why=%s bumps=%llu", why,
+	ev_debug("nh-cache-invalidated", NULL, -1, "why=%s bumps=%llu", why,
 		 (unsigned long long)w->bumps);
 	return 0;
 }

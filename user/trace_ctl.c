@@ -15,6 +15,7 @@
 #include "xpmip_maps.h"
 
 static unsigned trace_clients;	/* trace-start minus trace-stop */
+static int trace_emit_fd = -1;	/* xp_trace_emit (LMA), once a client traced */
 
 static int set_trace_flag(struct xp_daemon *d, bool on)
 {
@@ -44,7 +45,8 @@ static void print_mn(void *ctx, const struct xp_binding_info *b)
 
 	if (strcmp(b->mn_id, m->mn_id))
 		return;
-	m->found++;
+	if (!m->found++)
+		fprintf(m->out, "mnidx %u\n", b->mn_idx);
 	for (uint8_t i = 0; i < b->n_hnp; i++) {
 		char p[INET6_ADDRSTRLEN + 4];
 
@@ -108,7 +110,30 @@ int xp_trace_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 		fprintf(out, "cannot set the trace flag: %s\n", strerror(-rc));
 		return rc;
 	}
+	trace_emit_fd = xp_dp_prog_fd(d->dp, XP_PROG_TRACE_EMIT);
 	if (trace_clients++ == 0)
 		ev_info("trace-started", argc == 2 ? argv[1] : NULL, -1, NULL);
+	return 0;
+}
+
+bool xp_trace_active(void)
+{
+	return trace_clients && trace_emit_fd >= 0;
+}
+
+int xp_trace_switch(enum xp_trace_cause cause, const struct xp_trace_switch *sw)
+{
+	struct xp_trace_event ev;
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = &ev, .data_size_in = sizeof(ev),
+		    .repeat = 1);
+
+	if (!trace_clients || trace_emit_fd < 0)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = XP_TRACE_SWITCH;
+	ev.reason = cause;
+	ev.sw = *sw;
+	if (bpf_prog_test_run_opts(trace_emit_fd, &run))
+		return -errno;
 	return 0;
 }

@@ -118,9 +118,9 @@ static int ctl_counters(struct xp_daemon *d, bool json, FILE *out)
 	/* then the signalling counters (sigdrop.h): hostile or broken
 	 * Mobility Headers, accounted for like dropped packets */
 	if (json) {
-		fprintf(out, "],\"signalling\":[");
+		fprintf(out, "],\"count\":%d,\"signalling\":[", (int)XP_R_MAX);
 		xp_sigdrop_print(out, true);
-		fprintf(out, "]}\n");
+		fprintf(out, "],\"signalling_count\":%d}\n", (int)XP_SD_MAX);
 	} else {
 		fprintf(out, "\n");
 		xp_sigdrop_print(out, false);
@@ -180,7 +180,7 @@ static void on_nh_ready(void *ctx, int fd, uint32_t events)
 	(void)fd;
 	(void)events;
 	if ((err = nh_watch_dispatch(ctx)))
-		pr_err("event=nh_watch_failed error=%s", strerror(-err));
+		ev_err("nh-watch-failed", NULL, -1, "err=%s", XP_LOGERR(-err));
 }
 
 static void on_hup(void *ctx)

@@ -246,7 +246,7 @@ counter() {
 
 # The LMA's binding list as JSON array (whatever the top-level shape is)
 lma_bindings_json() {
-	xpctl_json lma bindings 'if type == "array" then . else (.bindings // []) end'
+	xpctl_json lma bindings '.bindings'
 }
 
 # ------------------------------------------------------- background jobs --

@@ -209,3 +209,48 @@ Test(trace, mag_access_spoof_carries_the_mn_mac)
 	cr_assert_eq(got[0].flags & XP_TRACE_F_INNER, 0);
 	xp_mag__destroy(s);
 }
+
+/* the agent's switch events: xp_trace_emit copies the event it is run
+ * with to the ring, stamped and typed, and only while tracing is on */
+static void run_emit(struct xp_lma *s, const struct xp_trace_event *ev)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = ev, .data_size_in = sizeof(*ev),
+		    .repeat = 1);
+
+	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(s->progs.xp_trace_emit), &run), 0);
+}
+
+Test(trace, switch_event_from_the_agent)
+{
+	int prog, cnt, ring;
+	struct xp_lma *s = lma_setup(XP_CFG_F_ENABLED | XP_CFG_F_TRACE, &prog, &cnt, &ring);
+	struct xp_trace_event ev = { .reason = XP_SW_FLOW };
+
+	ev.sw.mn_idx = 3;
+	ev.sw.old_bid = 1;
+	ev.sw.new_bid = 2;
+	ev.sw.fid = 7;
+	pkt_addr(MAG1, ev.sw.new_peer.a8);
+	run_emit(s, &ev);
+	cr_assert_eq(drain(ring), 1, "events: %d", n_got);
+	cr_assert_eq(got[0].kind, XP_TRACE_SWITCH);
+	cr_assert_eq(got[0].reason, XP_SW_FLOW);
+	cr_assert_neq(got[0].ts_ns, 0);
+	cr_assert_eq(got[0].sw.mn_idx, 3);
+	cr_assert_eq(got[0].sw.old_bid, 1);
+	cr_assert_eq(got[0].sw.new_bid, 2);
+	cr_assert_eq(got[0].sw.fid, 7);
+	addr_is(&got[0].sw.new_peer, MAG1);
+	xp_lma__destroy(s);
+}
+
+Test(trace, switch_event_off_without_the_flag)
+{
+	int prog, cnt, ring;
+	struct xp_lma *s = lma_setup(XP_CFG_F_ENABLED, &prog, &cnt, &ring);
+	struct xp_trace_event ev = { .reason = XP_SW_DOWNLINK };
+
+	run_emit(s, &ev);
+	cr_assert_eq(drain(ring), 0);
+	xp_lma__destroy(s);
+}

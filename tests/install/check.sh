@@ -23,7 +23,9 @@ expected=$(
 		usr/share/man/man5/xpmipd.conf.5 \
 		usr/lib/systemd/system/xpmipd-lma@.service usr/lib/systemd/system/xpmipd-mag@.service \
 		usr/share/xpmip/topology.sh usr/share/doc/xpmip/README.md
-	for f in deploy/examples/*.conf; do echo "usr/share/doc/xpmip/examples/${f##*/}"; done
+	for f in deploy/examples/*.conf deploy/examples/README.md; do
+		echo "usr/share/doc/xpmip/examples/${f##*/}"
+	done
 	for f in docs/*.md; do echo "usr/share/doc/xpmip/${f##*/}"; done
 )
 seen=$(cd "$d" && find . -type f | sed 's|^\./||' | sort)
@@ -41,6 +43,9 @@ for ex in "$d"/usr/share/doc/xpmip/examples/*.conf; do
 	n=${ex##*/}; role=${n%%[0-9-.]*}
 	out=$("$d/usr/sbin/xpmipd" --role "$role" --config "$ex" --check-config 2>&1) &&
 		ok "example $n is a valid $role configuration" || fail "example $n: $out"
+	# every example belongs to a scenario the README says how to run
+	grep -q "\`$n\`" "$d/usr/share/doc/xpmip/examples/README.md" &&
+		ok "example $n is in examples/README.md" || fail "example $n: not in examples/README.md"
 done
 perms=$(stat -c %a "$d/usr/lib/systemd/system/xpmipd-lma@.service")
 [[ $perms == 644 ]] && ok "unit mode 644" || fail "unit mode $perms"
