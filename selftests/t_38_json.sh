@@ -5,7 +5,7 @@
 #    runs; one interpreter for all the files, it is slow to start);
 #  - it is one object; a command that lists objects holds them in a named
 #    array next to "count", the array's length (bindings, prefixes,
-#    mag-peers, peers, counters, traffic, upn, binding-stats, flow list,
+#    mag-peers, peers, counters, traffic, upn, binding-stats, flow list, filters,
 #    watch, lma-stats/mag-stats by_status);
 #  - the same command has the same array name on both roles;
 #  - the streams (watch, trace) print one such object per line.
@@ -58,6 +58,7 @@ one_cmd lma traffic traffic
 one_cmd lma upn upn
 one_cmd lma bindings binding-stats
 one_cmd lma flows flow list
+one_cmd lma filters filters
 one_cmd lma by_status lma-stats
 check assert_eq "LMA bindings: the MN" 1 "$(xpctl_json lma bindings .count)"
 check assert_eq "LMA flow list: the flow" 1 "$(xpctl lma flow list --json | jq .count)"

@@ -76,8 +76,8 @@ static bool same_filter(const struct fm_entry *a, const struct fm_entry *b)
 
 static void rejected(const struct bce *b, const struct mh_flow_id *f, uint8_t st, const char *why)
 {
-	pr_info("event=filter-rejected mn=%s bid=%u mhgid=%u fid=%u status=%u reason=%s",
-		b->mn->mn_id, b->bid, b->mhgid, f->fid, st, why);
+	ev_info("filter-rejected", b->mn->mn_id, (int)b->bid, "mhgid=%u fid=%u status=%u reason=%s",
+		b->mhgid, f->fid, st, why);
 }
 
 /* one Flow Identification option of a PBU: its status; *reinst: the
@@ -105,8 +105,7 @@ static uint8_t apply_one(struct fmcache *fc, const struct bce *b, const struct m
 			rejected(b, f, XP_FID_S_REJECTED, strerror(-rc));
 			return XP_FID_S_REJECTED;
 		}
-		pr_info("event=filter-deleted mn=%s bid=%u mhgid=%u fid=%u", mn, b->bid, b->mhgid,
-			f->fid);
+		ev_info("filter-deleted", mn, (int)b->bid, "mhgid=%u fid=%u", b->mhgid, f->fid);
 		(*changed)++;
 		return XP_FID_S_SUCCESS;
 	}
@@ -145,8 +144,8 @@ static uint8_t apply_one(struct fmcache *fc, const struct bce *b, const struct m
 		rejected(b, f, XP_FID_S_REJECTED, rc == -ENOSPC ? "table-full" : strerror(-rc));
 		return XP_FID_S_REJECTED;
 	}
-	pr_info("event=filter-%s mn=%s bid=%u mhgid=%u fid=%u pri=%u action=%s selector=\"%s\"",
-		cur ? "modified" : "created", mn, b->bid, b->mhgid, e.fid, e.fid_pri,
+	ev_info(cur ? "filter-modified" : "filter-created", mn, (int)b->bid,
+		"mhgid=%u fid=%u pri=%u action=%s selector=\"%s\"", b->mhgid, e.fid, e.fid_pri,
 		act_name(e.action), flowsel_format(&e.ts, sel, sizeof(sel)));
 	(*changed)++;
 	return XP_FID_S_SUCCESS;
@@ -175,8 +174,8 @@ unsigned mhf_apply(struct fmcache *fc, const struct bce *b, const struct mh_opts
 		struct mh_flow_id *r = pba_slot(pba);
 
 		if (!r) {
-			pr_warn("event=filter-status-dropped mn=%s bid=%u mhgid=%u fid=%u "
-				"reason=pba-full", b->mn->mn_id, b->bid, b->mhgid, f->fid);
+			ev_warn("filter-status-dropped", b->mn->mn_id, (int)b->bid,
+				"mhgid=%u fid=%u reason=pba-full", b->mhgid, f->fid);
 			continue;
 		}
 		r->fid = f->fid;
@@ -208,8 +207,8 @@ void mhf_report(const struct fmcache *fc, const struct bce *b, struct mh_opts *p
 		    pba_has(pba, e[i].fid))
 			continue;
 		if (!(r = pba_slot(pba))) {
-			pr_warn("event=filter-report-dropped mn=%s bid=%u mhgid=%u fid=%u "
-				"reason=pba-full", b->mn->mn_id, b->bid, b->mhgid, e[i].fid);
+			ev_warn("filter-report-dropped", b->mn->mn_id, (int)b->bid,
+				"mhgid=%u fid=%u reason=pba-full", b->mhgid, e[i].fid);
 			continue;
 		}
 		r->fid = e[i].fid;
@@ -266,17 +265,18 @@ unsigned mhf_release(struct fmcache *fc, const struct bce *b, uint8_t act,
 			ne.bid[0] = target->bid;
 			rc = ne.fid ? fmcache_put(fc, mn, &ne, FM_PUT_ADD) : -ENOSPC;
 			if (rc)
-				pr_warn("event=filter-reinstantiate-failed mn=%s bid=%u mhgid=%u fid=%u "
-					"to_bid=%u error=%s", mn, b->bid, b->mhgid, mine[i].fid,
-					target->bid, strerror(-rc));
+				ev_warn("filter-reinstantiate-failed", mn, (int)b->bid,
+					"mhgid=%u fid=%u to_bid=%u err=%s", b->mhgid, mine[i].fid,
+					target->bid, XP_LOGERR(-rc));
 		}
 		if (!rc)
-			pr_info("event=filter-reinstantiated mn=%s bid=%u mhgid=%u fid=%u to_bid=%u "
-				"new_fid=%u pri=%u action=%s reason=%s", mn, b->bid, b->mhgid,
-				mine[i].fid, target->bid, ne.fid, ne.fid_pri, act_name(ne.action), why);
+			ev_info("filter-reinstantiated", mn, (int)b->bid,
+				"mhgid=%u fid=%u to_bid=%u new_fid=%u pri=%u action=%s reason=%s",
+				b->mhgid, mine[i].fid, target->bid, ne.fid, ne.fid_pri,
+				act_name(ne.action), why);
 		else
-			pr_info("event=filter-removed mn=%s bid=%u mhgid=%u fid=%u reason=%s", mn,
-				b->bid, b->mhgid, mine[i].fid, why);
+			ev_info("filter-removed", mn, (int)b->bid, "mhgid=%u fid=%u reason=%s",
+				b->mhgid, mine[i].fid, why);
 	}
 	return changed;
 }

@@ -81,19 +81,18 @@ static struct bt_result res;
 
 static void expect(int prog, int ifindex, const struct pkt *p, uint32_t action, int reason)
 {
+	const char *d;
+
 	cr_assert_eq(bt_run(prog, cnt, p->b, p->len, ifindex, &res), 0);
-	cr_assert_eq(res.retval, action, "action %s, want %s", bt_action(res.retval),
-		     bt_action(action));
-	cr_assert_eq(res.total, 1, "%d counter increments, want exactly 1", res.total);
-	cr_assert_eq(res.cnt_delta[reason], 1, "reason %s not counted", xp_reason_names[reason]);
+	d = bt_verdict_diff(&res, action, reason);
+	cr_assert(!*d, "%s", d);
 }
 
 static void expect_out(const struct pkt *want)
 {
-	cr_assert_eq(res.out_len, want->len, "output length %u, want %zu", res.out_len, want->len);
-	for (size_t i = 0; i < want->len; i++)
-		cr_assert_eq(res.out[i], want->b[i], "output byte %zu: %02x, want %02x", i,
-			     res.out[i], want->b[i]);
+	const char *d = bt_output_diff(&res, want->b, want->len);
+
+	cr_assert(!*d, "%s", d);
 }
 
 static uint64_t bstat(uint32_t mn, uint16_t bid, int dl)

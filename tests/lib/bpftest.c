@@ -176,3 +176,38 @@ int bt_add_ul(int fd, const char *pcoa, uint32_t mn_id, uint16_t bid)
 	pkt_addr(pcoa, k.pcoa.a8);
 	return bpf_map_update_elem(fd, &k, &v, BPF_ANY);
 }
+
+const char *bt_verdict_diff(const struct bt_result *r, uint32_t action, int reason)
+{
+	static char why[160];
+
+	why[0] = '\0';
+	if (r->retval != action)
+		snprintf(why, sizeof(why), "action %s, want %s", bt_action(r->retval),
+			 bt_action(action));
+	else if (r->total != 1)
+		snprintf(why, sizeof(why), "%d counter increments, want exactly 1", r->total);
+	else if (reason < 0 || reason >= XP_R_MAX || r->cnt_delta[reason] != 1)
+		snprintf(why, sizeof(why), "reason %s not counted",
+			 reason >= 0 && reason < XP_R_MAX ? xp_reason_names[reason] : "?");
+	return why;
+}
+
+const char *bt_output_diff(const struct bt_result *r, const void *want, size_t len)
+{
+	static char why[96];
+	const uint8_t *w = want;
+
+	why[0] = '\0';
+	if (r->out_len != len) {
+		snprintf(why, sizeof(why), "output length %u, want %zu", r->out_len, len);
+		return why;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (r->out[i] != w[i]) {
+			snprintf(why, sizeof(why), "output byte %zu: %02x, want %02x", i, r->out[i],
+				 w[i]);
+			break;
+		}
+	return why;
+}

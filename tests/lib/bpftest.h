@@ -62,6 +62,17 @@ int bt_counters(int cnt_fd, uint64_t out[XP_R_MAX]);
 
 const char *bt_action(uint32_t a);
 
+/*
+ * What every program test asserts after bt_run(), written once (the
+ * helpers link without criterion: tests/bench uses them too):
+ * bt_verdict_diff: "" when r has this action and exactly one counter
+ * increment, of this reason; else what differs. bt_output_diff: "" when
+ * r's output frame is want (len octets) byte for byte; else the first
+ * difference. Static buffers: use the text before the next call.
+ */
+const char *bt_verdict_diff(const struct bt_result *r, uint32_t action, int reason);
+const char *bt_output_diff(const struct bt_result *r, const void *want, size_t len);
+
 /* convenience map writers (exit the test on failure via return code) */
 int bt_set_cfg(int fd, const char *local, uint16_t mtu, uint8_t hops, uint32_t flags);
 int bt_add_prefix(int fd, const char *addr, uint32_t plen, uint32_t mn_id, uint16_t bid,
