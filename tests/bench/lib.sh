@@ -1,4 +1,5 @@
-# tests/bench/lib.sh - sourced by tests/bench/throughput.sh and handover.sh.
+# tests/bench/lib.sh - sourced by tests/bench/throughput.sh and handover.sh
+# (and, for the one-namespace LMA, by the signalling benchmarks below).
 #
 # The benchmarks run on the selftests' topology and daemon helpers
 # (selftests/lib/common.sh, deploy/topology.sh), with three changes so that
@@ -16,6 +17,47 @@
 #   bench_begin                 # cleanup trap (daemons, jobs, namespaces, bpffs)
 #   bench_topo_up               # topology + bpffs (fresh; may be called again)
 #   bench_attach_mag1           # LMA + MAG1 (+ MAG2 if asked), MN attached
+
+# The signalling benchmarks (restart.sh, scale.sh, sigab.sh, sigprof.sh) run
+# one LMA alone in one namespace; they source this file with BENCH_SIG=1,
+# which defines only the three functions below, after setting NS, PIN
+# (their bpffs), INST (daemon instance), OUT and LMA_PID.
+#   sig_ns_up IF        bpffs on $PIN, namespace $NS, veth IF0/IF1 up, the
+#                       LMA (2001:db8:ff::1) and MAG (2001:db8:a1::2)
+#                       addresses on lo (torn down first)
+#   sig_lma_conf IF LEVEL FILE   deploy/examples/lma.conf on IF0, $PIN, LEVEL
+#   sig_cleanup         kill $LMA_PID (SIGTERM and 1 s first when
+#                       SIG_STOP_TERM=1), remove the namespace, the pins,
+#                       the control socket, the bpffs
+sig_cleanup() {
+	if [[ -n ${LMA_PID:-} ]]; then
+		[[ ${SIG_STOP_TERM:-0} == 1 ]] && kill -TERM "$LMA_PID" 2>/dev/null && sleep 1
+		kill -KILL "$LMA_PID" 2>/dev/null
+		wait "$LMA_PID" 2>/dev/null
+	fi
+	LMA_PID=
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "${PIN:?}/$INST" "/run/xpmip/$INST.sock"
+	mountpoint -q "$PIN" && { umount "$PIN" || umount -l "$PIN"; }
+	rmdir "$PIN" 2>/dev/null
+	true
+}
+sig_ns_up() {
+	sig_cleanup
+	mkdir -p "$PIN" && mount -t bpf bpf "$PIN" || return 1
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	ip -n "$NS" link add "${1}0" type veth peer name "${1}1"
+	ip -n "$NS" link set "${1}0" up && ip -n "$NS" link set "${1}1" up
+	ip -n "$NS" addr add 2001:db8:ff::1/128 dev lo nodad
+	ip -n "$NS" addr add 2001:db8:a1::2/128 dev lo nodad
+}
+sig_lma_conf() {
+	sed -e "s#^pin_root = .*#pin_root = \"$PIN\";#" \
+	    -e "s#interfaces = \\[ \"lma-cn\", \"lma-m1\", \"lma-m2\" \\];#interfaces = [ \"${1}0\" ];#" \
+	    -e "s#^log_level = .*#log_level = \"$2\";#" deploy/examples/lma.conf >"$3"
+}
+[[ ${BENCH_SIG:-0} == 1 ]] && return 0
 
 : "${BENCH:?set BENCH before sourcing tests/bench/lib.sh}"
 TEST_NAME=bench-$BENCH

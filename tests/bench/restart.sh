@@ -35,29 +35,13 @@ for t in "$B/xpmipd" "$B/xpmipctl" "$B/bench/sigload"; do
 done
 
 LMA_PID=
-cleanup() {
-	[[ -n $LMA_PID ]] && kill -KILL "$LMA_PID" 2>/dev/null && wait "$LMA_PID" 2>/dev/null
-	ip netns del $NS 2>/dev/null
-	rm -rf "${PIN:?}/$INST" /run/xpmip/$INST.sock
-	mountpoint -q "$PIN" && { umount "$PIN" || umount -l "$PIN"; }
-	rmdir "$PIN" 2>/dev/null
-	true
-}
-trap cleanup EXIT
+BENCH_SIG=1 source "$(dirname "$0")/lib.sh"
+trap sig_cleanup EXIT
 trap 'exit 130' INT TERM
-cleanup
-mkdir -p "$PIN" && mount -t bpf bpf "$PIN" || exit 1
-ip netns add $NS
-ip -n $NS link set lo up
-ip -n $NS link add rs0 type veth peer name rs1
-ip -n $NS link set rs0 up && ip -n $NS link set rs1 up
-ip -n $NS addr add 2001:db8:ff::1/128 dev lo nodad
-ip -n $NS addr add 2001:db8:a1::2/128 dev lo nodad
+sig_ns_up rs || exit 1
 
 conf() {	# LEVEL
-	sed -e "s#^pin_root = .*#pin_root = \"$PIN\";#" \
-	    -e 's#interfaces = \[ "lma-cn", "lma-m1", "lma-m2" \];#interfaces = [ "rs0" ];#' \
-	    -e "s#^log_level = .*#log_level = \"$1\";#" deploy/examples/lma.conf >"$OUT/lma-$1.conf"
+	sig_lma_conf rs "$1" "$OUT/lma-$1.conf"
 	echo "$OUT/lma-$1.conf"
 }
 now_ns() { date +%s%N; }

@@ -49,27 +49,12 @@ exec 9>/run/xpmip-selftests.lock
 flock -w 600 9 || { echo "scale.sh: /run/xpmip-selftests.lock: timeout" >&2; exit 1; }
 
 LMA_PID=
-cleanup() {
-	[[ -n $LMA_PID ]] && kill -TERM "$LMA_PID" 2>/dev/null && { sleep 1; kill -KILL "$LMA_PID" 2>/dev/null; wait "$LMA_PID" 2>/dev/null; }
-	ip netns del $NS 2>/dev/null
-	rm -rf "${PIN:?}/$INST" /run/xpmip/$INST.sock
-	mountpoint -q "$PIN" && { umount "$PIN" || umount -l "$PIN"; }
-	rmdir "$PIN" 2>/dev/null
-	true
-}
-trap cleanup EXIT
+BENCH_SIG=1 source "$(dirname "$0")/lib.sh"
+SIG_STOP_TERM=1
+trap sig_cleanup EXIT
 trap 'exit 130' INT TERM
-cleanup
-mkdir -p "$PIN" && mount -t bpf bpf "$PIN" || exit 1
-ip netns add $NS
-ip -n $NS link set lo up
-ip -n $NS link add sc0 type veth peer name sc1
-ip -n $NS link set sc0 up && ip -n $NS link set sc1 up
-ip -n $NS addr add $LMA_ADDR/128 dev lo nodad
-ip -n $NS addr add $MAG_ADDR/128 dev lo nodad
-sed -e "s#^pin_root = .*#pin_root = \"$PIN\";#" \
-    -e 's#interfaces = \[ "lma-cn", "lma-m1", "lma-m2" \];#interfaces = [ "sc0" ];#' \
-    -e 's#^log_level = .*#log_level = "warn";#' deploy/examples/lma.conf >"$OUT/lma.conf"
+sig_ns_up sc || exit 1
+sig_lma_conf sc warn "$OUT/lma.conf"
 : >"$OUT/lma.log"
 ip netns exec $NS "$B/xpmipd" --role lma --config "$OUT/lma.conf" --instance $INST \
 	--foreground >>"$OUT/lma.log" 2>&1 &

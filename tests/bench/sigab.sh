@@ -28,28 +28,13 @@ exec 9>/run/xpmip-selftests.lock
 flock -w 600 9 || { echo "sigab.sh: /run/xpmip-selftests.lock: timeout" >&2; exit 1; }
 
 LMA_PID=
-stop() {
-	[[ -n $LMA_PID ]] && kill -KILL "$LMA_PID" 2>/dev/null && wait "$LMA_PID" 2>/dev/null
-	LMA_PID=
-	ip netns del $NS 2>/dev/null
-	rm -rf "${PIN:?}/$INST" /run/xpmip/$INST.sock
-	mountpoint -q "$PIN" && { umount "$PIN" || umount -l "$PIN"; }
-	true
-}
+BENCH_SIG=1 source "$(dirname "$0")/lib.sh"
+stop() { sig_cleanup; }
 trap stop EXIT
 trap 'exit 130' INT TERM
 start() {	# binary
-	stop
-	mkdir -p "$PIN" && mount -t bpf bpf "$PIN" || exit 1
-	ip netns add $NS
-	ip -n $NS link set lo up
-	ip -n $NS link add ab0 type veth peer name ab1
-	ip -n $NS link set ab0 up && ip -n $NS link set ab1 up
-	ip -n $NS addr add 2001:db8:ff::1/128 dev lo nodad
-	ip -n $NS addr add 2001:db8:a1::2/128 dev lo nodad
-	sed -e "s#^pin_root = .*#pin_root = \"$PIN\";#" \
-	    -e 's#interfaces = \[ "lma-cn", "lma-m1", "lma-m2" \];#interfaces = [ "ab0" ];#' \
-	    -e 's#^log_level = .*#log_level = "warn";#' deploy/examples/lma.conf >"$OUT/lma.conf"
+	sig_ns_up ab || exit 1
+	sig_lma_conf ab warn "$OUT/lma.conf"
 	ip netns exec $NS "$1" --role lma --config "$OUT/lma.conf" --instance $INST \
 		--foreground >>"$OUT/lma.log" 2>&1 &
 	LMA_PID=$!
