@@ -90,7 +90,7 @@ kill9_restart() {	# NAME ROLE NS
 	daemon_start "$name" "$2" "$3" "$TEST_DIR/$name.conf" || return 1
 	say "xpmipd '$name' answering $(( ($(date +%s%N) - t0) / 1000000 )) ms after start"
 }
-refreshes_from() { grep -c "event=pbu-accepted.*pcoa=$1 action=refresh" "$TEST_DIR/lma.log" 2>/dev/null || true; }
+refreshes_from() { grep -c "event=pbu-accepted.*peer=$1 action=refresh" "$TEST_DIR/lma.log" 2>/dev/null || true; }
 
 # ----------------------------------------------------------- the state --
 step "mn-if1 at MAG1 (IFP 2, primary), mn-if2 at MAG2 (IFP 1), 2-level prefixes"
@@ -113,7 +113,7 @@ step "a flow to BID 2, its UPN acknowledged, HNP1 off-link at MAG2"
 assert_cmd "flow add" xpctl lma flow add "$XP_MN_ID" fid 3 pri 10 proto udp dport 5003 bid 2
 acked() { [[ $(xpctl_json lma upn '[.upn[] | select(.bid == 2) | .state] | first') == acked ]]; }
 assert_wait 10 "the UPN to BID 2 acknowledged" acked
-mag2_offlink() { xpctl_json mag2 bindings '[.[] | .hnp[]? | select(.offlink) | .prefix] | join(",")'; }
+mag2_offlink() { xpctl_json mag2 bindings '[.bindings[] | .hnp[]? | select(.offlink) | .prefix] | join(",")'; }
 offlink_hnp1() { [[ $(mag2_offlink) == "$HNP1" ]]; }
 assert_wait 10 "MAG2 holds HNP1 off-link" offlink_hnp1
 warm_path "$A11"; warm_path "$HOA2"

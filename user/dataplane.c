@@ -172,10 +172,12 @@ static int xp_map_check(const char *path, int fd, const struct xp_map_spec *want
 	}
 	if (check_size && info.type == want->type && info.key_size == want->key_size &&
 	    info.value_size == want->value_size && info.max_entries != want->max_entries) {
-		pr_err("event=dp_map_capacity_mismatch map=%s pinned_max=%u want_max=%u "
+		ev_err("dp-map-capacity-mismatch", NULL, -1,
+		       "map=%s pinned_max=%u want_max=%u "
 		       "hint=\"max_bindings changed: set it back so that this map has %u "
 		       "entries, or stop, remove the pin directory (the bindings are lost) "
-		       "and start\"", path, info.max_entries, want->max_entries, info.max_entries);
+		       "and start\"",
+		       path, info.max_entries, want->max_entries, info.max_entries);
 		return -ERANGE;
 	}
 	if (info.type != want->type || info.key_size != want->key_size ||

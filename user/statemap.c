@@ -35,10 +35,12 @@ int xp_state_map_open(const char *dir, const struct xp_state_map_spec *spec)
 			return -EPROTO;
 		}
 		if (info.max_entries != spec->max_entries) {
-			pr_err("event=state-map-capacity-mismatch map=%s pinned_max=%u want_max=%u "
-			       "hint=\"set max_bindings = %u again, or stop, remove the pin directory "
-			       "(%s lost) and start\"", path, info.max_entries, spec->max_entries,
-			       info.max_entries, spec->lost);
+			ev_err("state-map-capacity-mismatch", NULL, -1,
+			       "map=%s pinned_max=%u want_max=%u "
+			       "hint=\"set max_bindings = %u again, or stop, remove the pin "
+			       "directory (%s lost) and start\"",
+			       path, info.max_entries, spec->max_entries, info.max_entries,
+			       spec->lost);
 			close(fd);
 			return -ERANGE;
 		}
