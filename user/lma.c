@@ -2186,16 +2186,22 @@ struct ctl_walk {
 static void bind_row(struct bce *b, void *ctx)
 {
 	struct ctl_walk *w = ctx;
-	char pc[ADDR_STR], hn[HNP_LIST_STR];
+	char pc[ADDR_STR], hn[HNP_LIST_STR], hs[ADDR_STR];
 	long long rem = ((long long)b->deadline_rt_ms - (long long)now_rt(w->l)) / (long long)MS_PER_S;
+	/* 000: the address downlink for this binding is rewritten to (:: when
+	 * interface priority is not in use for the MN) */
+	struct in6_addr primary = mn_primary_hoa(w->l, b->mn, NULL);
+	struct in6_addr hoa = bce_hoa(w->l, b, &primary);
 
 	if (rem < 0)
 		rem = 0;
 	a2s(&b->pcoa, pc);
+	a2s(&hoa, hs);
 	if (!w->json) {
-		fprintf(w->out, "%-28s %5u %7u %-10s %-26s %-24s %3u %2u %8u %9lld\n", b->mn->mn_id,
-			b->bid, b->mn->idx, state_name(b->state), pc,
-			hnps2s(b->hnp, b->n_hnp, hn, sizeof(hn)), b->att, b->hi, b->lifetime_s, rem);
+		fprintf(w->out, "%-28s %5u %7u %-10s %-26s %-24s %3u %2u %8u %9lld %3u %1s %s\n",
+			b->mn->mn_id, b->bid, b->mn->idx, state_name(b->state), pc,
+			hnps2s(b->hnp, b->n_hnp, hn, sizeof(hn)), b->att, b->hi, b->lifetime_s, rem,
+			b->llid_ifp, b->llid_primary ? "P" : "-", hs);
 		w->n++;
 		return;
 	}
@@ -2213,7 +2219,8 @@ static void bind_row(struct bce *b, void *ctx)
 		b->last_seq, (unsigned long long)b->last_ts);
 	for (uint8_t i = 0; i < b->llid_len; i++)
 		fprintf(w->out, "%02x", b->llid[i]);
-	fprintf(w->out, "\"}");
+	fprintf(w->out, "\",\"ifp\":%u,\"primary\":%s,\"hoa\":\"%s\"}", b->llid_ifp,
+		b->llid_primary ? "true" : "false", hs);
 }
 
 /* One row of `prefixes`: kind P/T, 001 level, owner binding (NULL for a
@@ -2333,9 +2340,9 @@ int lma_ctl(struct lma *l, int argc, char **argv, FILE *out)
 		if (w.json)
 			fprintf(out, "{\"bindings\":[");
 		else
-			fprintf(out, "%-28s %5s %7s %-10s %-26s %-24s %3s %2s %8s %9s\n", "MN-ID", "BID",
-				"MN-IDX", "STATE", "PROXY-COA", "HNP", "ATT", "HI", "LIFETIME",
-				"REMAINING");
+			fprintf(out, "%-28s %5s %7s %-10s %-26s %-24s %3s %2s %8s %9s %3s %1s %s\n",
+				"MN-ID", "BID", "MN-IDX", "STATE", "PROXY-COA", "HNP", "ATT", "HI",
+				"LIFETIME", "REMAINING", "IFP", "P", "HOA");
 		bcache_foreach(l->bc, bind_row, &w);
 		if (w.json)
 			fprintf(out, "],\"count\":%u,\"mns\":%u}\n", bcache_count(l->bc),

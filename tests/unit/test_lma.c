@@ -1068,6 +1068,25 @@ Test(lma, ifp_downlink_choice_follows_priorities)
 	cr_assert(bv.flags & XP_BF_PRIMARY);
 	cr_assert_eq(memcmp(bv.hoa.a8, mv.primary_hoa.a8, 16), 0);
 
+	/* what the operator sees: IFP, P and the HoA downlink is rewritten to */
+	{
+		char *buf = NULL, want[160], h2[INET6_ADDRSTRLEN], h1[INET6_ADDRSTRLEN];
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+		char *argv[] = { "bindings", "--json", NULL };
+
+		cr_assert_eq(lma_ctl(L, 2, argv, out), 0);
+		fclose(out);
+		inet_ntop(AF_INET6, mv.primary_hoa.a8, h1, sizeof(h1));
+		cr_assert_eq(bind_lookup(idx, 2, &bv), 0);
+		inet_ntop(AF_INET6, bv.hoa.a8, h2, sizeof(h2));
+		snprintf(want, sizeof(want), "\"ifp\":1,\"primary\":true,\"hoa\":\"%s\"", h1);
+		cr_assert(strstr(buf, want), "%s lacks %s", buf, want);
+		snprintf(want, sizeof(want), "\"ifp\":2,\"primary\":false,\"hoa\":\"%s\"", h2);
+		cr_assert(strstr(buf, want), "%s lacks %s", buf, want);
+		free(buf);
+	}
+
 	/* handover indication back to IF1 (a refresh with a new IFP) */
 	advance(1000);
 	p = PBU(.llid = "ABCDEF", .ifp = 3, .primary = true, .hi = XP_HI_NOT_CHANGED, .seq = 2,
