@@ -22,6 +22,8 @@
 
 #include <linux/types.h>
 
+#include "xpmip_state.h"
+
 #define XP_MAP_BUL		"xp_bul_v1"
 #define XP_BUL_MAX_ENTRIES	4096
 #define XP_BUL_MAX_HNP		8	/* = XP_CFG_MAX_HNP */
@@ -83,5 +85,37 @@ struct xp_mag_upn_val {
 	__u8  msg[XP_MAG_UPN_MAX_LEN];
 };
 _Static_assert(sizeof(struct xp_mag_upn_val) == 4 + XP_MAG_UPN_MAX_LEN, "xp_mag_upn_val layout");
+
+/*
+ * xp_magmh_v1: the 004 multihoming state of an MN interface, keyed like the
+ * BUL: its MHGID, the ACT it sends on de-registration, and its downlink
+ * filters (its own, with the status of the last PBA, and those the LMA
+ * re-instantiated on it). Written with the BUL entry, deleted with it.
+ */
+#define XP_MAP_MAG_MH		"xp_magmh_v1"
+#define XP_MAG_MH_VERSION	1
+#define XP_MAG_MH_MAX_FILT	16	/* MH_MAX_FLOW_ID */
+
+struct xp_mag_filt {
+	struct xp_flow_ts ts;		/* IPv6 selector (xpmip_state.h) */
+	__u16 fid, fid_pri;
+	__u8  action;			/* XP_FBA_FORWARD / XP_FBA_DROP */
+	__u8  status;			/* last FID status; MAG_FILT_PENDING: none yet */
+	__u8  flags;			/* MAG_FF_* (user/mag.h) */
+	__u8  pad;
+};
+_Static_assert(sizeof(struct xp_mag_filt) == 96 + 8, "xp_mag_filt layout");
+
+struct xp_mag_mh_val {
+	__u8  version;			/* XP_MAG_MH_VERSION */
+	__u8  mh;			/* the profile asks for multihoming */
+	__u8  mhgid;
+	__u8  act;			/* XP_MH_ACT_* on de-registration */
+	__u8  n;			/* filters used */
+	__u8  pad[3];
+	struct xp_mag_filt f[XP_MAG_MH_MAX_FILT];
+};
+_Static_assert(sizeof(struct xp_mag_mh_val) == 8 + 104 * XP_MAG_MH_MAX_FILT,
+	       "xp_mag_mh_val layout");
 
 #endif /* XPMIP_MAG_STATE_H */

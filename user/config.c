@@ -15,6 +15,7 @@
 #include <libconfig.h>
 
 #include "config.h"
+#include "flowsel.h"
 #include "ifp.h"
 #include "log.h"
 #include "metrics_http.h"
@@ -702,8 +703,55 @@ static int parse_lma(struct pctx *c, const config_setting_t *g, struct xp_lma_co
 /* ---- mag ---- */
 
 static const char *const profile_keys[] = {
-	"mac", "id", "att", "ifp", "primary", "mhgid", "share_prefixes", NULL
+	"mac", "id", "att", "ifp", "primary", "mhgid", "share_prefixes", "multihoming",
+	"mh_on_remove", "filters", NULL
 };
+
+/* 004: mh_on_remove = "keep" | "remove"; filters = [ "fid 1 ... SELECTOR", ... ] */
+static int parse_mh(struct pctx *c, const config_setting_t *g, const char *path,
+		    struct xp_mag_mn_profile *p)
+{
+	char key[KEY_MAX], act[XP_CFG_NAME_MAX], err[FLOWSEL_ERR_MAX];
+	config_setting_t *arr;
+	unsigned n;
+	int rc;
+
+	p->mh_on_remove = XP_MH_ACT_KEEP;
+	if ((rc = get_bool(c, g, path, "multihoming", &p->multihoming)) < 0)
+		return rc;
+	if ((rc = get_str(c, g, path, "mh_on_remove", false, act, sizeof(act))) < 0)
+		return rc;
+	if (rc == 0) {
+		keypath(key, path, "mh_on_remove");
+		if (!strcmp(act, "keep") || !strcmp(act, "remove"))
+			p->mh_on_remove = !strcmp(act, "keep") ? XP_MH_ACT_KEEP : XP_MH_ACT_REMOVE;
+		else
+			return fail(c, config_setting_get_member(g, "mh_on_remove"), key,
+				    "'%s' is not keep or remove", act);
+	}
+	rc = get_str_array(c, g, path, "filters", false, XP_CFG_MAX_FILTERS, &arr, &n);
+	if (rc < 0)
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(arr, i);
+		char text[FLOWSEL_ERR_MAX * 2];
+
+		snprintf(key, sizeof(key), "%s.filters[%u]", path, i);
+		if ((rc = str_value(c, e, key, text, sizeof(text))))
+			return rc;
+		if (flowsel_filter_parse_str(text, &p->filters[i], err))
+			return fail(c, e, key, "%s", err);
+		for (unsigned j = 0; j < i; j++)
+			if (p->filters[j].fid == p->filters[i].fid)
+				return fail(c, e, key, "fid %u listed twice", p->filters[i].fid);
+	}
+	p->n_filters = (uint8_t)n;
+	if (n && !p->multihoming) {
+		keypath(key, path, "filters");
+		return fail(c, arr, key, "filters need multihoming = true");
+	}
+	return 0;
+}
 
 static int parse_profile(struct pctx *c, const config_setting_t *g, const char *path,
 			 bool explicit_mn, struct xp_mag_mn_profile *p)
@@ -740,7 +788,7 @@ static int parse_profile(struct pctx *c, const config_setting_t *g, const char *
 		return rc;
 	if ((rc = get_bool(c, g, path, "share_prefixes", &p->share_prefixes)) < 0)
 		return rc;
-	return 0;
+	return parse_mh(c, g, path, p);
 }
 
 static const char *const ra_keys[] = {

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "mh_codec.h"
 #include "xpmip_maps.h"
 #include "xpmip_wire.h"
 
@@ -23,6 +24,7 @@
 #define XP_CFG_MAX_AUTH		64
 #define XP_CFG_MAX_HNP		8
 #define XP_CFG_ERR_MAX		256
+#define XP_CFG_MAX_FILTERS	8	/* 004 downlink filters per MN profile */
 
 struct xp_prefix {
 	struct in6_addr addr;
@@ -94,8 +96,12 @@ struct xp_mag_mn_profile {
 	uint8_t att;				/* XP_ATT_* */
 	uint8_t ifp;				/* 000 interface priority, 0 = none */
 	bool primary;				/* 000 P flag */
-	uint8_t mhgid;				/* 004 MHGID, 0 = no multihoming */
+	uint8_t mhgid;				/* 004 multihoming group */
 	bool share_prefixes;			/* RFC 7864 HI 6 on a new interface */
+	bool multihoming;			/* 004: Multihoming option in the PBU */
+	uint8_t mh_on_remove;			/* ACT on de-registration: XP_MH_ACT_* */
+	uint8_t n_filters;
+	struct mh_flow_id filters[XP_CFG_MAX_FILTERS];	/* 004 downlink filters */
 };
 
 /* 001 2-level prefixes at a MAG (mag.two_level); off when !enabled */

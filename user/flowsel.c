@@ -454,3 +454,47 @@ const char *flowsel_format(const struct mh_ts *t, char *buf, size_t len)
 		snprintf(buf, len, "any");
 	return buf;
 }
+
+int flowsel_filter_parse(int argc, char **argv, struct mh_flow_id *f, char err[FLOWSEL_ERR_MAX])
+{
+	struct flow_cmd c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	err[0] = '\0';
+	c.e.origin = FM_ORIGIN_MAG;
+	c.e.action = XP_FBA_FORWARD;
+	c.e.fid_pri = FLOWSEL_DEFAULT_PRI;
+	c.e.ts.format = XP_TS_FMT_IPV6;
+	if ((rc = pairs(&c, argc, argv, 0, SEL_KWS | (1u << KW_FID) | (1u << KW_PRI) |
+			(1u << KW_ACTION), err)))
+		return rc;
+	if (!c.e.fid)
+		return fail(err, "filter: missing 'fid N'");
+	memset(f, 0, sizeof(*f));
+	f->fid = c.e.fid;
+	f->fid_pri = c.e.fid_pri;
+	f->has_ts = true;
+	f->ts = c.e.ts;
+	f->has_action = true;
+	f->action = c.e.action;
+	return 0;
+}
+
+#define FILTER_MAX_WORDS	32
+
+int flowsel_filter_parse_str(const char *s, struct mh_flow_id *f, char err[FLOWSEL_ERR_MAX])
+{
+	char buf[FLOWSEL_ERR_MAX * 2], *w[FILTER_MAX_WORDS], *save = NULL;
+	int n = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return fail(err, "filter: longer than %zu characters", sizeof(buf) - 1);
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (n >= FILTER_MAX_WORDS)
+			return fail(err, "filter: more than %d words", FILTER_MAX_WORDS);
+		w[n++] = t;
+	}
+	return flowsel_filter_parse(n, w, f, err);
+}

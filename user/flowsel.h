@@ -39,6 +39,16 @@ struct flow_cmd {
 /* argv[0] is "flow". 0 or -EINVAL with err set. */
 int flow_cmd_parse(int argc, char **argv, struct flow_cmd *c, char err[FLOWSEL_ERR_MAX]);
 
+/*
+ * A 004 MAG filter: "fid N [pri N] [action forward|drop] SELECTOR..." as
+ * words (argv[0] is the first keyword) or as one string (a configuration
+ * value), as the Flow Identification option a MAG sends: FID, FID-PRI,
+ * Traffic Selector (IPv6) and action (default forward, FID-PRI 100).
+ * 0 or -EINVAL with err set.
+ */
+int flowsel_filter_parse(int argc, char **argv, struct mh_flow_id *f, char err[FLOWSEL_ERR_MAX]);
+int flowsel_filter_parse_str(const char *s, struct mh_flow_id *f, char err[FLOWSEL_ERR_MAX]);
+
 /* The selector in the syntax above ("any" when empty); returns buf */
 const char *flowsel_format(const struct mh_ts *t, char *buf, size_t len);
 

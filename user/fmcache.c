@@ -205,7 +205,7 @@ int fm_entry_check(struct fm_entry *e)
 
 /* ---- persistence ---- */
 
-static void ts_to_state(const struct mh_ts *t, struct xp_flow_ts *s)
+void fm_ts_to_state(const struct mh_ts *t, struct xp_flow_ts *s)
 {
 	memcpy(s->src_start.a8, t->src_start, 16);
 	memcpy(s->src_end.a8, t->src_end, 16);
@@ -226,7 +226,7 @@ static void ts_to_state(const struct mh_ts *t, struct xp_flow_ts *s)
 	s->flags = t->flags;
 }
 
-static void ts_from_state(const struct xp_flow_ts *s, struct mh_ts *t)
+void fm_ts_from_state(const struct xp_flow_ts *s, struct mh_ts *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->format = XP_TS_FMT_IPV6;
@@ -258,7 +258,7 @@ static int state_put(struct fmcache *fc, const char *mn_id, const struct fm_entr
 		return 0;
 	memset(&s, 0, sizeof(s));
 	snprintf(s.mn_id, sizeof(s.mn_id), "%s", mn_id);
-	ts_to_state(&e->ts, &s.ts);
+	fm_ts_to_state(&e->ts, &s.ts);
 	s.slot = e->slot;
 	s.fid = e->fid;
 	s.fid_pri = e->fid_pri;
@@ -541,7 +541,7 @@ int fmcache_restore(struct fmcache *fc)
 		e.eflags = s.eflags;
 		e.n_bid = s.n_bid;
 		memcpy(e.bid, s.bid, sizeof(e.bid));
-		ts_from_state(&s.ts, &e.ts);
+		fm_ts_from_state(&s.ts, &e.ts);
 		e.slot = k;
 		rc = s.slot != k || k == XP_FLOW_SLOT_META ? -EPROTO : fm_entry_check(&e);
 		if (!rc)

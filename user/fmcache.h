@@ -79,6 +79,11 @@ int fmcache_restore(struct fmcache *fc);
  */
 int fm_ts_normalize(struct mh_ts *ts);
 
+/* An IPv6 selector to and from its pinned form (xp_flow_ts); from_state
+ * gives format XP_TS_FMT_IPV6 */
+void fm_ts_to_state(const struct mh_ts *t, struct xp_flow_ts *s);
+void fm_ts_from_state(const struct xp_flow_ts *s, struct mh_ts *t);
+
 /*
  * Check an entry before storing it: -EINVAL for an unknown origin or
  * action, a forward entry without BIDs, more than FM_MAX_BIDS, BID 0, or a

@@ -34,6 +34,7 @@
 #include "heartbeat.h"
 #include "log.h"
 #include "mag.h"
+#include "mag_mh.h"
 #include "mag_tl.h"
 #include "mh_codec.h"
 #include "mh_sock.h"
@@ -71,7 +72,7 @@ struct mag_role {
 	struct mag_if ifs[XP_CFG_MAX_IFS];
 	unsigned int n_ifs;
 	int core_ifindex;
-	int nd_fd, bul_fd, upn_fd, tlp_fd;
+	int nd_fd, bul_fd, upn_fd, tlp_fd, mh_fd;
 	int fd_cfg, fd_pfx, fd_pfx64, fd_bind, fd_peer, fd_bstat;
 	struct nl_watch *nw;
 	char dir[256];
@@ -467,12 +468,34 @@ static int entry_from_bul(const struct xp_bul_key *k, const struct xp_bul_val *v
 	return 0;
 }
 
+/* 004 filters next to the BUL entry (xp_magmh_v1); gone: delete */
+static int mh_store(struct mag_role *r, const struct mag_entry *e, bool gone)
+{
+	static struct xp_mag_mh_val v;
+	struct xp_bul_key k;
+
+	if (r->mh_fd < 0)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.mac, e->mac, ND_ETH_ALEN);
+	if (gone || !e->mh) {
+		if (bpf_map_delete_elem(r->mh_fd, &k) && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	mag_mh_to_state(e, &v);
+	return bpf_map_update_elem(r->mh_fd, &k, &v, BPF_ANY) ? -errno : 0;
+}
+
 static int h_store(void *ctx, const struct mag_entry *e)
 {
 	struct mag_role *r = ctx;
 	struct xp_bul_key k;
 	struct xp_bul_val v;
+	int err;
 
+	if ((err = mh_store(r, e, false)))
+		return err;
 	if (r->bul_fd < 0)
 		return 0;
 	bul_from_entry(e, &k, &v);
@@ -506,6 +529,7 @@ static int h_unstore(void *ctx, const struct mag_entry *e)
 	struct xp_bul_key k;
 
 	h_store_upn(ctx, e, NULL, 0);
+	mh_store(r, e, true);
 	if (r->bul_fd < 0)
 		return 0;
 	memset(&k, 0, sizeof(k));
@@ -540,6 +564,18 @@ static int bul_map_open(const char *dir, uint32_t max_bindings)
 		.value_size = sizeof(struct xp_bul_val),
 		.max_entries = max_bindings ? max_bindings : XP_BUL_MAX_ENTRIES,
 		.lost = "BUL",
+	};
+
+	return xp_state_map_open(dir, &spec);
+}
+
+static int mh_map_open(const char *dir, uint32_t max_bindings)
+{
+	struct xp_state_map_spec spec = {
+		.name = XP_MAP_MAG_MH, .key_size = sizeof(struct xp_bul_key),
+		.value_size = sizeof(struct xp_mag_mh_val),
+		.max_entries = max_bindings ? max_bindings : XP_BUL_MAX_ENTRIES,
+		.lost = "multihoming filters",
 	};
 
 	return xp_state_map_open(dir, &spec);
@@ -599,6 +635,13 @@ static int bul_restore(struct mag_role *r)
 				"mac=%02x:%02x:%02x:%02x:%02x:%02x reason=dropped", k.mac[0], k.mac[1],
 				k.mac[2], k.mac[3], k.mac[4], k.mac[5]);
 			continue;
+		}
+		if (r->mh_fd >= 0) {
+			static struct xp_mag_mh_val mv;
+
+			if (!bpf_map_lookup_elem(r->mh_fd, &k, &mv) && mag_mh_from_state(&e, &mv))
+				pr_warn("event=mh_state_invalid mn=%s bid=%u: filters dropped", e.mn_id,
+					(unsigned int)e.bid);
 		}
 		/* the access link may have another index now */
 		{
@@ -903,7 +946,7 @@ static int mag_start(struct xp_daemon *d)
 	d->role_state = r;
 	r->d = d;
 	r->mc = &d->cfg->mag;
-	r->nd_fd = r->bul_fd = r->upn_fd = r->tlp_fd = -1;
+	r->nd_fd = r->bul_fd = r->upn_fd = r->tlp_fd = r->mh_fd = -1;
 	r->rnd = (uint32_t)time(NULL) ^ (uint32_t)getpid();
 	srand(r->rnd);
 	h.ctx = r;
@@ -942,6 +985,13 @@ static int mag_start(struct xp_daemon *d)
 		return rc;
 	}
 	r->upn_fd = rc;
+	rc = mh_map_open(r->dir, d->cfg->max_bindings);
+	if (rc < 0) {
+		pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir,
+		       XP_MAP_MAG_MH, strerror(-rc));
+		return rc;
+	}
+	r->mh_fd = rc;
 	if (r->mc->two_level.enabled) {
 		unsigned int skipped = 0;
 
@@ -1091,6 +1141,8 @@ static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 		mag_tl_print(&r->m, out, json);
 		return 0;
 	}
+	if (!strcmp(argv[0], "filters") || !strcmp(argv[0], "filter"))
+		return mag_mh_ctl(&r->m, argc, argv, out);
 	if (!strcmp(argv[0], "handover") || !strcmp(argv[0], "refresh"))
 		return mag_ctl_handover(r, argc, argv, out);
 	if (!strcmp(argv[0], "hint")) {
@@ -1111,10 +1163,17 @@ static int mag_role_ctl(struct xp_daemon *d, int argc, char **argv, FILE *out)
 		uint8_t mac[6];
 		int rc;
 
-		if (argc != 2 || xp_mac_parse(argv[1], mac)) {
-			fprintf(out, "usage: detach MAC (e.g. 02:00:00:00:01:01)\n");
+		bool keep = argc == 3 && !strcmp(argv[2], "--keep-filters");
+		bool remove = argc == 3 && !strcmp(argv[2], "--remove-filters");
+		struct mag_entry *e;
+
+		if (argc < 2 || argc > 3 || xp_mac_parse(argv[1], mac) || (argc == 3 && !keep && !remove)) {
+			fprintf(out, "usage: detach MAC [--keep-filters|--remove-filters] (e.g. 02:00:00:00:01:01)\n");
 			return -EINVAL;
 		}
+		/* 004: the ACT of this removal, instead of the profile's */
+		if ((keep || remove) && (e = mag_find(&r->m, mac)) && e->mh)
+			e->mh_act = keep ? XP_MH_ACT_KEEP : XP_MH_ACT_REMOVE;
 		rc = mag_detach(&r->m, mac);
 		if (rc == -ENOENT) {
 			fprintf(out, "no binding for %s\n", argv[1]);
@@ -1216,6 +1275,8 @@ static void mag_stop(struct xp_daemon *d)
 		close(r->bul_fd);
 	if (r->upn_fd >= 0)
 		close(r->upn_fd);
+	if (r->mh_fd >= 0)
+		close(r->mh_fd);
 	if (r->tlp_fd >= 0)
 		close(r->tlp_fd);
 	if (d->flush_on_stop) {

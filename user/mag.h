@@ -38,6 +38,7 @@
 #include "mh_codec.h"
 #include "ndisc.h"
 #include "tlp.h"
+#include "xpmip_mag_state.h"
 
 enum mag_state {
 	MAG_S_REGISTERING = 1,
@@ -49,6 +50,17 @@ enum mag_state {
 };
 
 const char *mag_state_name(enum mag_state s);
+
+/* 004 downlink filter of an MN interface (mag_mh.c) */
+#define MAG_MAX_FILT		XP_MAG_MH_MAX_FILT
+#define MAG_FILT_PENDING	0xff	/* status: no PBA has answered yet */
+#define MAG_FF_DELETE		0x01	/* deleted here; the LMA must be told */
+#define MAG_FF_REINST		0x02	/* re-instantiated on us by the LMA */
+
+struct mag_filter {
+	struct mh_flow_id f;		/* FID, FID-PRI, selector, action; status */
+	uint8_t flags;			/* MAG_FF_* */
+};
 
 struct mag_entry {
 	struct mag_entry *next;
@@ -83,6 +95,12 @@ struct mag_entry {
 	uint8_t tl_n_req;
 	struct xp_prefix tl_req[XP_CFG_MAX_HNP];
 	bool tl_refresh;		/* new level-2 prefixes to register */
+	/* 004 multihoming (mag_mh.c) */
+	bool mh;			/* the Multihoming option goes in our PBUs */
+	uint8_t mhgid;
+	uint8_t mh_act;			/* ACT of the de-registration PBU */
+	uint8_t n_filt;
+	struct mag_filter filt[MAG_MAX_FILT];
 	void *glue;			/* owned by the hooks (the entry's timer) */
 };
 

@@ -30,6 +30,7 @@
 #include "json.h"
 #include "log.h"
 #include "mag.h"
+#include "mag_mh.h"
 #include "mag_tl.h"
 #include "mh_codec.h"
 #include "sigdrop.h"
@@ -229,6 +230,9 @@ int mag_build_pbu(struct mag *m, struct mag_entry *e, uint32_t lifetime_s,
 	/* RFC 5213 6.8: every MAG uses the same configured link-local */
 	msg.opt.lla = m->cfg->ra_link_local;
 	msg.opt.timestamp = m->h.timestamp ? m->h.timestamp(m->h.ctx) : 0;
+	r = mag_mh_add_pbu(e, &msg, lifetime_s == 0);
+	if (r)
+		return r;
 	return mh_encode(&msg, buf, cap);
 }
 
@@ -377,7 +381,9 @@ int mag_mn_detected(struct mag *m, int ifindex, const char *ifname, const uint8_
 	/* RFC 7864 3.2.1: an MN that shares its prefixes across interfaces asks
 	 * for them with HI 6 (the LMA treats an MN not attached elsewhere as a
 	 * new attachment) */
-	e->hi = handover ? XP_HI_IAHO : prof->share_prefixes ? XP_HI_NEW_IF_SHARED : XP_HI_UNKNOWN;
+	e->hi = handover ? XP_HI_IAHO : prof->share_prefixes ? XP_HI_NEW_IF_SHARED :
+		prof->multihoming ? XP_HI_NEW_IF : XP_HI_UNKNOWN;	/* 004 Figure 3: HI 1 */
+	mag_mh_attach(e, prof);
 	for (unsigned int i = 0; i < m->n_hints; i++)
 		if (!memcmp(m->hints[i].mac, mac, ND_ETH_ALEN)) {
 			e->hi = m->hints[i].hi;	/* the L2 hint knows better */
@@ -555,6 +561,16 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 	}
 	e->last_status = msg.ba.status;
 
+	if (e->state == MAG_S_DEREGISTERING && e->mh && e->mh_act == XP_MH_ACT_KEEP &&
+	    msg.ba.status == XP_PBA_MH_REINST_NOT_SUPPORTED_DEFAULT) {
+		/* 004 6.1: this LMA cannot keep the filters; leave without them */
+		mag_log(XP_LOG_WARN, e, "dereg_keep_refused", "seq=%u status=%u(%s) retry=act_remove",
+			(unsigned int)msg.ba.seq, (unsigned int)msg.ba.status,
+			mh_pba_status_name(msg.ba.status));
+		e->mh_act = XP_MH_ACT_REMOVE;
+		start_request(m, e, MAG_S_DEREGISTERING);
+		return 0;
+	}
 	if (e->state == MAG_S_DEREGISTERING) {
 		mag_log(XP_LOG_INFO, e, "deregistered", "seq=%u status=%u(%s)",
 			(unsigned int)msg.ba.seq, (unsigned int)msg.ba.status,
@@ -574,6 +590,7 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 		persist(m, e);
 		return 0;
 	}
+	mag_mh_on_pba(e, &msg);	/* persisted by accepted() */
 	accepted(m, e, &msg, mag_tl_on_pba(m, e, &msg));
 	return 0;
 }
