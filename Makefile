@@ -162,7 +162,7 @@ fuzz: $(FUZZ_BINS)
 	done
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(TOOL_BINS) $(BENCH_BINS)
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(TOOL_BINS) $(BENCH_BINS)
 	@tests/bench/run.sh
 
 verifier-stats: $(BPF_OBJS)
