@@ -20,9 +20,20 @@
  * program counted them already, so the sum over reasons counts them twice:
  * docs/interface-priority.md). A first copy that cannot be built or routed
  * is not sent (it shows as a missing per-binding count), the last copy's
- * fate is the verdict. GSO packets (GRO on the ingress veth merged TCP
- * segments) are passed to the stack: an RH2 in a GSO packet is not
- * something the kernel can segment.
+ * fate is the verdict.
+ *
+ * GSO packets (GRO on the ingress interface merged TCP segments after XDP
+ * passed them one by one): one path only, DL_DUP_GSO. Cloning one and
+ * putting it back is not possible: the tunnel header must be added as an
+ * encapsulation (BPF_F_ADJ_ROOM_ENCAP_L3_IPV6, kernel 5.2) so that the
+ * kernel can segment the result (gso_type IPXIP6, inner offsets), and the
+ * skb stays marked encapsulated after a shrink (clearing that needs the
+ * decap flags of 6.3). The path: the first one without a routing header
+ * (the primary interface's, dl_bid[0], when it is among the tied), else
+ * the first. The routing header goes in as room after the IPv6 header
+ * (BPF_ADJ_ROOM_NET), which the kernel's GSO walks over like any
+ * extension header; gso_size shrinks by what we add (no FIXED_GSO), so the
+ * segments are no larger than the packets GRO merged.
  */
 #ifndef XP_DUP_H
 #define XP_DUP_H
@@ -57,15 +68,42 @@ static __always_inline int xp_dup_wants_rh2(const struct xp_bind_val *b,
  * binding b, Ethernet addresses from the FIB. XP_OK with *ifindex, or the
  * reason it cannot be sent; *grown: octets added (to undo).
  */
+static __always_inline __u32 xp_dup_grow(struct __sk_buff *skb, struct xp_dup_hdrs *h, int rh2,
+					 int gso, __u32 *grown)
+{
+	__u32 add = rh2 ? XP_IPV6_HDR_LEN + XP_RH2_LEN : XP_IPV6_HDR_LEN;
+
+	if (gso) {		/* not undone: the single path of a GSO packet */
+		if (rh2 && (bpf_skb_adjust_room(skb, XP_RH2_LEN, BPF_ADJ_ROOM_NET, 0) ||
+			    bpf_skb_store_bytes(skb, XP_ETH_HLEN, &h->inner,
+						XP_IPV6_HDR_LEN + XP_RH2_LEN, 0)))
+			return XP_R_DROP_HEADROOM;
+		if (!rh2 && bpf_skb_store_bytes(skb, XP_ETH_HLEN, &h->inner, XP_IPV6_HDR_LEN, 0))
+			return XP_R_DROP_HEADROOM;
+		if (bpf_skb_adjust_room(skb, XP_IPV6_HDR_LEN, BPF_ADJ_ROOM_MAC,
+					BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) ||
+		    bpf_skb_store_bytes(skb, XP_ETH_HLEN, &h->outer, XP_IPV6_HDR_LEN, 0))
+			return XP_R_DROP_HEADROOM;
+		*grown = add;
+		return XP_OK;
+	}
+	if (bpf_skb_adjust_room(skb, (__s32)add, BPF_ADJ_ROOM_MAC, 0))
+		return XP_R_DROP_HEADROOM;
+	*grown = add;
+	if (bpf_skb_store_bytes(skb, XP_ETH_HLEN, h, rh2 ? XP_DUP_RH2_LEN : XP_DUP_PLAIN_LEN, 0))
+		return XP_R_DROP_HEADROOM;
+	return XP_OK;
+}
+
 static __always_inline __u32 xp_dup_build(struct __sk_buff *skb, const struct ipv6hdr *orig,
 					  const struct xp_bind_val *b, const struct xp_mn_val *mn,
-					  const struct xp_cfg *cfg, __u32 len, __u32 *ifindex,
+					  const struct xp_cfg *cfg, __u32 len, int gso, __u32 *ifindex,
 					  __u32 *grown)
 {
 	struct bpf_fib_lookup fib = {};
 	struct xp_dup_hdrs h;
 	int rh2 = xp_dup_wants_rh2(b, mn);
-	__u32 add = rh2 ? XP_IPV6_HDR_LEN + XP_RH2_LEN : XP_IPV6_HDR_LEN;
+	__u32 r;
 	long rc;
 
 	*grown = 0;
@@ -81,19 +119,15 @@ static __always_inline __u32 xp_dup_build(struct __sk_buff *skb, const struct ip
 	xp_addr_cpy(&h.outer.saddr, &b->local);
 	xp_addr_cpy(&h.outer.daddr, &b->peer);
 
-	if (bpf_skb_adjust_room(skb, (__s32)add, BPF_ADJ_ROOM_MAC, 0))
-		return XP_R_DROP_HEADROOM;
-	*grown = add;
-	if (rh2) {
-		if (bpf_skb_store_bytes(skb, XP_ETH_HLEN, &h, XP_DUP_RH2_LEN, 0))
-			return XP_R_DROP_HEADROOM;
-	} else if (bpf_skb_store_bytes(skb, XP_ETH_HLEN, &h, XP_DUP_PLAIN_LEN, 0)) {
-		return XP_R_DROP_HEADROOM;
-	}
+	r = xp_dup_grow(skb, &h, rh2, gso, grown);
+	if (r != XP_OK)
+		return r;
 
 	fib.family = XP_AF_INET6;
 	fib.l4_protocol = XP_IPPROTO_IPV6;
-	fib.tot_len = XP_IPV6_HDR_LEN + len;
+	/* a GSO packet is checked against the egress MTU segment by segment
+	 * by the helper itself (tot_len 0: is_skb_forwardable) */
+	fib.tot_len = gso ? 0 : XP_IPV6_HDR_LEN + len;
 	fib.ifindex = skb->ingress_ifindex;
 	xp_addr_cpy(fib.ipv6_src, &b->local);
 	xp_addr_cpy(fib.ipv6_dst, &b->peer);
@@ -136,11 +170,12 @@ static __always_inline int xp_dup_run(struct __sk_buff *skb)
 	struct xp_mn_val *mn;
 	struct xp_cfg *cfg;
 	struct ipv6hdr ip6;
-	__u32 len, r, ifindex = 0, grown = 0;
+	__u32 len, r, ifindex = 0, grown = 0, last = XP_R_DL_FORWARD;
+	int gso = skb->gso_size != 0;	/* GRO merged it after XDP */
 
 	cfg = xp_cfg_get();
 	if (!cfg || !(cfg->flags & XP_CFG_F_ENABLED) ||
-	    skb->protocol != bpf_htons(XP_ETH_P_IPV6) || skb->gso_segs > 1 ||
+	    skb->protocol != bpf_htons(XP_ETH_P_IPV6) ||
 	    bpf_skb_load_bytes(skb, XP_ETH_HLEN, &ip6, sizeof(ip6)))
 		return xp_verdict(XP_R_TC_PASS, XP_TC_ACT_OK);
 	pv = xp_prefix_lookup(&ip6.daddr);
@@ -171,21 +206,29 @@ static __always_inline int xp_dup_run(struct __sk_buff *skb)
 		return xp_verdict(XP_R_DROP_NO_BINDING, XP_TC_ACT_SHOT);
 	ip6.hop_limit--;
 
+	if (gso && b0) {	/* one path: the first without a routing header */
+		if (!xp_dup_wants_rh2(b0, mn) || xp_dup_wants_rh2(b1, mn)) {
+			b1 = b0;
+			k1.bid = k0.bid;
+		}
+		b0 = NULL;
+		last = XP_R_DL_DUP_GSO;
+	}
 	if (b0) {
-		r = xp_dup_build(skb, &ip6, b0, mn, cfg, len, &ifindex, &grown);
+		r = xp_dup_build(skb, &ip6, b0, mn, cfg, len, 0, &ifindex, &grown);
 		if (r == XP_OK && !bpf_clone_redirect(skb, ifindex, 0))
 			xp_bstat_add(k0.mn_id, k0.bid, len, 1);
 		r = xp_dup_undo(skb, &ip6, grown);
 		if (r != XP_OK)
 			return xp_dup_finish(r);
 	}
-	r = xp_dup_build(skb, &ip6, b1, mn, cfg, len, &ifindex, &grown);
+	r = xp_dup_build(skb, &ip6, b1, mn, cfg, len, gso, &ifindex, &grown);
 	if (r == XP_R_PASS_NO_NEIGH || r == XP_R_PASS_FIB)
 		return xp_verdict(r, XP_TC_ACT_OK);	/* the stack routes the copy */
 	if (r != XP_OK)
 		return xp_dup_finish(r);
 	xp_bstat_add(k1.mn_id, k1.bid, len, 1);
-	return xp_verdict(b0 ? XP_R_DL_DUP : XP_R_DL_FORWARD, bpf_redirect(ifindex, 0));
+	return xp_verdict(b0 ? XP_R_DL_DUP : last, bpf_redirect(ifindex, 0));
 }
 
 #endif /* XP_DUP_H */

@@ -27,7 +27,11 @@
 # it (from the programs on its peer's side) is accepted. The end hosts (CN,
 # MN) send fully checksummed, unsegmented packets (tx checksum offload, TSO
 # and GSO off): an XDP-redirected frame carries no "checksum partial" or GSO
-# metadata.
+# metadata. For the same reason the LMA's MAG-facing veths have tx checksum
+# offload off: the one kind of packet the LMA's stack sends there with a
+# partial checksum is a GSO packet of the equal-IFP TC path (xp_lma_dup,
+# DL_DUP_GSO), and the MAG's XDP program would forward its segments with
+# the checksum never completed (a real NIC completes it on the wire).
 #
 # Inter-access handover by hand: move the MAG side of the MN's link,
 #   ip -n xp-mag1 link set m1-acc netns xp-mag2
@@ -182,6 +186,8 @@ _xp_topo_build() {
 	_xp_end_host_offloads "$XP_NS_CN" cn0
 	_xp_end_host_offloads "$XP_NS_MN" mn-if1
 	_xp_end_host_offloads "$XP_NS_MN" mn-if2
+	_xp_run ip netns exec "$XP_NS_LMA" ethtool -K lma-m1 tx off >/dev/null 2>&1 || true
+	_xp_run ip netns exec "$XP_NS_LMA" ethtool -K lma-m2 tx off >/dev/null 2>&1 || true
 
 	_xp_run ip -n "$XP_NS_CN" -6 route add "$XP_HNP_POOL" via "$XP_ADDR_LMA_CN"
 	_xp_run ip -n "$XP_NS_MAG1" -6 route add "$XP_ADDR_LMA/128" via "$XP_ADDR_LMA_M1"

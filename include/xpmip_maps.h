@@ -437,6 +437,7 @@ _Static_assert(sizeof(struct xp_trace_event) == 96, "xp_trace_event layout");
 	X(UL_FORWARD_HOA,	"uplink: Primary HoA option removed, source restored, forwarded") \
 	X(PASS_DL_DUP,		"pass: equal IFP, the TC program sends a copy down each path") \
 	X(DL_DUP,		"TC downlink: equal IFP, one copy down each path")	\
+	X(DL_DUP_GSO,		"TC downlink: equal IFP, GSO (GRO-merged) packet sent down one path only") \
 	X(TC_PASS,		"TC: not an equal-IFP downlink packet, to the stack") \
 	X(MN_UL_HOA,		"MN egress: source set to the interface's HoA, Primary HoA option added") \
 	X(MN_DL_RH2,		"MN ingress: Type 2 routing header removed, destination = primary HoA") \

@@ -8,7 +8,13 @@
 #  - mn-if2 receives the same 20 with a Type 2 routing header, to HoA2;
 #  - the MN answers each copy (the MN helper restored the primary HoA on
 #    mn-if2), so the CN sees replies and duplicates;
-#  - the LMA counted PASS_DL_DUP and DL_DUP for each.
+#  - the LMA counted PASS_DL_DUP and DL_DUP for each;
+#  - a TCP bulk transfer (4 MB echoed by the CN, paced at 20 MB/s) from an
+#    application bound to the primary HoA completes with every byte
+#    intact: GRO on the LMA's ingress merges the CN's segments after XDP
+#    passed them, and xp_lma_dup sends those GSO packets down one path
+#    (DL_DUP_GSO, counted) instead of leaving them to the stack, which
+#    has no route for them.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ifp.sh"
 test_begin
@@ -48,4 +54,26 @@ assert_ge "LMA PASS_DL_DUP" 20 "$(counter lma PASS_DL_DUP)"
 replies=$(grep -c "bytes from" "$TEST_DIR/ping.txt")
 assert_ge "echo replies at the CN (both copies answered)" 30 "$replies"
 check assert_match "ping reports duplicates" "DUP" "$(cat "$TEST_DIR/ping.txt")"
+
+step "TCP bulk under equal IFP: 4 MB at up to 20 MB/s from the primary HoA, echoed by the CN"
+head -c 4000000 /dev/urandom >"$TEST_DIR/src.bin"
+gso0=$(counter lma DL_DUP_GSO)
+bg_start tcp-srv ip netns exec "$XP_NS_CN" "$TOOLS/tcp_echo" server --port 5003 \
+	--out "$TEST_DIR/cn.bin" 2>"$TEST_DIR/srv.log"
+wait_for 5 "tcp server listening" grep -q listening "$TEST_DIR/srv.log"
+ip netns exec "$XP_NS_MN" "$TOOLS/tcp_echo" client --src "$PHOA" --dst "$XP_ADDR_CN" \
+	--port 5003 --in "$TEST_DIR/src.bin" --out "$TEST_DIR/echo.bin" --rate 20000000 --timeout 30 \
+	>"$TEST_DIR/cli.json" 2>"$TEST_DIR/cli.log"; cli_rc=$?
+bg_wait tcp-srv
+say "client: $(cat "$TEST_DIR/cli.json") $(cat "$TEST_DIR/cli.log")"
+for r in DL_DUP DL_DUP_GSO TC_PASS DROP_HEADROOM PASS_NO_NEIGH PASS_FIB DROP_FIB PTB_SENT; do
+	say "LMA $r $(counter lma "$r")"
+done
+assert_eq "client finished" 0 "$cli_rc"
+s_src=$(sha256sum <"$TEST_DIR/src.bin" | cut -d' ' -f1)
+assert_eq "sha256 at the CN" "$s_src" "$(sha256sum <"$TEST_DIR/cn.bin" | cut -d' ' -f1)"
+assert_eq "sha256 of the echo (downlink)" "$s_src" "$(sha256sum <"$TEST_DIR/echo.bin" | cut -d' ' -f1)"
+gso=$(( $(counter lma DL_DUP_GSO) - gso0 ))
+say "GSO packets sent down one path: $gso"
+assert_gt "LMA DL_DUP_GSO (GRO-merged downlink handled)" 0 "$gso"
 test_end
