@@ -14,6 +14,9 @@
  *     header naming the primary HoA gets it back as destination and loses
  *     the header (xp_rh2.h); the checksum already covers the primary HoA
  *     (RFC 8200 8.1), nothing to fix                          MN_DL_RH2
+ *     a packet that would not fit the interface's MTU (xp_mnif_v1 mtu)
+ *     with the option becomes an ICMPv6 Packet Too Big (MTU - 24) back
+ *     into the local stack (xp_ptb.h), which lowers the path MTU  MN_PTB
  *   anything else, unchanged                                  MN_PASS
  *
  * So sockets bound to the primary HoA see one address whichever interface
@@ -26,11 +29,14 @@
 #include "xp_parse.h"
 #include "xp_rh2.h"
 #include "xp_hoa.h"
+#define XP_PTB_TC
+#include "xp_ptb.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define XP_TC_ACT_OK	0
 #define XP_TC_ACT_SHOT	2
+#define XP_TC_ACT_REDIRECT	7
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -102,10 +108,20 @@ int xp_mn_egress(struct __sk_buff *skb)
 	__u8 proto = 0;
 
 	v = xp_mnif(skb, &ip6);
+	/* the shared-address model (000 5.3): the interface holds the primary
+	 * HoA itself, nothing to add */
 	if (!v || (v->flags & XP_MNIF_F_PRIMARY) || xp_addr_is_zero(&v->hoa) ||
+	    xp_addr_eq(&v->hoa, &v->primary_hoa) ||
 	    !xp_addr_eq(&ip6.saddr, &v->primary_hoa) || ip6.nexthdr == XP_IPPROTO_HOPOPTS)
 		return xp_verdict(XP_R_MN_PASS, XP_TC_ACT_OK);
 
+	/* no room for the option: the stack learns the path MTU less 24 */
+	if (v->mtu && XP_IPV6_HDR_LEN + bpf_ntohs(ip6.payload_len) + XP_DSTOPT_HOA_LEN > v->mtu) {
+		if (xp_ptb_skb_local(skb, &v->hoa, (__u32)v->mtu - XP_DSTOPT_HOA_LEN) ==
+		    XP_TC_ACT_REDIRECT)
+			return xp_verdict(XP_R_MN_PTB, XP_TC_ACT_REDIRECT);
+		return xp_verdict(XP_R_DROP_HEADROOM, XP_TC_ACT_SHOT);
+	}
 	/* the checksum first, before the option moves the upper layer; behind
 	 * the packet's own extension headers too (found by
 	 * tests/bpf/test_fuzz_progs.c: with a Destination Options header the

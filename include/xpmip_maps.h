@@ -188,7 +188,7 @@ struct xp_mnif_val {
 	union xp_addr6 primary_hoa;	/* the MN's primary HoA */
 	__u8  flags;			/* XP_MNIF_F_* */
 	__u8  hoa_opt;			/* Primary HoA option type (wire default 0x1E) */
-	__u16 pad;
+	__u16 mtu;			/* the interface's IPv6 MTU (the RA's), 0: unknown */
 };
 _Static_assert(sizeof(struct xp_mnif_val) == 36, "xp_mnif_val layout");
 
@@ -441,7 +441,8 @@ _Static_assert(sizeof(struct xp_trace_event) == 96, "xp_trace_event layout");
 	X(TC_PASS,		"TC: not an equal-IFP downlink packet, to the stack") \
 	X(MN_UL_HOA,		"MN egress: source set to the interface's HoA, Primary HoA option added") \
 	X(MN_DL_RH2,		"MN ingress: Type 2 routing header removed, destination = primary HoA") \
-	X(MN_PASS,		"MN: nothing to change")
+	X(MN_PASS,		"MN: nothing to change")	\
+	X(MN_PTB,		"MN egress: no room for the Primary HoA option: ICMPv6 Packet Too Big to the local stack")
 
 enum xp_reason {
 #define XP_REASON_ENUM(name, text) XP_R_##name,

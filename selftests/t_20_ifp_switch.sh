@@ -79,6 +79,14 @@ if command -v tshark >/dev/null; then
 		2>/dev/null | wc -l)
 	check assert_eq "tshark: nothing malformed on mn-if2" 0 "$bad"
 fi
+step "the MN helper lowered the path MTU over mn-if2 by the option's 24 octets"
+# no route MTU is configured (lib/ifp.sh): full-size segments from the
+# primary HoA met xp_mn_egress, which answered them with a Packet Too Big
+# to the MN's own stack; the path to the CN now has the interface's MTU less 24
+if2_mtu=$(ip netns exec "$XP_NS_MN" cat /proc/sys/net/ipv6/conf/mn-if2/mtu)
+say "$(ip -n "$XP_NS_MN" -6 route get "$XP_ADDR_CN" from "$PHOA" oif mn-if2)"
+assert_match "PMTU to the CN over mn-if2 is $((if2_mtu - 24))" "mtu $((if2_mtu - 24))" \
+	"$(ip -n "$XP_NS_MN" -6 route get "$XP_ADDR_CN" from "$PHOA" oif mn-if2)"
 assert_ge "LMA DL_FORWARD_RH2" 20 "$(counter lma DL_FORWARD_RH2)"
 assert_ge "LMA UL_FORWARD_HOA" 20 "$(counter lma UL_FORWARD_HOA)"
 test_end

@@ -1091,6 +1091,30 @@ static uint8_t do_register(struct lma *l, struct pbu_ctx *c, struct bc_mn *m, bo
 	return XP_PBA_ACCEPTED;
 }
 
+/*
+ * 000 sections 5.2 and 5.3: with the MN's policy at unique-address or
+ * shared-address, a new interface of an MN that has a binding already
+ * shares that binding's prefixes, whatever the MAG asked for (HI 1 or 4
+ * with all-zero prefixes): the LMA policy chooses the model, not the MAG
+ * profile. Which binding: an active one with prefixes, the lowest BID
+ * first. NULL: none, or the model gives each interface its own prefix.
+ */
+static struct bce *model_sharer(const struct pbu_ctx *c, struct bc_mn *m)
+{
+	struct bce *best = NULL;
+
+	if (!m || !c->pol || c->pol->addr_model == XP_AM_UNIQUE_PREFIX)
+		return NULL;
+	for (struct bce *b = m->bces; b; b = b->mn_next) {
+		if (!b->n_hnp)
+			continue;
+		if (!best || (b->state == BCE_ACTIVE && best->state != BCE_ACTIVE) ||
+		    (b->state == best->state && b->bid < best->bid))
+			best = b;
+	}
+	return best;
+}
+
 static uint8_t process(struct lma *l, struct pbu_ctx *c, struct mh_msg *pba)
 {
 	const struct mh_msg *pbu = c->pbu;
@@ -1140,6 +1164,8 @@ static uint8_t process(struct lma *l, struct pbu_ctx *c, struct mh_msg *pba)
 	} else {
 		return XP_PBA_UNSPECIFIED;	/* HI value we cannot act on */
 	}
+	if (!c->b && !c->share && !nonzero)
+		c->share = model_sharer(c, m);
 	if (c->b)
 		c->bid = c->b->bid;
 	if ((st = check_order(l, c, pba)))

@@ -19,6 +19,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,7 @@
 struct mn_if_state {
 	int ifindex;			/* 0: interface not seen yet */
 	struct in6_addr hoa;		/* what the map holds */
+	uint16_t mtu;			/* what the map holds */
 };
 
 struct mn {
@@ -75,6 +78,31 @@ int xp_mn_iface_addr(const char *ifname, struct in6_addr *out)
 	return rc;
 }
 
+/*
+ * The interface's IPv6 MTU (net.ipv6.conf.IF.mtu: the link's, or the MAG's
+ * RA MTU option): xp_mn_egress answers a packet that would exceed it with
+ * the Primary HoA option with a Packet Too Big to the local stack, which
+ * lowers the path MTU by the option's 24 octets. Why not lower the MTU
+ * itself: the sysctl does not reach routes that carry an MTU (the RA's
+ * default route does) and the next RA would set it back; a PTB lowers the
+ * MTU of exactly the paths that carry the option. 0: unknown (no check).
+ */
+static uint16_t if_mtu(const char *ifname)
+{
+	char path[96];
+	unsigned int v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/mtu", ifname);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%u", &v) != 1 || v > UINT16_MAX)
+		v = 0;
+	fclose(f);
+	return (uint16_t)v;
+}
+
 static struct in6_addr if_hoa(const struct xp_mn_if *f)
 {
 	struct in6_addr a;
@@ -104,6 +132,7 @@ static void mn_sync(struct mn *m)
 		struct mn_if_state *s = &m->ifs[i];
 		int idx = (int)if_nametoindex(f->name);
 		struct in6_addr hoa = if_hoa(f);
+		uint16_t mtu = if_mtu(f->name);
 		struct xp_mnif_val v;
 		__u32 k;
 
@@ -119,13 +148,15 @@ static void mn_sync(struct mn *m)
 			memset(&s->hoa, 0, sizeof(s->hoa));
 			s->hoa.s6_addr[0] = 1;	/* force the write below */
 		}
-		if (!memcmp(&hoa, &s->hoa, sizeof(hoa)) && !memcmp(&primary, &m->primary, sizeof(primary)))
+		if (!memcmp(&hoa, &s->hoa, sizeof(hoa)) && !memcmp(&primary, &m->primary, sizeof(primary)) &&
+		    mtu == s->mtu)
 			continue;
 		memset(&v, 0, sizeof(v));
 		memcpy(v.hoa.a8, &hoa, sizeof(v.hoa.a8));
 		memcpy(v.primary_hoa.a8, &primary, sizeof(v.primary_hoa.a8));
 		v.flags = f->primary ? XP_MNIF_F_PRIMARY : 0;
 		v.hoa_opt = mc->hoa_opt;
+		v.mtu = mtu;
 		k = (__u32)idx;
 		if (bpf_map_update_elem(map, &k, &v, BPF_ANY)) {
 			ev_err("map-write-failed", NULL, -1, "map=%s if=%s err=%s", XP_MAP_MNIF,
@@ -133,9 +164,10 @@ static void mn_sync(struct mn *m)
 			continue;
 		}
 		s->hoa = hoa;
+		s->mtu = mtu;
 		ev_info("mn-interface", NULL, -1,
-			"if=%s ifindex=%d primary=%s hoa=%s primary_hoa=%s", f->name, idx,
-			f->primary ? "yes" : "no",
+			"if=%s ifindex=%d primary=%s mtu=%u hoa=%s primary_hoa=%s", f->name, idx,
+			f->primary ? "yes" : "no", mtu,
 			IN6_IS_ADDR_UNSPECIFIED(&hoa) ? "-" : inet_ntop(AF_INET6, &hoa, a, sizeof(a)),
 			IN6_IS_ADDR_UNSPECIFIED(&primary) ? "-" :
 			inet_ntop(AF_INET6, &primary, b, sizeof(b)));

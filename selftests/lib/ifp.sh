@@ -59,19 +59,12 @@ EOC
 
 # MN route to the CN over one interface (the MN's own choice of uplink).
 # Over a non-primary interface the helper adds a 24-octet Destination
-# Options header to the primary HoA's packets, so the route's MTU is the
-# link's (the RA's 1440) less 24: TCP then sizes its segments to fit (the
-# helper does not lower any MTU itself, docs/interface-priority.md).
-XP_IFP_DSTOPT_LEN=24
+# Options header to the primary HoA's packets; a packet that would then
+# exceed the interface's MTU (the RA's) is answered by the helper with a
+# Packet Too Big to the local stack, so TCP sizes its segments to fit
+# without any route MTU here (docs/interface-priority.md).
 mn_route_cn() {	# IF
-	local mtu
-	if [[ $1 == mn-if1 ]]; then
-		ip -n "$XP_NS_MN" -6 route replace "$XP_ADDR_CN/128" via fe80::1 dev "$1"
-	else
-		mtu=$(ip netns exec "$XP_NS_MN" cat "/proc/sys/net/ipv6/conf/$1/mtu")
-		ip -n "$XP_NS_MN" -6 route replace "$XP_ADDR_CN/128" via fe80::1 dev "$1" \
-			mtu $((mtu - XP_IFP_DSTOPT_LEN))
-	fi
+	ip -n "$XP_NS_MN" -6 route replace "$XP_ADDR_CN/128" via fe80::1 dev "$1"
 }
 
 # packets in a pcap matching a tcpdump filter

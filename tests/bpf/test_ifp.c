@@ -644,6 +644,88 @@ Test(ifp_mn, egress_non_primary_adds_option_and_moves_source)
 	}
 }
 
+Test(ifp_mn, egress_shared_address_adds_nothing)
+{
+	int eg = bpf_program__fd(mnskel->progs.xp_mn_egress);
+	struct xp_mnif_val v = { .hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT };
+	uint32_t k = (uint32_t)env.if_a;
+	struct pkt in;
+
+	/* 000 5.3: the non-primary interface holds the primary HoA itself */
+	pkt_addr(PHOA, v.hoa.a8);
+	pkt_addr(PHOA, v.primary_hoa.a8);
+	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(mnskel->maps.xp_mnif_v1), &k, &v, BPF_ANY), 0);
+	app_pkt(&in, XP_IPPROTO_TCP);
+	cr_assert_eq(bt_run_tc(eg, cnt, in.b, in.len, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, TC_ACT_OK);
+	cr_assert_eq(res.cnt_delta[XP_R_MN_PASS], 1);
+	cr_assert_eq(res.out_len, in.len, "no option added");
+	cr_assert_eq(memcmp(res.out, in.b, in.len), 0, "unchanged");
+}
+
+/* a UDP packet from the primary HoA of ip6_len octets of IPv6 */
+static void app_big(struct pkt *p, size_t ip6_len)
+{
+	pkt_init(p);
+	pkt_eth(p, BT_MAC_CN, BT_MAC_A, 0x86dd);
+	pkt_ip6(p, PHOA, CN, XP_IPPROTO_UDP, 64, 0, 0x55);
+	pkt_udp(p, 4000, 5000, ip6_len - XP_IPV6_HDR_LEN - 8);
+	pkt_finish(p);
+	ifp_fill_csum(p, 14, NULL);
+}
+
+Test(ifp_mn, egress_too_big_for_the_option_returns_packet_too_big)
+{
+	int eg = bpf_program__fd(mnskel->progs.xp_mn_egress);
+	struct xp_mnif_val v = { .hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT, .mtu = 1440 };
+	uint32_t k = (uint32_t)env.if_a;
+	struct pkt in, want;
+
+	pkt_addr(HOA2, v.hoa.a8);
+	pkt_addr(PHOA, v.primary_hoa.a8);
+	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(mnskel->maps.xp_mnif_v1), &k, &v, BPF_ANY), 0);
+
+	/* 1416 + 24 = 1440 fits: the option goes in */
+	app_big(&in, 1416);
+	cr_assert_eq(bt_run_tc(eg, cnt, in.b, in.len, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, TC_ACT_OK);
+	cr_assert_eq(res.cnt_delta[XP_R_MN_UL_HOA], 1);
+	cr_assert_eq(res.out_len, in.len + 24);
+
+	/* 1417 does not: Packet Too Big (MTU 1416) from HoA2 to the primary
+	 * HoA, quoting the packet as the application sent it, back into the
+	 * stack (Ethernet addresses swapped) */
+	app_big(&in, 1417);
+	cr_assert_eq(bt_run_tc(eg, cnt, in.b, in.len, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(res.total, 1);
+	cr_assert_eq(res.cnt_delta[XP_R_MN_PTB], 1);
+	pkt_init(&want);
+	pkt_eth(&want, BT_MAC_A, BT_MAC_CN, 0x86dd);
+	pkt_ip6(&want, HOA2, PHOA, XP_IPPROTO_ICMPV6, 64, 0, 0);
+	{
+		const uint8_t icmp[8] = { XP_ICMP6_PKT_TOO_BIG, 0, 0, 0, 0, 0, 1416 >> 8, 1416 & 0xff };
+
+		pkt_bytes(&want, icmp, sizeof(icmp));
+	}
+	pkt_bytes(&want, in.b + 14, 1232);
+	pkt_finish(&want);
+	cr_assert_eq(res.out_len, want.len, "length %u, want %zu (1280 octets of IPv6)", res.out_len,
+		     want.len);
+	cr_assert_eq(want.len, 14 + 1280);
+	for (size_t i = 0; i < want.len; i++)
+		if (i != 14 + 40 + 2 && i != 14 + 40 + 3)
+			cr_assert_eq(res.out[i], want.b[i], "byte %zu: %02x, want %02x", i, res.out[i],
+				     want.b[i]);
+	cr_assert_eq(ifp_csum_ok(res.out + 14, res.out_len - 14), 1, "ICMPv6 checksum");
+
+	/* no MTU known: no check */
+	v.mtu = 0;
+	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(mnskel->maps.xp_mnif_v1), &k, &v, BPF_ANY), 0);
+	cr_assert_eq(bt_run_tc(eg, cnt, in.b, in.len, env.if_a, &res), 0);
+	cr_assert_eq(res.cnt_delta[XP_R_MN_UL_HOA], 1);
+}
+
 Test(ifp_mn, egress_leaves_other_packets)
 {
 	int eg = bpf_program__fd(mnskel->progs.xp_mn_egress);
