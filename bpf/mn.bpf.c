@@ -14,7 +14,7 @@
  *     header naming the primary HoA gets it back as destination and loses
  *     the header (xp_rh2.h); the checksum already covers the primary HoA
  *     (RFC 8200 8.1), nothing to fix                          MN_DL_RH2
- *     a packet that would not fit the interface's MTU (xp_mnif_v1 mtu)
+ *   xp_mn_egress again: a packet that would not fit the MTU (xp_mnif_v1)
  *     with the option becomes an ICMPv6 Packet Too Big (MTU - 24) back
  *     into the local stack (xp_ptb.h), which lowers the path MTU  MN_PTB
  *   anything else, unchanged                                  MN_PASS
