@@ -27,6 +27,12 @@ test_begin
 write_default_confs
 ifp_profiles 2 1
 cp "$TEST_DIR/lma.conf" "$TEST_DIR/lma.conf.orig"
+# three attachments in one test: no Router Solicitation delay, no DAD on
+# the MN's two links (nothing else is on them)
+for i in mn-if1 mn-if2; do
+	ip netns exec "$XP_NS_MN" sysctl -qw "net.ipv6.conf.$i.router_solicitation_delay=0" \
+		"net.ipv6.conf.$i.dad_transmits=0"
+done
 
 # ping payload sizes: one per phase, told apart by the IPv6 Payload Length
 S_DL1=101	# downlink before the switch
@@ -42,12 +48,14 @@ mac_token() {	# MAC
 	printf '::%x:%x:%x:%x' $(( (0x${b[0]} ^ 2) << 8 | 0x${b[1]} )) $(( 0x${b[2]} << 8 | 0xff )) \
 		$(( 0xfe << 8 | 0x${b[3]} )) $(( 0x${b[4]} << 8 | 0x${b[5]} ))
 }
+seen() { assert_ge "$1" "$2" "$(pcap_count "$3" "$4")"; }	# DESC MIN PCAP FILTER
+none() { assert_eq "$1" 0 "$(pcap_count "$2" "$3")"; }		# DESC PCAP FILTER
 prefix64() { python3 -c 'import ipaddress,sys; print(ipaddress.ip_network(sys.argv[1] + "/64", strict=False))' "$1"; }
 mn_prefixes() { xpctl_json lma prefixes "[.prefixes[] | select(.mn_id == \"$XP_MN_ID\") | .prefix] | unique | join(\" \")"; }
 mn_hnps() { lma_bindings_json | jq -r --arg id "$XP_MN_ID" '[.[] | select(.mn_id == $id) | .hnp[0]] | sort | join(" ")'; }
 
 run_model() {	# MODEL
-	local model=$1 p1 p2 pc1 pc2 pcn n
+	local model=$1 p1 p2 pc1 pc2 pcn
 	step "$model: LMA policy, attach mn-if1 (primary, IFP 2) and mn-if2 (IFP 1)"
 	cp "$TEST_DIR/lma.conf.orig" "$TEST_DIR/lma.conf"
 	ifp_policy "$model"
@@ -59,11 +67,12 @@ run_model() {	# MODEL
 	daemon_start lma lma "$XP_NS_LMA" "$TEST_DIR/lma.conf" --flush || return 1
 	daemon_start mag1 mag "$XP_NS_MAG1" "$TEST_DIR/mag1.conf" --flush || return 1
 	daemon_start mag2 mag "$XP_NS_MAG2" "$TEST_DIR/mag2.conf" --flush || return 1
+	# both at once: whichever PBU the LMA takes first gets the prefix the
+	# other shares (unique-address, shared-address)
 	mn_attach mn-if1
-	assert_wait 15 "LMA binding for mn-if1" lma_has_binding
-	assert_wait 15 "MN SLAAC address on mn-if1" mn_has_addr mn-if1
 	mn_attach mn-if2
-	assert_wait 15 "LMA binding for mn-if2" two_bindings
+	assert_wait 15 "LMA bindings for mn-if1 and mn-if2" two_bindings
+	assert_wait 15 "MN SLAAC address on mn-if1" mn_has_addr mn-if1
 	assert_wait 15 "MN SLAAC address on mn-if2" mn_has_addr mn-if2
 	PHOA=$(mn_addr mn-if1)
 	HOA2=$(mn_addr mn-if2)
@@ -120,25 +129,24 @@ run_model() {	# MODEL
 
 	step "$model: on the wire"
 	local plain_dl1=$((ICMP_HDR + S_DL1)) plain_dl2=$((ICMP_HDR + S_DL2)) plain_ul=$((ICMP_HDR + S_UL))
-	n=$(pcap_count "$pc1" "ip6[40] == 128 and dst host $PHOA and ip6[4:2] == $plain_dl1")
-	assert_ge "before: echo requests on mn-if1, plain to the primary HoA" 4 "$n"
-	n=$(pcap_count "$pc2" "ip6[4:2] == $plain_dl1 or ip6[4:2] == $((plain_dl1 + EXT_LEN))")
-	assert_eq "before: none on mn-if2" 0 "$n"
-	n=$(pcap_count "$pc1" "ip6[4:2] == $plain_dl2 or ip6[4:2] == $((plain_dl2 + EXT_LEN))")
-	assert_eq "after the switch: none on mn-if1" 0 "$n"
+	seen "before: echo requests on mn-if1, plain to the primary HoA" 4 "$pc1" \
+		"ip6[40] == 128 and dst host $PHOA and ip6[4:2] == $plain_dl1"
+	none "before: none on mn-if2" "$pc2" \
+		"ip6[4:2] == $plain_dl1 or ip6[4:2] == $((plain_dl1 + EXT_LEN))"
+	none "after the switch: none on mn-if1" "$pc1" \
+		"ip6[4:2] == $plain_dl2 or ip6[4:2] == $((plain_dl2 + EXT_LEN))"
 	if [[ $model == shared-address ]]; then
-		n=$(pcap_count "$pc2" "ip6[6] == 58 and ip6[40] == 128 and dst host $PHOA and ip6[4:2] == $plain_dl2")
-		assert_ge "after: echo requests on mn-if2, plain to the (shared) primary HoA" 4 "$n"
-		n=$(pcap_count "$pc2" "ip6[6] == 58 and ip6[40] == 128 and src host $PHOA and ip6[4:2] == $plain_ul")
-		assert_ge "uplink on mn-if2: plain, from the primary HoA" 4 "$n"
+		seen "after: echo requests on mn-if2, plain to the (shared) primary HoA" 4 "$pc2" \
+			"ip6[6] == 58 and ip6[40] == 128 and dst host $PHOA and ip6[4:2] == $plain_dl2"
+		seen "uplink on mn-if2: plain, from the primary HoA" 4 "$pc2" \
+			"ip6[6] == 58 and ip6[40] == 128 and src host $PHOA and ip6[4:2] == $plain_ul"
 	else
-		n=$(pcap_count "$pc2" "ip6[6] == 43 and ip6[40+2] == 2 and dst host $HOA2 and ip6[64] == 128 and ip6[4:2] == $((plain_dl2 + EXT_LEN))")
-		assert_ge "after: echo requests on mn-if2 to HoA2 with a Type 2 routing header" 4 "$n"
-		n=$(pcap_count "$pc2" "ip6[6] == 60 and ip6[46] == 0x1e and src host $HOA2 and ip6[64] == 128 and ip6[4:2] == $((plain_ul + EXT_LEN))")
-		assert_ge "uplink on mn-if2: from HoA2 with the Primary HoA option" 4 "$n"
+		seen "after: echo requests on mn-if2 to HoA2 with a Type 2 routing header" 4 "$pc2" \
+			"ip6[6] == 43 and ip6[40+2] == 2 and dst host $HOA2 and ip6[64] == 128 and ip6[4:2] == $((plain_dl2 + EXT_LEN))"
+		seen "uplink on mn-if2: from HoA2 with the Primary HoA option" 4 "$pc2" \
+			"ip6[6] == 60 and ip6[46] == 0x1e and src host $HOA2 and ip6[64] == 128 and ip6[4:2] == $((plain_ul + EXT_LEN))"
 	fi
-	n=$(pcap_count "$pcn" "$f_ul_cn")
-	assert_ge "uplink at the CN: from the primary HoA, no option" 4 "$n"
+	seen "uplink at the CN: from the primary HoA, no option" 4 "$pcn" "$f_ul_cn"
 
 	daemon_stop mn; daemon_stop mag1; daemon_stop mag2; daemon_stop lma
 	ip -n "$XP_NS_MN" link set mn-if1 down
