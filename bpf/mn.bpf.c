@@ -20,9 +20,11 @@
  *   anything else, unchanged                                  MN_PASS
  *
  * So sockets bound to the primary HoA see one address whichever interface
- * the LMA chose. GSO packets (the topology turns TSO/GSO off on the MN),
- * packets with a Hop-by-Hop header and packets that are not sound IPv6
- * (version, Payload Length beyond the frame) are left alone (MN_PASS).
+ * the LMA chose. GSO packets are handled too: TCP hands the device GSO
+ * packets even with GSO off on it (software segmentation runs after TC),
+ * and GRO merges packets with a routing header on the way in. Packets with
+ * a Hop-by-Hop header and packets that are not sound IPv6 (version,
+ * Payload Length beyond the frame) are left alone (MN_PASS).
  */
 #include "xp_maps.bpf.h"
 #include "xp_counters.h"
@@ -50,7 +52,7 @@ static __always_inline struct xp_mnif_val *xp_mnif(struct __sk_buff *skb, struct
 	__u32 k = skb->ifindex;
 	struct xp_mnif_val *v = bpf_map_lookup_elem(&xp_mnif_v1, &k);
 
-	if (!v || skb->protocol != bpf_htons(XP_ETH_P_IPV6) || skb->gso_segs > 1 ||
+	if (!v || skb->protocol != bpf_htons(XP_ETH_P_IPV6) ||
 	    bpf_skb_load_bytes(skb, XP_ETH_HLEN, ip6, sizeof(*ip6)))
 		return NULL;
 	/* only a sound IPv6 packet is rewritten; the stack judges the rest
@@ -115,8 +117,12 @@ int xp_mn_egress(struct __sk_buff *skb)
 	    !xp_addr_eq(&ip6.saddr, &v->primary_hoa) || ip6.nexthdr == XP_IPPROTO_HOPOPTS)
 		return xp_verdict(XP_R_MN_PASS, XP_TC_ACT_OK);
 
-	/* no room for the option: the stack learns the path MTU less 24 */
-	if (v->mtu && XP_IPV6_HDR_LEN + bpf_ntohs(ip6.payload_len) + XP_DSTOPT_HOA_LEN > v->mtu) {
+	/* no room for the option: the stack learns the path MTU less 24. A
+	 * GSO packet (TCP builds them even when the device has GSO off; the
+	 * kernel segments after us) is not measured: the option goes into
+	 * each segment and its gso_size shrinks by 24 (bpf_skb_adjust_room
+	 * without BPF_F_ADJ_ROOM_FIXED_GSO), so the segments keep their size */
+	if (v->mtu && !skb->gso_size && XP_IPV6_HDR_LEN + bpf_ntohs(ip6.payload_len) + XP_DSTOPT_HOA_LEN > v->mtu) {
 		if (xp_ptb_skb_local(skb, &v->hoa, (__u32)v->mtu - XP_DSTOPT_HOA_LEN) ==
 		    XP_TC_ACT_REDIRECT)
 			return xp_verdict(XP_R_MN_PTB, XP_TC_ACT_REDIRECT);
@@ -164,7 +170,9 @@ int xp_mn_ingress(struct __sk_buff *skb)
 	ip6.nexthdr = rh.nexthdr;
 	ip6.payload_len = bpf_htons(bpf_ntohs(ip6.payload_len) - XP_RH2_LEN);
 	xp_addr_cpy(&ip6.daddr, &rh.addr);
-	if (bpf_skb_adjust_room(skb, -(__s32)XP_RH2_LEN, BPF_ADJ_ROOM_NET, 0) ||
+	/* a GRO-merged packet keeps its gso_size: it is delivered here */
+	if (bpf_skb_adjust_room(skb, -(__s32)XP_RH2_LEN, BPF_ADJ_ROOM_NET,
+				BPF_F_ADJ_ROOM_FIXED_GSO) ||
 	    bpf_skb_store_bytes(skb, XP_ETH_HLEN, &ip6, sizeof(ip6), BPF_F_RECOMPUTE_CSUM))
 		return xp_verdict(XP_R_DROP_HEADROOM, XP_TC_ACT_SHOT);
 	return xp_verdict(XP_R_MN_DL_RH2, XP_TC_ACT_OK);
