@@ -44,15 +44,6 @@ mn_route_cn mn-if2
 rh2_grows() { (( $(counter lma DL_FORWARD_RH2) > rh2_0 + 10 )); }
 assert_wait 5 "LMA sends the primary HoA's packets over IF2 with an RH2" rh2_grows
 sleep 1
-# no route MTU is configured (lib/ifp.sh): full-size segments from the
-# primary HoA met xp_mn_egress, which answered them with a Packet Too Big
-# to the MN's own stack; the path to the CN now has the interface's MTU
-# less 24 (checked before the switch back replaces the route)
-if2_mtu=$(ip netns exec "$XP_NS_MN" cat /proc/sys/net/ipv6/conf/mn-if2/mtu)
-rg=$(ip -n "$XP_NS_MN" -6 route get "$XP_ADDR_CN" from "$PHOA")
-say "$rg"
-check assert_match "the MN helper lowered the PMTU to the CN over mn-if2 to $((if2_mtu - 24))" \
-	"dev mn-if2 .*mtu $((if2_mtu - 24))" "$rg"
 
 step "back: IF2 to IFP 1"
 xpctl mag2 priority "$XP_MN_MAC2" 1

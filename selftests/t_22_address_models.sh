@@ -20,7 +20,9 @@
 #    plain to the primary HoA in the shared one; none on mn-if1;
 #  - uplink from mn-if2 reaches the CN with the primary HoA as source; on
 #    mn-if2 it carries the Primary HoA destination option from HoA2 (unique
-#    models) or leaves plain from the primary HoA (shared).
+#    models) or leaves plain from the primary HoA (shared);
+#  - (unique models) full-size pings from the primary HoA over mn-if2 get
+#    through: the helper's Packet Too Big lowers the MN's path MTU by 24.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ifp.sh"
 test_begin
@@ -117,6 +119,20 @@ run_model() {	# MODEL
 	step "$model: uplink from mn-if2"
 	assert_cmd "MN pings the CN from the primary HoA over mn-if2" ip netns exec "$XP_NS_MN" \
 		ping -6 -n -c 5 -i 0.1 -W 2 -s $S_UL -I "$PHOA" "$XP_ADDR_CN"
+	if [[ $model != shared-address ]]; then
+		# a full-size datagram has no room for the option: the helper
+		# answers it with a Packet Too Big to the MN's stack, which then
+		# fragments to the interface MTU less 24, and the pings get through
+		local mtu2 rg
+		mtu2=$(ip netns exec "$XP_NS_MN" cat /proc/sys/net/ipv6/conf/mn-if2/mtu)
+		ip netns exec "$XP_NS_MN" ping -6 -n -c 4 -i 0.2 -W 2 -s $((mtu2 - 40 - ICMP_HDR)) \
+			-I "$PHOA" "$XP_ADDR_CN" >"$TEST_DIR/big.txt" 2>&1
+		say "$(tail -n 2 "$TEST_DIR/big.txt")"
+		assert_ge "full-size pings over mn-if2 answered (the first one meets the PTB)" 3 \
+			"$(grep -c "bytes from" "$TEST_DIR/big.txt")"
+		rg=$(ip -n "$XP_NS_MN" -6 route get "$XP_ADDR_CN" from "$PHOA")
+		assert_match "the MN's path MTU to the CN is mn-if2's less 24" "mtu $((mtu2 - EXT_LEN))" "$rg"
+	fi
 	# tcpdump may lag behind on a loaded machine and SIGINT drops what it
 	# has not read: wait until the last phase's packets are in the files
 	local f_ul_cn="ip6[40] == 128 and src host $PHOA and ip6[4:2] == $((ICMP_HDR + S_UL))"
