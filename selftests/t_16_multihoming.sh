@@ -88,7 +88,7 @@ assert_cmd "filter mod" xpctl mag2 filter mod "$MAC2" fid 2 pri 20 proto udp dpo
 assert_wait 5 "LMA: filter 2 is dport 5003" \
 	bash -c "[[ \$($XPMIPCTL --instance lma filters --json | jq -r '.filters[] | select(.fid == 2) | .selector') == 'proto udp dport 5003' ]]"
 assert_match "MAG2 sent a refresh PBU (HI 5)" "kind=refresh_pbu seq=[0-9]+ hi=5" \
-	"$(grep 'event=pbu_sent' "$TEST_DIR/mag2.log" | tail -n 1)"
+	"$(grep 'event=pbu-sent' "$TEST_DIR/mag2.log" | tail -n 1)"
 assert_wait 5 "MAG2: status 0 for the modified filter" \
 	bash -c "[[ \$($XPMIPCTL --instance mag2 filters --json | jq -r '.filters[] | select(.fid == 2) | .state') == installed ]]"
 dl1=$(bstat 1 dl_packets); dl2=$(bstat 2 dl_packets)
@@ -142,7 +142,7 @@ assert_cmd "detach mn-if1 (keep)" xpctl mag1 detach "$MAC1" --keep-filters
 assert_wait 5 "MAG1 de-registered" bash -c "[[ \$($XPMIPCTL --instance mag1 bindings --json | jq length) == 0 ]]"
 assert_match "LMA answered 191" "event=pbu-rejected mn=$XP_MN_ID bid=1 .*status=191\(MH_FILTERS_REINSTANCIATION_NOT_SUPPORTED_BY_LMA\)" \
 	"$(lma_events)"
-assert_match "MAG1 retried with remove" "event=dereg_keep_refused .*status=191" "$(grep -h event=dereg_keep_refused "$TEST_DIR/mag1.log")"
+assert_match "MAG1 retried with remove" "event=dereg-keep-refused .*status=191" "$(grep -h event=dereg-keep-refused "$TEST_DIR/mag1.log")"
 assert_match "LMA: filter 1 removed" "event=filter-removed mn=$XP_MN_ID bid=1 mhgid=0 fid=1 reason=dereg-remove" \
 	"$(lma_events)"
 

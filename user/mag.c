@@ -640,8 +640,8 @@ static int bul_restore(struct mag_role *r)
 			static struct xp_mag_mh_val mv;
 
 			if (!bpf_map_lookup_elem(r->mh_fd, &k, &mv) && mag_mh_from_state(&e, &mv))
-				pr_warn("event=mh_state_invalid mn=%s bid=%u: filters dropped", e.mn_id,
-					(unsigned int)e.bid);
+				ev_warn("mh-state-invalid", e.mn_id, (int)e.bid,
+					"reason=filters-dropped");
 		}
 		/* the access link may have another index now */
 		{
@@ -987,8 +987,8 @@ static int mag_start(struct xp_daemon *d)
 	r->upn_fd = rc;
 	rc = mh_map_open(r->dir, d->cfg->max_bindings);
 	if (rc < 0) {
-		pr_err("event=start_failed reason=\"cannot open %s/%s: %s\"", r->dir,
-		       XP_MAP_MAG_MH, strerror(-rc));
+		ev_err("start-failed", NULL, -1, "reason=\"cannot open %s/%s: %s\"", r->dir,
+		       XP_MAP_MAG_MH, XP_LOGERR(-rc));
 		return rc;
 	}
 	r->mh_fd = rc;

@@ -564,7 +564,7 @@ int mag_on_pba(struct mag *m, const uint8_t *buf, size_t len, const struct in6_a
 	if (e->state == MAG_S_DEREGISTERING && e->mh && e->mh_act == XP_MH_ACT_KEEP &&
 	    msg.ba.status == XP_PBA_MH_REINST_NOT_SUPPORTED_DEFAULT) {
 		/* 004 6.1: this LMA cannot keep the filters; leave without them */
-		mag_log(XP_LOG_WARN, e, "dereg_keep_refused", "seq=%u status=%u(%s) retry=act_remove",
+		mag_log(XP_LOG_WARN, e, "dereg-keep-refused", "seq=%u status=%u(%s) retry=act-remove",
 			(unsigned int)msg.ba.seq, (unsigned int)msg.ba.status,
 			mh_pba_status_name(msg.ba.status));
 		e->mh_act = XP_MH_ACT_REMOVE;

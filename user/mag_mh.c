@@ -105,16 +105,17 @@ bool mag_mh_on_pba(struct mag_entry *e, const struct mh_msg *msg)
 				continue;	/* ours by now */
 			if (i < 0) {
 				if (e->n_filt >= MAG_MAX_FILT) {
-					pr_warn("event=filter_report_dropped mn=%s bid=%u mac=%s "
-						"mhgid=%u fid=%u reason=table-full", e->mn_id, e->bid,
+					ev_warn("filter-report-dropped", e->mn_id, (int)e->bid,
+						"mac=%s mhgid=%u fid=%u reason=table-full",
 						mac_txt(e->mac, mb), e->mhgid, r->fid);
 					continue;
 				}
 				i = e->n_filt++;
-				pr_info("event=filter_reinstantiated mn=%s bid=%u mac=%s mhgid=%u "
-					"fid=%u pri=%u action=%s selector=\"%s\"", e->mn_id, e->bid,
+				ev_info("filter-reinstantiated", e->mn_id, (int)e->bid,
+					"mac=%s mhgid=%u fid=%u pri=%u action=%s selector=\"%s\"",
 					mac_txt(e->mac, mb), e->mhgid, r->fid, r->fid_pri,
-					act_name(r->action), flowsel_format(&r->ts, sel, sizeof(sel)));
+					act_name(r->action),
+					flowsel_format(&r->ts, sel, sizeof(sel)));
 				changed = true;
 			}
 			e->filt[i].f = *r;
@@ -128,9 +129,9 @@ bool mag_mh_on_pba(struct mag_entry *e, const struct mh_msg *msg)
 		seen[i] = true;
 		if (e->filt[i].flags & MAG_FF_DELETE) {
 			if (r->status == XP_FID_S_SUCCESS || r->status == XP_FID_S_FID_NOT_FOUND) {
-				pr_info("event=filter_deleted mn=%s bid=%u mac=%s mhgid=%u fid=%u "
-					"status=%u", e->mn_id, e->bid, mac_txt(e->mac, mb), e->mhgid,
-					r->fid, r->status);
+				ev_info("filter-deleted", e->mn_id, (int)e->bid,
+					"mac=%s mhgid=%u fid=%u status=%u", mac_txt(e->mac, mb),
+					e->mhgid, r->fid, r->status);
 				drop_at(e, i);
 				memmove(&seen[i], &seen[i + 1], (size_t)(MAG_MAX_FILT - i - 1));
 				changed = true;
@@ -138,9 +139,9 @@ bool mag_mh_on_pba(struct mag_entry *e, const struct mh_msg *msg)
 			continue;
 		}
 		if (e->filt[i].f.status != r->status) {
-			pr_info("event=filter_%s mn=%s bid=%u mac=%s mhgid=%u fid=%u status=%u",
-				r->status == XP_FID_S_SUCCESS ? "accepted" : "rejected", e->mn_id,
-				e->bid, mac_txt(e->mac, mb), e->mhgid, r->fid, r->status);
+			ev_info(r->status == XP_FID_S_SUCCESS ? "filter-accepted" : "filter-rejected", e->mn_id,
+				(int)e->bid, "mac=%s mhgid=%u fid=%u status=%u",
+				mac_txt(e->mac, mb), e->mhgid, r->fid, r->status);
 			e->filt[i].f.status = r->status;
 			changed = true;
 		}
@@ -148,8 +149,9 @@ bool mag_mh_on_pba(struct mag_entry *e, const struct mh_msg *msg)
 	/* re-instantiated filters the LMA no longer lists are gone */
 	for (int i = e->n_filt - 1; i >= 0; i--)
 		if ((e->filt[i].flags & MAG_FF_REINST) && !seen[i]) {
-			pr_info("event=filter_reinstantiated_gone mn=%s bid=%u mac=%s mhgid=%u fid=%u",
-				e->mn_id, e->bid, mac_txt(e->mac, mb), e->mhgid, e->filt[i].f.fid);
+			ev_info("filter-reinstantiated-gone", e->mn_id, (int)e->bid,
+				"mac=%s mhgid=%u fid=%u", mac_txt(e->mac, mb), e->mhgid,
+				e->filt[i].f.fid);
 			drop_at(e, i);
 			changed = true;
 		}
@@ -268,12 +270,13 @@ static void changed(struct mag *m, struct mag_entry *e, const char *op,
 {
 	char mb[MAC_TXT], sel[SEL_TXT];
 
-	pr_info("event=filter_%s mn=%s bid=%u mac=%s mhgid=%u fid=%u pri=%u action=%s "
-		"selector=\"%s\"", op, e->mn_id, e->bid, mac_txt(e->mac, mb), e->mhgid, f->fid,
-		f->fid_pri, act_name(f->action), f->has_ts ? flowsel_format(&f->ts, sel,
+	ev_info("filter-changed", e->mn_id, (int)e->bid,
+		"op=%s mac=%s mhgid=%u fid=%u pri=%u action=%s selector=\"%s\"", op, mac_txt(e->mac, mb),
+		e->mhgid, f->fid, f->fid_pri, act_name(f->action),
+		f->has_ts ? flowsel_format(&f->ts, sel,
 		sizeof(sel)) : "-");
 	if (m->h.store && m->h.store(m->h.ctx, e))
-		pr_warn("event=bul_store_failed mn=%s bid=%u mac=%s", e->mn_id, e->bid, mb);
+		ev_warn("bul-store-failed", e->mn_id, (int)e->bid, "mac=%s", mb);
 	/* 004 3.3: the change rides on a renewal (HI 5) */
 	mag_refresh_now(m, e);
 }
