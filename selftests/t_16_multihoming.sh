@@ -87,7 +87,7 @@ step "MAG2 modifies its filter (dport 5003): a HI 5 renewal carries it"
 assert_cmd "filter mod" xpctl mag2 filter mod "$MAC2" fid 2 pri 20 proto udp dport 5003
 assert_wait 5 "LMA: filter 2 is dport 5003" \
 	bash -c "[[ \$($XPMIPCTL --instance lma filters --json | jq -r '.filters[] | select(.fid == 2) | .selector') == 'proto udp dport 5003' ]]"
-assert_match "MAG2 sent a refresh PBU (HI 5)" "kind=refresh_pbu seq=[0-9]+ hi=5" \
+assert_match "MAG2 sent a refresh PBU (HI 5)" "kind=refresh-pbu seq=[0-9]+ hi=5" \
 	"$(grep 'event=pbu-sent' "$TEST_DIR/mag2.log" | tail -n 1)"
 assert_wait 5 "MAG2: status 0 for the modified filter" \
 	bash -c "[[ \$($XPMIPCTL --instance mag2 filters --json | jq -r '.filters[] | select(.fid == 2) | .state') == installed ]]"
