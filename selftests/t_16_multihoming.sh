@@ -139,7 +139,7 @@ daemon_stop lma
 conf_set "$TEST_DIR/lma.conf" mh_reinstantiation false
 start_lma
 assert_cmd "detach mn-if1 (keep)" xpctl mag1 detach "$MAC1" --keep-filters
-assert_wait 5 "MAG1 de-registered" bash -c "[[ \$($XPMIPCTL --instance mag1 bindings --json | jq length) == 0 ]]"
+assert_wait 5 "MAG1 de-registered" bash -c "[[ \$($XPMIPCTL --instance mag1 bindings --json | jq .count) == 0 ]]"
 assert_match "LMA answered 191" "event=pbu-rejected mn=$XP_MN_ID bid=1 .*status=191\(MH_FILTERS_REINSTANCIATION_NOT_SUPPORTED_BY_LMA\)" \
 	"$(lma_events)"
 assert_match "MAG1 retried with remove" "event=dereg-keep-refused .*status=191" "$(grep -h event=dereg-keep-refused "$TEST_DIR/mag1.log")"
