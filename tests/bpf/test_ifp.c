@@ -122,6 +122,21 @@ static void expect_out(const struct pkt *want)
 	cr_assert(!*d, "%s", d);
 }
 
+/* The output is in, unchanged but for its hop limit, tunnelled to MAG1
+ * (the primary path: no routing header, no rewrite) */
+static void expect_plain_tunnel_to_mag1(const struct pkt *in)
+{
+	struct pkt want;
+
+	pkt_init(&want);
+	pkt_eth(&want, BT_MAC_GW2, BT_MAC_A, 0x86dd);
+	pkt_ip6(&want, LMA, MAG1, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
+	pkt_bytes(&want, in->b + 14, in->len - 14);
+	pkt_finish(&want);
+	want.b[54 + 7] = 63;	/* the inner hop limit, one less */
+	expect_out(&want);
+}
+
 static const uint8_t l4s[] = { XP_IPPROTO_TCP, XP_IPPROTO_UDP, XP_IPPROTO_ICMPV6 };
 
 /* CN -> dst as the LMA receives it, checksum right */
@@ -168,18 +183,12 @@ Test(ifp_lma, downlink_rh2_to_non_primary_all_protocols)
 
 Test(ifp_lma, downlink_primary_interface_plain_tunnel)
 {
-	struct pkt in, want;
+	struct pkt in;
 
 	put_mn(1, 1, 0);	/* IF1 (primary) has the highest IFP */
 	cn_pkt(&in, PHOA, XP_IPPROTO_UDP);
 	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
-	pkt_init(&want);
-	pkt_eth(&want, BT_MAC_GW2, BT_MAC_A, 0x86dd);
-	pkt_ip6(&want, LMA, MAG1, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
-	pkt_bytes(&want, in.b + 14, in.len - 14);
-	pkt_finish(&want);
-	want.b[54 + 7] = 63;
-	expect_out(&want);
+	expect_plain_tunnel_to_mag1(&in);
 }
 
 Test(ifp_lma, downlink_other_address_follows_prefix_owner)
@@ -529,7 +538,7 @@ static void put_temporal(void)
 
 Test(ifp_lma, temporal_prefix_bypasses_the_ifp_choice)
 {
-	struct pkt in, want;
+	struct pkt in;
 
 	put_temporal();
 	put_mn_no_primary(1, 2, 0);	/* IF2 (MAG3) has the highest IFP */
@@ -540,13 +549,7 @@ Test(ifp_lma, temporal_prefix_bypasses_the_ifp_choice)
 	/* the temporal prefix's: its owner, BID 1 at MAG1, plain tunnel */
 	cn_pkt(&in, TEMPORAL_ADDR, XP_IPPROTO_UDP);
 	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
-	pkt_init(&want);
-	pkt_eth(&want, BT_MAC_GW2, BT_MAC_A, 0x86dd);
-	pkt_ip6(&want, LMA, MAG1, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
-	pkt_bytes(&want, in.b + 14, in.len - 14);
-	pkt_finish(&want);
-	want.b[54 + 7] = 63;
-	expect_out(&want);
+	expect_plain_tunnel_to_mag1(&in);
 }
 
 Test(ifp_lma, temporal_prefix_bypasses_equal_ifp_duplication)
