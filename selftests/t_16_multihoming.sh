@@ -8,6 +8,9 @@
 #    (per-binding counters at the LMA, DL_DELIVER at each MAG);
 #  - `xpmipctl filter mod` at MAG2 (dport 5003) rides on a HI 5 renewal: 5003
 #    now goes via MAG2, 5002 falls back to the prefix's default path (MAG1);
+#  - kill -9 of the LMA and of MAG2 under a 500 pps 5003 stream loses
+#    nothing; both rebuild the filters (FID, BID, MHGID, selector) and the
+#    session from their pinned maps, and MAG2's next refresh is accepted;
 #  - MAG2 removes mn-if2 with ACT keep under a 500 pps 5003 stream: the LMA
 #    re-instantiates the filter on MAG1's binding (new FID 65535, 0x80
 #    marker), the stream continues via MAG1 losing at most 25 packets (the
@@ -100,6 +103,32 @@ stream_start 5002 300 1 "$TEST_DIR/d.json"; stream_wait 5002
 assert_ge "5002 still arrives" 290 "$(jq -r .unique "$TEST_DIR/d.json")"
 assert_le "5002 no longer via MAG2" 5 $(( $(bstat 2 dl_packets) - dl2 ))
 assert_ge "5002 via the default path (BID 1, MAG1)" 290 $(( $(bstat 1 dl_packets) - dl1 ))
+
+step "kill -9 the LMA and MAG2 under a 500 pps 5003 stream: the filters survive"
+# what an operator reads, before and after: every filter at the LMA (FID,
+# BID, selector, MHGID, re-instantiated), MAG2's own, the session's bindings
+lma_filter_state() {
+	xpctl_json lma filters "[.filters[] | \"\(.fid):\(.bid):\(.mhgid):\(.selector):\(.reinstantiated)\"] | sort | join(\" \")"
+}
+f_lma=$(lma_filter_state); f_mag2=$(mag_filter_state mag2 2)
+say "before: LMA $f_lma; MAG2 FID 2 $f_mag2"
+dl2=$(bstat 2 dl_packets)
+stream_start 5003 500 4 "$TEST_DIR/crash.json"
+sleep 0.5
+daemon_kill9_restart lma lma "$XP_NS_LMA" || fail "the LMA did not restart"
+daemon_kill9_restart mag2 mag "$XP_NS_MAG2" || fail "MAG2 did not restart"
+stream_wait 5003
+say "stream: $(cat "$TEST_DIR/crash.json")"
+assert_eq "5003 lost across both kill -9" 0 "$(jq -r .lost "$TEST_DIR/crash.json")"
+assert_ge "5003 still via MAG2 (BID 2) throughout" 1990 $(( $(bstat 2 dl_packets) - dl2 ))
+assert_eq "LMA filters after the restart" "$f_lma" "$(lma_filter_state)"
+assert_eq "MAG2 filter 2 after the restart" "$f_mag2" "$(mag_filter_state mag2 2)"
+assert_eq "still one session: BID 2 at MAG2 on the shared HNP" "$MN_HNP" \
+	"$(binding_hnp "$(lma_binding_bid 2)")"
+assert_cmd "MAG2 refreshes after its restart" xpctl mag2 refresh "$MAC2"
+assert_wait 5 "MAG2: filter 2 still installed after the refresh" \
+	bash -c "[[ \$($XPMIPCTL --instance mag2 filters --json | jq -r '.filters[] | select(.fid == 2) | .state') == installed ]]"
+assert_eq "LMA filters after the refresh" "$f_lma" "$(lma_filter_state)"
 
 step "MAG2 removes mn-if2 with ACT keep under a 500 pps 5003 stream"
 stream_start 5003 500 3 "$TEST_DIR/keep.json"

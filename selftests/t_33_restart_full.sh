@@ -83,17 +83,6 @@ same_state() {	# WHEN BEFORE AFTER
 		fi
 	done
 }
-kill9_restart() {	# NAME ROLE NS
-	local name=$1 pid=${XP_DAEMON_PID[$1]} t0
-	say "kill -9 xpmipd '$name' (pid $pid)"
-	kill -KILL "$pid"
-	wait "$pid" 2>/dev/null
-	unset "XP_DAEMON_PID[$name]"
-	sleep "$RESTART_GAP_S"
-	t0=$(date +%s%N)
-	daemon_start "$name" "$2" "$3" "$TEST_DIR/$name.conf" || return 1
-	say "xpmipd '$name' answering $(( ($(date +%s%N) - t0) / 1000000 )) ms after start"
-}
 refreshes_from() { grep -c "event=pbu-accepted.*peer=$1 action=refresh" "$TEST_DIR/lma.log" 2>/dev/null || true; }
 
 # ----------------------------------------------------------- the state --
@@ -142,15 +131,15 @@ sleep 1
 
 # ------------------------------------------------------------- crashes --
 step "kill -9 the LMA and restart it"
-kill9_restart lma lma "$XP_NS_LMA" || fail "LMA did not restart"
+daemon_kill9_restart lma lma "$XP_NS_LMA" "$RESTART_GAP_S" || fail "LMA did not restart"
 snap "$TEST_DIR/after-lma"
 same_state "after the LMA's restart" "$TEST_DIR/before" "$TEST_DIR/after-lma"
 step "kill -9 MAG1 and restart it"
-kill9_restart mag1 mag "$XP_NS_MAG1" || fail "MAG1 did not restart"
+daemon_kill9_restart mag1 mag "$XP_NS_MAG1" "$RESTART_GAP_S" || fail "MAG1 did not restart"
 snap "$TEST_DIR/after-mag1"
 same_state "after MAG1's restart" "$TEST_DIR/before" "$TEST_DIR/after-mag1"
 step "kill -9 MAG2 and restart it"
-kill9_restart mag2 mag "$XP_NS_MAG2" || fail "MAG2 did not restart"
+daemon_kill9_restart mag2 mag "$XP_NS_MAG2" "$RESTART_GAP_S" || fail "MAG2 did not restart"
 snap "$TEST_DIR/after-mag2"
 same_state "after MAG2's restart" "$TEST_DIR/before" "$TEST_DIR/after-mag2"
 r1=$(refreshes_from "$XP_ADDR_MAG1"); r2=$(refreshes_from "$XP_ADDR_MAG2")

@@ -192,6 +192,23 @@ $(tail -n 15 "$log")"
 $(tail -n 15 "$log")"
 }
 
+# daemon_kill9_restart NAME ROLE NS [GAP_S]: kill -9 the daemon (no
+# cleanup of any kind: the pinned maps are all it leaves), wait GAP_S
+# (default 1) with the user plane on its own, start it again with the same
+# configuration and wait until it answers.
+daemon_kill9_restart() {
+	local name=$1 role=$2 ns=$3 gap=${4:-1} pid=${XP_DAEMON_PID[$1]:-} t0
+	[[ -n $pid ]] || { _fail "daemon_kill9_restart: '$name' is not running"; return 1; }
+	say "kill -9 xpmipd '$name' (pid $pid)"
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	unset "XP_DAEMON_PID[$name]"
+	sleep "$gap"
+	t0=$(date +%s%N)
+	daemon_start "$name" "$role" "$ns" "$TEST_DIR/$name.conf" || return 1
+	say "xpmipd '$name' answering $(( ($(date +%s%N) - t0) / 1000000 )) ms after start"
+}
+
 daemon_alive() { [[ -n ${XP_DAEMON_PID[$1]:-} ]] && kill -0 "${XP_DAEMON_PID[$1]}" 2>/dev/null; }
 
 # daemon_stop NAME: SIGTERM, then SIGKILL after 5 s. Returns the exit status.
