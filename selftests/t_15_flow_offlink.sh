@@ -19,7 +19,6 @@ step "mn-if1 at MAG1, mn-if2 at MAG2, different prefixes"
 start_mag2
 attach_via_mag1
 mn_attach mn-if2
-two_bindings() { [[ $(lma_binding_count) == 2 ]]; }
 assert_wait 15 "a second binding (mn-if2 at MAG2)" two_bindings
 HNP1=$(binding_hnp "$(lma_binding_bid 1)")
 HNP2=$(binding_hnp "$(lma_binding_bid 2)")

@@ -447,6 +447,27 @@ mn_attach() {	# [IF]
 }
 mn_has_addr() { [[ -n $(mn_addr "${1:-mn-if1}") ]]; }
 
+# The test MN's bindings at the LMA
+lma_binding_count() {
+	lma_bindings_json 2>/dev/null | jq --arg id "$XP_MN_ID" '[.[] | select(.mn_id == $id)] | length'
+}
+two_bindings() { [[ $(lma_binding_count) == 2 ]]; }
+
+# Start the LMA and both MAGs (configurations already written), attach
+# mn-if1 (MAG1) then mn-if2 (MAG2), wait for both bindings and both
+# interfaces' SLAAC addresses
+mn_attach_both() {
+	start_lma || return 1
+	start_mag1 || return 1
+	start_mag2 || return 1
+	mn_attach mn-if1
+	assert_wait 15 "LMA binding for mn-if1" lma_has_binding
+	assert_wait 15 "MN SLAAC address on mn-if1" mn_has_addr mn-if1
+	mn_attach mn-if2
+	assert_wait 15 "a second binding (mn-if2 at MAG2)" two_bindings
+	assert_wait 15 "MN SLAAC address on mn-if2" mn_has_addr mn-if2
+}
+
 # Start the LMA and MAG1, attach the MN through MAG1, wait for its binding
 # and its SLAAC address; sets MN_ADDR and MN_HNP.
 attach_via_mag1() {

@@ -26,24 +26,13 @@ flow_share_prefixes() {	# CONF...
 	done
 }
 
-lma_binding_count() { lma_bindings_json 2>/dev/null | jq 'length'; }
 # the binding with BID N as JSON
 lma_binding_bid() { lma_bindings_json 2>/dev/null | jq -c --argjson b "$1" '[.[] | select(.bid == $b)] | first // empty'; }
 
-# Start LMA, MAG1, MAG2 (configs already written), attach mn-if1 then
-# mn-if2, wait for both bindings and the MN's addresses. Sets MN_ADDR
-# (mn-if1's), MN_ADDR2 (mn-if2's) and MN_HNP.
+# mn_attach_both (common.sh), then sets MN_ADDR (mn-if1's), MN_ADDR2
+# (mn-if2's) and MN_HNP.
 attach_both() {
-	start_lma || return 1
-	start_mag1 || return 1
-	start_mag2 || return 1
-	mn_attach mn-if1
-	assert_wait 15 "LMA binding for mn-if1" lma_has_binding
-	assert_wait 15 "MN SLAAC address on mn-if1" mn_has_addr mn-if1
-	mn_attach mn-if2
-	two_bindings() { [[ $(lma_binding_count) == 2 ]]; }
-	assert_wait 15 "a second binding (mn-if2 at MAG2)" two_bindings
-	assert_wait 15 "MN SLAAC address on mn-if2" mn_has_addr mn-if2
+	mn_attach_both || return 1
 	MN_ADDR=$(mn_addr mn-if1)
 	MN_ADDR2=$(mn_addr mn-if2)
 	MN_HNP=$(binding_hnp "$(lma_binding_bid 1)")

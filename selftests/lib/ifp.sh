@@ -23,21 +23,10 @@ ifp_policy() {	# MODEL [PRIMARY_HOA]
 	grep -q "address_model = \"$1\"" "$TEST_DIR/lma.conf" || _fail "ifp_policy: no MN policy to edit"
 }
 
-lma_binding_count() { lma_bindings_json 2>/dev/null | jq --arg id "$XP_MN_ID" '[.[] | select((.mn_id // .mnid // .mn) == $id)] | length'; }
-two_bindings() { [[ $(lma_binding_count) == 2 ]]; }
-
-# Start the LMA and both MAGs, attach mn-if1 then mn-if2; sets PHOA (the
-# primary HoA: mn-if1's SLAAC address) and HOA2 (mn-if2's)
+# mn_attach_both (common.sh), then sets PHOA (the primary HoA: mn-if1's
+# SLAAC address) and HOA2 (mn-if2's)
 ifp_attach_both() {
-	start_lma || return 1
-	start_mag1 || return 1
-	start_mag2 || return 1
-	mn_attach mn-if1
-	assert_wait 15 "LMA binding for mn-if1" lma_has_binding
-	assert_wait 15 "MN SLAAC address on mn-if1" mn_has_addr mn-if1
-	mn_attach mn-if2
-	assert_wait 15 "LMA binding for mn-if2" two_bindings
-	assert_wait 15 "MN SLAAC address on mn-if2" mn_has_addr mn-if2
+	mn_attach_both || return 1
 	PHOA=$(mn_addr mn-if1)
 	HOA2=$(mn_addr mn-if2)
 	say "primary HoA $PHOA (mn-if1), HoA2 $HOA2 (mn-if2)"
