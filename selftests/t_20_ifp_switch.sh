@@ -81,4 +81,8 @@ if command -v tshark >/dev/null; then
 fi
 assert_ge "LMA DL_FORWARD_RH2" 20 "$(counter lma DL_FORWARD_RH2)"
 assert_ge "LMA UL_FORWARD_HOA" 20 "$(counter lma UL_FORWARD_HOA)"
+# the MN helper's own counters, through its control socket: it restored
+# the routing header's packets and added the option to IF2's
+assert_ge "MN MN_DL_RH2 (xpmipctl counters on the MN)" 20 "$(counter mn MN_DL_RH2)"
+assert_ge "MN MN_UL_HOA (xpmipctl counters on the MN)" 20 "$(counter mn MN_UL_HOA)"
 test_end

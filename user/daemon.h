@@ -68,6 +68,9 @@ struct xp_role_ops {
 	int (*ctl)(struct xp_daemon *d, int argc, char **argv, FILE *out);
 	/* Walk every binding (metrics, `xpmipctl traffic` / `watch`); may be NULL */
 	void (*foreach_binding)(struct xp_daemon *d, xp_binding_cb cb, void *ctx);
+	/* The reason counters of a role whose programs are not in d->dp (the
+	 * MN's TC programs); NULL: d->dp's */
+	int (*read_counters)(struct xp_daemon *d, uint64_t *out);	/* XP_R_MAX */
 	/* Write the role's own Prometheus metric families; may be NULL */
 	void (*metrics)(struct xp_daemon *d, FILE *out);
 	/* Stop timers, release sockets; the pinned maps stay unless

@@ -562,13 +562,13 @@ int xp_dp_set_cfg(struct xp_dp *dp, const struct xp_cfg *cfg)
 	return 0;
 }
 
-int xp_dp_read_counters(struct xp_dp *dp, uint64_t out[XP_R_MAX])
+int xp_read_reason_counters(int fd, uint64_t out[XP_R_MAX])
 {
 	int ncpu = libbpf_num_possible_cpus();
 	__u64 *v;
 
 	memset(out, 0, sizeof(uint64_t) * XP_R_MAX);
-	if (!dp || dp->map_fd[XP_M_CNT] < 0)
+	if (fd < 0)
 		return -EINVAL;
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
@@ -576,7 +576,7 @@ int xp_dp_read_counters(struct xp_dp *dp, uint64_t out[XP_R_MAX])
 	if (!v)
 		return -ENOMEM;
 	for (__u32 r = 0; r < XP_R_MAX; r++) {
-		if (bpf_map_lookup_elem(dp->map_fd[XP_M_CNT], &r, v)) {
+		if (bpf_map_lookup_elem(fd, &r, v)) {
 			int err = -errno;
 
 			ev_err("dp-counters", NULL, -1, "err=%s", XP_LOGERR(-err));
@@ -588,6 +588,11 @@ int xp_dp_read_counters(struct xp_dp *dp, uint64_t out[XP_R_MAX])
 	}
 	free(v);
 	return 0;
+}
+
+int xp_dp_read_counters(struct xp_dp *dp, uint64_t out[XP_R_MAX])
+{
+	return xp_read_reason_counters(dp ? dp->map_fd[XP_M_CNT] : -1, out);
 }
 
 void xp_dp_close(struct xp_dp *dp, bool flush)

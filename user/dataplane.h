@@ -82,8 +82,10 @@ int xp_dp_map_fd(struct xp_dp *dp, const char *name);
 /* Write struct xp_cfg (entry 0 of xp_cfg_v1) */
 int xp_dp_set_cfg(struct xp_dp *dp, const struct xp_cfg *cfg);
 
-/* Sum the per-CPU reason counters into out[XP_R_MAX] */
+/* Sum the per-CPU reason counters into out[XP_R_MAX]: of dp's xp_cnt_v1,
+ * or of the xp_cnt_v1 behind fd (the MN role's own skeleton) */
 int xp_dp_read_counters(struct xp_dp *dp, uint64_t out[XP_R_MAX]);
+int xp_read_reason_counters(int fd, uint64_t out[XP_R_MAX]);
 
 /* Close: detach every interface we attached and remove the pin directory
  * when flush is true; otherwise leave attachments and pins in place. */

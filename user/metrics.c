@@ -91,15 +91,22 @@ static void signalling_families(FILE *out)
 
 /* ---- data plane ---- */
 
+int xp_read_counters(struct xp_daemon *d, uint64_t *out)
+{
+	if (d->dp)
+		return xp_dp_read_counters(d->dp, out);
+	if (d->ops && d->ops->read_counters)
+		return d->ops->read_counters(d, out);
+	return -ENODEV;
+}
+
 static int packets_family(struct xp_daemon *d, FILE *out)
 {
 	uint64_t c[XP_R_MAX];
 	int rc;
 
-	if (!d->dp)
-		return 0;
-	if ((rc = xp_dp_read_counters(d->dp, c)))
-		return rc;
+	if ((rc = xp_read_counters(d, c)))
+		return rc == -ENODEV ? 0 : rc;
 	prom_family(out, "xpmip_packets_total", PROM_COUNTER,
 		    "Packets seen by the XDP programs, by verdict reason (xp_cnt_v1).");
 	for (int i = 0; i < XP_R_MAX; i++)

@@ -28,6 +28,11 @@
 
 #include "daemon.h"
 
+/* The running role's verdict counters (xp_cnt_v1, summed over CPUs) into
+ * out[XP_R_MAX]: the LMA's and MAG's XDP programs, or the MN's TC
+ * programs. 0, -ENODEV (no data plane) or -errno. */
+int xp_read_counters(struct xp_daemon *d, uint64_t *out);
+
 /* Prometheus text; 0 or -errno (the body is still usable on a partial read) */
 int xp_metrics_write(struct xp_daemon *d, const char *version, FILE *out);
 

@@ -241,11 +241,23 @@ static void mn_stop(struct xp_daemon *d)
 	d->role_state = NULL;
 }
 
+/* `xpmipctl counters` and the metrics: the MN's TC programs count into
+ * their own skeleton's xp_cnt_v1 (the MN has no xp_dp) */
+static int mn_read_counters(struct xp_daemon *d, uint64_t *out)
+{
+	struct mn *m = d->role_state;
+
+	if (!m)
+		return -ENODEV;
+	return xp_read_reason_counters(bpf_map__fd(m->skel->maps.xp_cnt_v1), out);
+}
+
 const struct xp_role_ops xp_mn_ops = {
 	.name = "mn",
 	.role = XP_ROLE_MN,
 	.start = mn_start,
 	.on_mh = mn_on_mh,
 	.ctl = mn_ctl,
+	.read_counters = mn_read_counters,
 	.stop = mn_stop,
 };

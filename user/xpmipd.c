@@ -96,9 +96,7 @@ static int ctl_counters(struct xp_daemon *d, bool json, FILE *out)
 	uint64_t c[XP_R_MAX];
 	int rc;
 
-	if (!d->dp)
-		return -ENODEV;
-	if ((rc = xp_dp_read_counters(d->dp, c))) {
+	if ((rc = xp_read_counters(d, c))) {
 		fprintf(out, "cannot read counters: %s\n", strerror(-rc));
 		return rc;
 	}
