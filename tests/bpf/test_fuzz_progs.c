@@ -918,7 +918,7 @@ static void xdp_path(const char *name, int prog, int cnt, int ring_fd, int ifind
 
 Test(fuzz, lma_rx)
 {
-	struct xp_lma *s = xp_lma__open_and_load();
+	struct xp_lma *s = BT_OPEN_AND_LOAD(xp_lma);
 
 	cr_assert_not_null(s);
 	fill_maps(s->obj, 0, XP_CFG_F_TRACE);
@@ -933,7 +933,7 @@ Test(fuzz, lma_rx)
 /* the MAG object, one of its two programs */
 static void mag_path(int core)
 {
-	struct xp_mag *s = xp_mag__open_and_load();
+	struct xp_mag *s = BT_OPEN_AND_LOAD(xp_mag);
 
 	cr_assert_not_null(s);
 	fill_maps(s->obj, env.if_c, XP_CFG_F_TRACE);
@@ -998,7 +998,7 @@ static size_t map_entries(int fd, size_t key_size)
 
 Test(fuzz, lma_flows)
 {
-	struct xp_lma *s = xp_lma__open_and_load();
+	struct xp_lma *s = BT_OPEN_AND_LOAD(xp_lma);
 	struct xp_flow_set *set = calloc(1, sizeof(*set));
 	struct xp_mn_val mv = { .flags = XP_MNF_FLOWS, .flow_gen = FLOW_GEN };
 	struct xp_flow_sel *e;
@@ -1086,7 +1086,7 @@ static void fill_ifp(struct xp_lma *s, uint8_t n_dl)
 
 Test(fuzz, lma_ifp)
 {
-	struct xp_lma *s = xp_lma__open_and_load();
+	struct xp_lma *s = BT_OPEN_AND_LOAD(xp_lma);
 
 	cr_assert_not_null(s);
 	fill_ifp(s, 1);
@@ -1102,7 +1102,7 @@ Test(fuzz, lma_ifp)
 
 Test(fuzz, lma_dup)
 {
-	struct xp_lma *s = xp_lma__open_and_load();
+	struct xp_lma *s = BT_OPEN_AND_LOAD(xp_lma);
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6) };
 
 	cr_assert_not_null(s);
@@ -1128,7 +1128,7 @@ Test(fuzz, lma_dup)
 
 static struct xp_mn *mn_load(uint8_t flags)
 {
-	struct xp_mn *s = xp_mn__open_and_load();
+	struct xp_mn *s = BT_OPEN_AND_LOAD(xp_mn);
 	struct xp_mnif_val v = { .flags = flags, .hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT };
 	uint32_t k = (uint32_t)env.if_a;
 

@@ -67,7 +67,7 @@ static void setup(void)
 	int cfg, pfx, peer, ul;
 
 	cr_assert_eq(bt_netns(&env), 0, "network namespace");
-	skel = xp_lma__open_and_load();
+	skel = BT_OPEN_AND_LOAD(xp_lma);
 	cr_assert_not_null(skel, "load lma.bpf.o");
 	prog = bpf_program__fd(skel->progs.xp_lma_rx);
 	cnt = bpf_map__fd(skel->maps.xp_cnt_v1);
@@ -594,7 +594,7 @@ static void mn_put(uint8_t flags)
 static void mn_setup(void)
 {
 	cr_assert_eq(bt_netns(&env), 0, "network namespace");
-	mnskel = xp_mn__open_and_load();
+	mnskel = BT_OPEN_AND_LOAD(xp_mn);
 	cr_assert_not_null(mnskel, "load mn.bpf.o");
 	cnt = bpf_map__fd(mnskel->maps.xp_cnt_v1);
 	mn_put(0);		/* env.if_a plays the MN's IF2 */

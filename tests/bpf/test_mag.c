@@ -42,7 +42,7 @@ static void setup(void)
 	int cfg, pfx, bind, peer;
 
 	cr_assert_eq(bt_netns(&env), 0, "network namespace");
-	skel = xp_mag__open_and_load();
+	skel = BT_OPEN_AND_LOAD(xp_mag);
 	cr_assert_not_null(skel, "load mag.bpf.o");
 	acc = bpf_program__fd(skel->progs.xp_mag_access);
 	core = bpf_program__fd(skel->progs.xp_mag_core);

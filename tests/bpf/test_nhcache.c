@@ -45,7 +45,7 @@ static void setup(void)
 	int pfx, bind;
 
 	cr_assert_eq(bt_netns(&env), 0, "network namespace");
-	skel = xp_lma__open_and_load();
+	skel = BT_OPEN_AND_LOAD(xp_lma);
 	cr_assert_not_null(skel, "load lma.bpf.o");
 	prog = bpf_program__fd(skel->progs.xp_lma_rx);
 	cnt = bpf_map__fd(skel->maps.xp_cnt_v1);
@@ -339,7 +339,7 @@ Test(nhcache, watch_ignores_ipv4_neighbours)
 /* The MAG uplink goes through the same cache */
 Test(nhcache, mag_uplink_hit_and_invalidation)
 {
-	struct xp_mag *m = xp_mag__open_and_load();
+	struct xp_mag *m = BT_OPEN_AND_LOAD(xp_mag);
 	int acc, mcnt, mnh, mgen;
 	struct xp_nh_key k;
 	struct xp_nh_val v;

@@ -32,7 +32,7 @@ static int prog, cnt, lpm, h64;
 static void setup(void)
 {
 	cr_assert_eq(bt_netns(&env), 0, "network namespace");
-	skel = xp_lma__open_and_load();
+	skel = BT_OPEN_AND_LOAD(xp_lma);
 	cr_assert_not_null(skel, "load lma.bpf.o");
 	prog = bpf_program__fd(skel->progs.xp_lma_rx);
 	cnt = bpf_map__fd(skel->maps.xp_cnt_v1);

@@ -76,7 +76,7 @@ static struct xp_lma *lma_setup(uint32_t flags, int *prog, int *cnt, int *ring)
 	struct xp_lma *s;
 
 	cr_assert_eq(bt_netns(&env), 0, "network namespace");
-	s = xp_lma__open_and_load();
+	s = BT_OPEN_AND_LOAD(xp_lma);
 	cr_assert_not_null(s, "load lma.bpf.o");
 	*prog = bpf_program__fd(s->progs.xp_lma_rx);
 	*cnt = bpf_map__fd(s->maps.xp_cnt_v1);
@@ -186,7 +186,7 @@ Test(trace, mag_access_spoof_carries_the_mn_mac)
 	int prog, cnt, ring;
 
 	cr_assert_eq(bt_netns(&env), 0, "network namespace");
-	s = xp_mag__open_and_load();
+	s = BT_OPEN_AND_LOAD(xp_mag);
 	cr_assert_not_null(s, "load mag.bpf.o");
 	prog = bpf_program__fd(s->progs.xp_mag_access);
 	cnt = bpf_map__fd(s->maps.xp_cnt_v1);

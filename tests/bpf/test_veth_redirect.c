@@ -36,8 +36,8 @@ static struct xp_pass *pass;
 static void setup(void)
 {
 	cr_assert_eq(bt_netns(&env), 0);
-	mag = xp_mag__open_and_load();
-	pass = xp_pass__open_and_load();
+	mag = BT_OPEN_AND_LOAD(xp_mag);
+	pass = BT_OPEN_AND_LOAD(xp_pass);
 	cr_assert(mag && pass);
 	cr_assert_eq(bt_set_cfg(bpf_map__fd(mag->maps.xp_cfg_v1), "2001:db8:1::1", 1500, 64,
 				XP_CFG_F_ENABLED), 0);

@@ -82,4 +82,27 @@ int bt_add_bind(int fd, uint32_t mn_id, uint16_t bid, const char *peer, const ch
 int bt_add_peer(int fd, const char *addr);
 int bt_add_ul(int fd, const char *pcoa, uint32_t mn_id, uint16_t bid);
 
+/*
+ * Loading a skeleton for a test: BT_OPEN_AND_LOAD(xp_lma) in place of
+ * xp_lma__open_and_load(), NULL on failure. The objects declare the
+ * production capacities (2^21 bindings and prefixes); a hash map that
+ * large allocates its whole bucket array at creation (32 MB zeroed, 0.1 to
+ * 0.4 s each, five of them per object), and every test loads a fresh
+ * object, so without this most of the BPF stage went into allocating
+ * buckets for maps a test puts ten entries in. bt_shrink_maps() caps the
+ * plain and per-CPU hash maps at BT_MAP_CAP entries before load; nothing
+ * else changes (types, key and value sizes, flags, the programs and what
+ * the verifier checks). LRU maps keep their size: it decides eviction.
+ */
+#define BT_MAP_CAP	65536
+struct bpf_object;
+int bt_shrink_maps(struct bpf_object *obj);	/* 0 or a negative errno */
+#define BT_OPEN_AND_LOAD(name) ({					\
+	struct name *bt_s_ = name##__open();				\
+	if (bt_s_ && (bt_shrink_maps(bt_s_->obj) || name##__load(bt_s_))) { \
+		name##__destroy(bt_s_);					\
+		bt_s_ = NULL;						\
+	}								\
+	bt_s_; })
+
 #endif
