@@ -9,8 +9,9 @@
  * Helpers below the programs return a reason and leave the counting to the
  * one caller that turns it into a verdict.
  *
- * Also: per-binding packet/byte counters in xp_bstat_v1, created on first
- * use by the program (the agent deletes them with the binding).
+ * Also: per-binding packet/byte counters in xp_bstat_v2 (created by the
+ * agent with the binding, else on first use by the program; the agent
+ * deletes them with the binding). One value for all CPUs: atomic adds.
  */
 #ifndef XP_COUNTERS_H
 #define XP_COUNTERS_H
@@ -57,14 +58,14 @@ static __always_inline void xp_bstat_add(__u32 mn_id, __u16 bid, __u64 len, int 
 	struct xp_bind_key k = { .mn_id = mn_id, .bid = bid };
 	struct xp_bind_stats *s, init = {};
 
-	s = bpf_map_lookup_elem(&xp_bstat_v1, &k);
+	s = bpf_map_lookup_elem(&xp_bstat_v2, &k);
 	if (s) {
 		if (dl) {
-			s->dl_packets++;
-			s->dl_bytes += len;
+			__sync_fetch_and_add(&s->dl_packets, 1);
+			__sync_fetch_and_add(&s->dl_bytes, len);
 		} else {
-			s->ul_packets++;
-			s->ul_bytes += len;
+			__sync_fetch_and_add(&s->ul_packets, 1);
+			__sync_fetch_and_add(&s->ul_bytes, len);
 		}
 		return;
 	}
@@ -76,7 +77,7 @@ static __always_inline void xp_bstat_add(__u32 mn_id, __u16 bid, __u64 len, int 
 		init.ul_bytes = len;
 	}
 	/* Racing CPUs: the loser's first packet is not counted; acceptable. */
-	bpf_map_update_elem(&xp_bstat_v1, &k, &init, BPF_NOEXIST);
+	bpf_map_update_elem(&xp_bstat_v2, &k, &init, BPF_NOEXIST);
 }
 
 #endif /* XP_COUNTERS_H */

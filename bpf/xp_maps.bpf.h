@@ -16,7 +16,7 @@
  * Hash maps are BPF_F_NO_PREALLOC: at the default capacities (2^21 bindings)
  * preallocation would reserve hundreds of MB per map per host; entries are
  * written by the agent, rarely, so allocation on update costs nothing on the
- * packet path. xp_bstat_v1 entries are created by the programs on first use
+ * packet path. xp_bstat_v2 entries are created by the programs on first use
  * (BPF_NOEXIST), removed by the agent with the binding.
  */
 #ifndef XP_MAPS_BPF_H
@@ -96,14 +96,15 @@ struct {
 	__type(value, __u64);
 } xp_cnt_v1 SEC(".maps");
 
-/* Per-binding traffic, per CPU */
+/* Per-binding traffic: one value, atomic adds (xpmip_maps.h says why not
+ * per CPU) */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XP_MAX_BINDINGS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct xp_bind_key);
 	__type(value, struct xp_bind_stats);
-} xp_bstat_v1 SEC(".maps");
+} xp_bstat_v2 SEC(".maps");
 
 /* User-plane events for xpmipctl trace (xp_trace.h); 5.8+ */
 struct {

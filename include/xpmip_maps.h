@@ -37,7 +37,7 @@
 #define XP_MAP_UPLINK		"xp_ul_v1"	/* (Proxy-CoA, MN) -> BID */
 #define XP_MAP_PEER		"xp_peer_v1"	/* known tunnel peers */
 #define XP_MAP_COUNTERS		"xp_cnt_v1"	/* per-CPU reason counters */
-#define XP_MAP_BSTATS		"xp_bstat_v1"	/* per-CPU per-binding traffic */
+#define XP_MAP_BSTATS		"xp_bstat_v2"	/* per-binding traffic (v1 was per-CPU) */
 #define XP_MAP_TRACE		"xp_trace_v1"	/* RINGBUF of struct xp_trace_event */
 #define XP_MAP_FLOWSEL		"xp_fsel_v1"	/* MN -> flow selectors, FID-PRI order */
 #define XP_MAP_FLOWCACHE	"xp_fcache_v1"	/* LRU: exact packet fields -> flow verdict */
@@ -334,7 +334,15 @@ struct xp_peer_val {
 	__u32 refcnt;			/* bindings using this peer */
 };
 
-/* ---- xp_bstat_v1: BPF_MAP_TYPE_PERCPU_HASH keyed by xp_bind_key ---- */
+/*
+ * ---- xp_bstat_v2: BPF_MAP_TYPE_HASH (NO_PREALLOC) keyed by xp_bind_key ----
+ * One value per binding, incremented by the programs with atomic adds. v1
+ * was a PERCPU_HASH: reading a per-CPU value is one more cache and TLB miss
+ * (the per-CPU chunk is vmalloc'ed) per packet, the most expensive of the
+ * downlink's lookups at 10k-1M MNs, and a per-CPU allocation per binding
+ * (docs/PERFORMANCE.md, "Where the time goes"). The price: two CPUs
+ * forwarding the same binding's packets at once share the counters' line.
+ */
 struct xp_bind_stats {
 	__u64 dl_packets;
 	__u64 dl_bytes;

@@ -2,7 +2,7 @@
 # t_34_capacity: the binding capacity comes from the configuration
 # (max_bindings) and a full binding table is status 130, not a crash.
 #  - an LMA with max_bindings = 2: its binding maps are created with 2
-#    entries (xp_bind_v1, xp_ul_v1, xp_bstat_v1, xp_mn_v1, xp_bce_v1);
+#    entries (xp_bind_v1, xp_ul_v1, xp_bstat_v2, xp_mn_v1, xp_bce_v1);
 #  - two MNs register (0), the third gets 130 (insufficient resources)
 #    and nothing of it is left; the first two refresh (0) and are listed;
 #  - started again with max_bindings = 4 over those pinned maps: refused,
@@ -45,7 +45,7 @@ listed() { "$XPMIPCTL" --instance "$INST" bindings --json | jq -r '[.bindings[] 
 step "LMA with max_bindings = 2"
 grep -q '^max_bindings = 2;' "$(conf 2)" || fail "the test configuration has no max_bindings"
 lma_start "$TEST_DIR/lma-2.conf" "$TEST_DIR/lma-1.log"
-for m in xp_bind_v1 xp_ul_v1 xp_bstat_v1 xp_mn_v1 xp_bce_v1; do
+for m in xp_bind_v1 xp_ul_v1 xp_bstat_v2 xp_mn_v1 xp_bce_v1; do
 	check assert_eq "$m created with max_entries 2" 2 "$(max_of $m)"
 done
 
@@ -53,7 +53,7 @@ step "two MNs register, the third is refused with 130"
 check assert_eq "cap1: PBA status" 0 "$(pbu cap1@xpmip.example)"
 check assert_eq "cap2: PBA status" 0 "$(pbu cap2@xpmip.example)"
 check assert_eq "cap3: PBA status (insufficient resources)" 130 "$(pbu cap3@xpmip.example)"
-check assert_match "the log names the full map" "event=map-write-failed map=xp_(bind|bce|ul|mn|bstat)_v1" \
+check assert_match "the log names the full map" "event=map-write-failed map=xp_(bind|bce|ul|mn|bstat)_v[12]" \
 	"$(grep 'map-write-failed' "$TEST_DIR/lma-1.log" | head -n 1)"
 check assert_eq "bindings listed" "cap1@xpmip.example,cap2@xpmip.example" "$(listed)"
 check assert_eq "xp_bind_v1 holds 2 entries" 2 \

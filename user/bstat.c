@@ -11,22 +11,13 @@
 
 int xp_bstat_create(int fd, const struct xp_bind_key *k)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct xp_bind_stats *zero;
-	int err = 0;
+	const struct xp_bind_stats zero = { 0 };
 
 	if (fd < 0)
 		return 0;
-	if (ncpu <= 0)
-		return ncpu < 0 ? ncpu : -EINVAL;
-	/* a per-CPU value is one struct per possible CPU */
-	zero = calloc((size_t)ncpu, sizeof(*zero));
-	if (!zero)
-		return -ENOMEM;
-	if (bpf_map_update_elem(fd, k, zero, BPF_NOEXIST) && errno != EEXIST)
-		err = -errno;
-	free(zero);
-	return err;
+	if (bpf_map_update_elem(fd, k, &zero, BPF_NOEXIST) && errno != EEXIST)
+		return -errno;
+	return 0;
 }
 
 int xp_bstat_delete(int fd, const struct xp_bind_key *k)
@@ -40,28 +31,14 @@ int xp_bstat_delete(int fd, const struct xp_bind_key *k)
 
 int xp_bstat_read(int fd, const struct xp_bind_key *k, struct xp_bind_stats *sum)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct xp_bind_stats *v;
-	int err = 0;
-
 	memset(sum, 0, sizeof(*sum));
 	if (fd < 0)
 		return -ENOENT;
-	if (ncpu <= 0)
-		return ncpu < 0 ? ncpu : -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(fd, k, v)) {
-		err = -errno;
-	} else {
-		for (int i = 0; i < ncpu; i++) {
-			sum->dl_packets += v[i].dl_packets;
-			sum->dl_bytes += v[i].dl_bytes;
-			sum->ul_packets += v[i].ul_packets;
-			sum->ul_bytes += v[i].ul_bytes;
-		}
+	if (bpf_map_lookup_elem(fd, k, sum)) {
+		int err = -errno;
+
+		memset(sum, 0, sizeof(*sum));
+		return err;
 	}
-	free(v);
-	return err;
+	return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * ctl_watch.h - `xpmipctl watch`: a live view of the bindings and their
- * traffic (xp_bstat_v1 through the daemon's `traffic --raw`), redrawn
+ * traffic (xp_bstat_v2 through the daemon's `traffic --raw`), redrawn
  * every interval with packet and bit rates computed between two samples.
  */
 #ifndef XPMIP_CTL_WATCH_H

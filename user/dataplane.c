@@ -180,17 +180,20 @@ static int xp_map_check(const char *path, int fd, const struct xp_map_spec *want
 		       path, info.max_entries, want->max_entries, info.max_entries);
 		return -ERANGE;
 	}
+	/* map_flags too: libbpf's bpf_map__reuse_fd takes the pinned map's
+	 * flags without a word (BPF_F_NO_PREALLOC or not changes what the map
+	 * costs per packet and per entry) */
 	if (info.type != want->type || info.key_size != want->key_size ||
-	    info.value_size != want->value_size ||
+	    info.value_size != want->value_size || info.map_flags != want->flags ||
 	    (check_size && info.max_entries != want->max_entries)) {
 		ev_err("dp-map-mismatch", NULL, -1,
-		       "map=%s pinned=type:%u,key:%u,value:%u,max:%u "
-		       "want=type:%u,key:%u,value:%u,max:%u "
+		       "map=%s pinned=type:%u,key:%u,value:%u,max:%u,flags:0x%x "
+		       "want=type:%u,key:%u,value:%u,max:%u,flags:0x%x "
 		       "hint=\"layout v%d changed or sizes differ: stop the old instance and "
 		       "remove the pin directory, or restore the old sizes\"",
 		       path, info.type, info.key_size, info.value_size, info.max_entries,
-		       want->type, want->key_size, want->value_size, want->max_entries,
-		       XP_MAP_LAYOUT_VERSION);
+		       info.map_flags, want->type, want->key_size, want->value_size,
+		       want->max_entries, want->flags, XP_MAP_LAYOUT_VERSION);
 		return -EPROTO;
 	}
 	return 0;

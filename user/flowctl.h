@@ -15,7 +15,7 @@ struct lma;
 int flowctl_run(struct lma *l, int argc, char **argv, FILE *out);
 
 /* `binding-stats [--json]`: each binding's downlink and uplink packets and
- * octets (xp_bstat_v1): which interface carries the MN's traffic */
+ * octets (xp_bstat_v2): which interface carries the MN's traffic */
 int flowctl_binding_stats(struct lma *l, int argc, char **argv, FILE *out);
 
 /* `filters [MN] [--json]`: the 004 filters MAGs installed (flow list of

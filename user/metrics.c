@@ -145,11 +145,11 @@ static void binding_traffic_families(struct xp_daemon *d, FILE *out)
 	if (w.fd < 0 || !d->ops || !d->ops->foreach_binding)
 		return;
 	prom_family(out, "xpmip_binding_packets_total", PROM_COUNTER,
-		    "Packets forwarded per binding (xp_bstat_v1), dl = towards the MN.");
+		    "Packets forwarded per binding (xp_bstat_v2), dl = towards the MN.");
 	d->ops->foreach_binding(d, bstat_row, &w);
 	w.pass = 1;
 	prom_family(out, "xpmip_binding_bytes_total", PROM_COUNTER,
-		    "Bytes forwarded per binding (xp_bstat_v1), dl = towards the MN.");
+		    "Bytes forwarded per binding (xp_bstat_v2), dl = towards the MN.");
 	d->ops->foreach_binding(d, bstat_row, &w);
 }
 

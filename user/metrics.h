@@ -11,14 +11,14 @@
  *      xpmip_mh_ack_status_total{direction,type,status,name} counter
  *      xpmip_mh_send_errors_total                        counter
  *      xpmip_packets_total{reason}                       counter (xp_cnt_v1)
- *      xpmip_binding_packets_total{mn,bid,direction}     counter (xp_bstat_v1)
- *      xpmip_binding_bytes_total{mn,bid,direction}       counter (xp_bstat_v1)
+ *      xpmip_binding_packets_total{mn,bid,direction}     counter (xp_bstat_v2)
+ *      xpmip_binding_bytes_total{mn,bid,direction}       counter (xp_bstat_v2)
  *    then the role's own families (xp_role_ops.metrics).
  *  - xp_traffic_write(): per-binding traffic (`xpmipctl traffic`, the data
  *    behind `xpmipctl watch`), as a table, JSON, or tab-separated records.
  *
  * A role plugs in through xp_role_ops.foreach_binding (daemon.h): every
- * binding it reports gets its state counted and its xp_bstat_v1 counters
+ * binding it reports gets its state counted and its xp_bstat_v2 counters
  * exported, labelled with its MN-ID and BID.
  */
 #ifndef XPMIP_METRICS_H

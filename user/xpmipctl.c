@@ -25,7 +25,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "mag-peers", ctl_daemon_main, "mag-peers [--json]       Proxy-CoAs with bindings (LMA)" },
 	{ "counters", ctl_daemon_main, "counters [--json]        data plane and signalling drop counters, per reason" },
 	{ "peers", ctl_daemon_main, "peers [--json]           RFC 5847 heartbeat peers: state, restart counter" },
-	{ "traffic", ctl_daemon_main, "traffic [--json]         packets and bytes per binding (xp_bstat_v1)" },
+	{ "traffic", ctl_daemon_main, "traffic [--json]         packets and bytes per binding (xp_bstat_v2)" },
 	{ "watch", ctl_watch_main, "watch [--interval S] [--count N] [--json]  live bindings and traffic rates" },
 	{ "trace", ctl_trace_main, "trace [--mn MN-ID] [--count N] [--timeout S] [--json]  user-plane drops as they happen" },
 	{ "metrics", ctl_daemon_main, "metrics                  Prometheus text exposition" },

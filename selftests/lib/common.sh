@@ -513,8 +513,8 @@ map_count() {
 # map_summary with absent maps shown as 0 (for comparisons)
 map_summary0() { map_summary "$@" | sed 's/=-1/=0/g'; }
 # The per-binding maps of a role (what must be empty once an MN is gone)
-XP_LMA_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_pfx64_v1 xp_mn_v1 xp_ul_v1 xp_peer_v1 xp_bstat_v1)
-XP_MAG_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_pfx64_v1 xp_mn_v1 xp_bstat_v1)
+XP_LMA_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_pfx64_v1 xp_mn_v1 xp_ul_v1 xp_peer_v1 xp_bstat_v2)
+XP_MAG_STATE_MAPS=(xp_bind_v1 xp_pfx_v1 xp_pfx64_v1 xp_mn_v1 xp_bstat_v2)
 # map_summary INSTANCE MAPS...: "name=count ..." 
 map_summary() {
 	local inst=$1 m out=""; shift

@@ -7,7 +7,8 @@
  * remounts /sys, so the pin root is passed explicitly). Asserted:
  *  - xp_dp_open pins all eight maps under <root>/<instance>/;
  *  - a second open reuses them (state written before is seen after);
- *  - a pinned map of another layout or size is refused with -EPROTO;
+ *  - a pinned map of another layout, size or map_flags is refused with
+ *    -EPROTO;
  *  - attach/detach on a veth, counters read back summed over CPUs;
  *  - xp_dp_close(flush) detaches and removes the pins and the directory,
  *    xp_dp_close(no flush) leaves both;
@@ -146,6 +147,27 @@ Test(dataplane, layout_mismatch_is_eproto)
 	cr_assert_eq(xp_dp_open(&o, &dp), -EPROTO);
 	cr_assert_null(dp);
 	cr_assert_eq(xp_dp_open_pinned("mag", root, &dp), -ENOENT, "other maps missing");
+}
+
+/* the same layout but other map_flags (preallocated): libbpf would take it
+ * as it is; the loader refuses it by name */
+Test(dataplane, flags_mismatch_is_eproto)
+{
+	struct xp_dp_opts o = { .role = XP_ROLE_MAG, .instance = "mag", .pin_root = root,
+				.max_mns = 64, .max_bindings = 64, .max_prefixes = 64 };
+	char p[256];
+	struct xp_dp *dp;
+	int fd;
+
+	cr_assert_eq(mkdir(strcat(strcpy(p, root), "/mag"), 0700), 0);
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, XP_MAP_BIND, sizeof(struct xp_bind_key),
+			    sizeof(struct xp_bind_val), 64, NULL);	/* no BPF_F_NO_PREALLOC */
+	cr_assert_geq(fd, 0);
+	snprintf(p, sizeof(p), "%s/mag/%s", root, XP_MAP_BIND);
+	cr_assert_eq(bpf_obj_pin(fd, p), 0);
+	close(fd);
+	cr_assert_eq(xp_dp_open(&o, &dp), -EPROTO);
+	cr_assert_null(dp);
 }
 
 Test(dataplane, attach_detach_counters)

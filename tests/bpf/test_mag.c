@@ -98,15 +98,11 @@ static void expect_out(const struct pkt *want)
 static uint64_t bstat(uint32_t mn, uint16_t bid, int dl)
 {
 	struct xp_bind_key k = { .mn_id = mn, .bid = bid };
-	int ncpu = libbpf_num_possible_cpus();
-	struct xp_bind_stats st[ncpu];
-	uint64_t n = 0;
+	struct xp_bind_stats st;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.xp_bstat_v1), &k, st))
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.xp_bstat_v2), &k, &st))
 		return 0;
-	for (int c = 0; c < ncpu; c++)
-		n += dl ? st[c].dl_packets : st[c].ul_packets;
-	return n;
+	return dl ? st.dl_packets : st.ul_packets;
 }
 
 /* MN -> dst as received on the access link */

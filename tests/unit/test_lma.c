@@ -98,7 +98,7 @@ static void make_maps(void)
 		      BPF_F_NO_PREALLOC);
 	maps.pfx64 = mk(BPF_MAP_TYPE_HASH, sizeof(struct xp_prefix64_key), sizeof(struct xp_prefix_val),
 			1024, BPF_F_NO_PREALLOC);
-	maps.bstat = mk(BPF_MAP_TYPE_PERCPU_HASH, sizeof(struct xp_bind_key),
+	maps.bstat = mk(BPF_MAP_TYPE_HASH, sizeof(struct xp_bind_key),
 			sizeof(struct xp_bind_stats), 1024, BPF_F_NO_PREALLOC);
 	maps.fsel = mk(BPF_MAP_TYPE_HASH, sizeof(__u32), sizeof(struct xp_flow_set), 64,
 		       BPF_F_NO_PREALLOC);
