@@ -63,6 +63,8 @@ TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+# BPF objects of the benchmarks themselves (pktcost's probes), with skeletons
+BENCH_BPF_SKELS := $(BUILD)/bench-bpf/pktcost_probe.skel.h
 
 .PHONY: all deps check demo fuzz bench clean install uninstall vmlinux-refresh \
 	test-unit test-bpf test-fuzz test-selftests verifier-stats
@@ -115,15 +117,23 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libxpmip.a | $(BUILD)/tools
 	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
 
 # Benchmarks: optimised, no sanitizers, with the test helpers and skeletons.
-$(BUILD)/bench/%: tests/bench/%.c $(TEST_HELPERS) $(BUILD)/libxpmip.a $(BPF_SKELS) | $(BUILD)/bench
-	$(CC) $(XP_CFLAGS) -Itests/lib $< $(TEST_HELPERS) $(BUILD)/libxpmip.a $(LDLIBS) -o $@
+$(BUILD)/bench/%: tests/bench/%.c $(TEST_HELPERS) $(BUILD)/libxpmip.a $(BPF_SKELS) \
+		$(BENCH_BPF_SKELS) | $(BUILD)/bench
+	$(CC) $(XP_CFLAGS) -Itests/lib -I$(BUILD)/bench-bpf $< $(TEST_HELPERS) $(BUILD)/libxpmip.a \
+		$(LDLIBS) -o $@
+
+$(BUILD)/bench-bpf/%.bpf.o: tests/bench/bpf/%.bpf.c $(BPF_HDRS) $(VMLINUX_H) | $(BUILD)/bench-bpf
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench-bpf/%.skel.h: $(BUILD)/bench-bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name xb_$(subst -,_,$*) > $@.tmp && mv $@.tmp $@
 
 # libFuzzer targets: the decoder and the extension-header parsers, alone, with ASan and UBSan.
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(USER_HDRS) | $(BUILD)/fuzz
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iuser -I$(BUILD)/bpf \
 		-D_GNU_SOURCE $< user/mh_codec.c user/ipv6_ext.c -o $@
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/asan $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools $(BUILD)/bench:
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/asan $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools $(BUILD)/bench $(BUILD)/bench-bpf:
 	mkdir -p $@
 
 deps:

@@ -17,7 +17,17 @@
  * action it is meant to exercise aborts the benchmark instead of timing a
  * drop.
  *
- * Output: one JSON object per line (path, mns, median_ns, p10, p90,
+ * TC programs (the LMA's equal-IFP xp_lma_dup, the MN helper's
+ * xp_mn_egress / xp_mn_ingress) are timed the same way on an skb; their
+ * floor is a trivial TC program (xb_tc_pass), since an skb test run costs
+ * more than an XDP one before the program starts.
+ *
+ * Component rows ("group":"component"): probes (tests/bench/bpf/
+ * pktcost_probe.bpf.c) that do the first k map lookups of the LMA downlink
+ * on the LMA's own maps and nothing else, in the same rounds: the step
+ * from one to the next is what that lookup costs at that MN count.
+ *
+ * Output: one JSON object per line (path, group, mns, median_ns, p10, p90,
  * floor_ns) for tests/bench/run.sh to tabulate.
  *
  *   pktcost [SIZES]            SIZES: how many MN counts (1, 10k, 100k, 1M)
@@ -36,8 +46,11 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/pkt_cls.h>
 
 #include "bpftest.h"
+#include "ifp_pkt.h"
+#include "ipv6_ext.h"
 #include "pkt.h"
 #include "pfxmap.h"
 #include "xpmip_maps.h"
@@ -45,12 +58,15 @@
 
 #include "lma.skel.h"
 #include "mag.skel.h"
+#include "mn.skel.h"
 #include "pass.skel.h"
+#include "pktcost_probe.skel.h"
 
 #define ROUNDS		5	/* interleaved rounds; the spread is across them */
 #define SAMPLES		4000	/* packets per path per round */
 #define LMA_ADDR	"2001:db8:1::1"
 #define PEER_ADDR	"2001:db8:1::2"	/* MAG (for the LMA) / LMA (for the MAG) */
+#define PEER2_ADDR	"2001:db8:1::3"	/* the MAG of the equal-IFP MNs' second interface */
 #define CN_ADDR		"2001:db8:99::9"
 #define MN_BASE		0x20010db8u	/* MN i owns 2001:db8:<1000 + i>::/64 style */
 
@@ -106,15 +122,21 @@ static int update_retry(int fd, const void *k, const void *v)
 
 struct maps {
 	int pfx, bind, ul, mn, bstat, pfx64;
+	int bind_pre;	/* a preallocated copy of xp_bind_v1 (probe), or -1 */
+	int bstat_pc;	/* the counters per CPU, as xp_bstat_v1 (probe), or -1 */
 	int lpm_only;	/* the previous design: every prefix in the trie */
 	int ifp;	/* an xp_mn_v1 entry per MN, and for every IFP_EVERY-th MN
 			 * (000) a second, non-primary binding (bid 2) chosen for
 			 * its primary HoA, so that packets to it take the Type 2
 			 * routing header path (as user/ifp.c sets it up). Not
 			 * every MN: two per-CPU counter entries per MN for 1M MNs
-			 * exhaust the per-CPU allocator here (ENOMEM) */
+			 * exhaust the per-CPU allocator here (ENOMEM). Every
+			 * IFP_EVERY-th MN plus IFP_EVERY / 2 has two equal-IFP
+			 * bindings instead (n_dl 2: xp_lma_dup sends a copy down
+			 * each, the second to PEER2_ADDR with the RH2) */
 };
 #define IFP_EVERY	16
+#define IFP_DUP		(IFP_EVERY / 2)	/* i % IFP_EVERY: an equal-IFP MN */
 
 /* Fill MNs [from, to): prefix -> (i, bid 1), binding to PEER_ADDR */
 /*
@@ -185,7 +207,8 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 	union xp_addr6 peer, local;
 	static struct xp_bind_stats zero_stats[XP_BENCH_MAX_CPUS];
 	int ncpu = libbpf_num_possible_cpus();
-	struct batch bst = { 0 }, bind = { 0 }, p64 = { 0 }, ul = { 0 }, mn = { 0 };
+	struct batch bst = { 0 }, bind = { 0 }, p64 = { 0 }, ul = { 0 }, mn = { 0 }, pre = { 0 };
+	struct batch pc = { 0 };
 	int rc = -1;
 
 	if (ncpu <= 0 || ncpu > XP_BENCH_MAX_CPUS)
@@ -196,12 +219,16 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 	bv.local = local;
 	pkt_mac(BT_MAC_MN, bv.mn_mac);
 	pkt_mac(BT_MAC_C, bv.if_mac);
-	if (batch_init(&bst, m->bstat, sizeof(struct xp_bind_key),
-		       (uint32_t)(sizeof(struct xp_bind_stats) * (size_t)ncpu)) ||
+	if (batch_init(&bst, m->bstat, sizeof(struct xp_bind_key), sizeof(struct xp_bind_stats)) ||
 	    batch_init(&bind, m->bind, sizeof(struct xp_bind_key), sizeof(struct xp_bind_val)) ||
 	    batch_init(&p64, m->pfx64, sizeof(struct xp_prefix64_key), sizeof(struct xp_prefix_val)) ||
 	    batch_init(&ul, m->ul, sizeof(struct xp_ul_key), sizeof(struct xp_ul_val)) ||
-	    batch_init(&mn, m->mn, sizeof(uint32_t), sizeof(struct xp_mn_val)))
+	    batch_init(&mn, m->mn, sizeof(uint32_t), sizeof(struct xp_mn_val)) ||
+	    (m->bind_pre >= 0 &&
+	     batch_init(&pre, m->bind_pre, sizeof(struct xp_bind_key), sizeof(struct xp_bind_val))) ||
+	    (m->bstat_pc >= 0 &&
+	     batch_init(&pc, m->bstat_pc, sizeof(struct xp_bind_key),
+			(uint32_t)(sizeof(struct xp_bind_stats) * (size_t)ncpu))))
 		goto out;
 	for (uint32_t i = from; i < to; i++) {
 		struct xp_prefix_val pv = { .mn_id = i, .bid = 1 };
@@ -215,19 +242,26 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 		/* the agent creates the per-binding counters with the binding,
 		 * so the packet path only ever finds them */
 		if (batch_add(&bst, &bk, zero_stats) || batch_add(&bind, &bk, &bv) ||
+		    (m->bind_pre >= 0 && batch_add(&pre, &bk, &bv)) ||
+		    (m->bstat_pc >= 0 && batch_add(&pc, &bk, zero_stats)) ||
 		    (m->lpm_only ? update_retry(m->pfx, &pk, &pv) : batch_add(&p64, &k64, &pv)) ||
 		    (lma_side && batch_add(&ul, &uk, &uv))) {
 			fprintf(stderr, "pktcost: filling MN %u: %s\n", i, strerror(errno));
 			goto out;
 		}
-		if (m->ifp && i % IFP_EVERY == 0) {
+		if (m->ifp && (i % IFP_EVERY == 0 || i % IFP_EVERY == IFP_DUP)) {
 			struct xp_bind_key bk2 = { .mn_id = i, .bid = 2 };
 			struct xp_bind_val bv2 = bv;
 			struct xp_mn_val mv = { .n_dl = 1, .dl_bid = { 2 } };
 
+			if (i % IFP_EVERY == IFP_DUP) {	/* equal IFPs: both */
+				mv = (struct xp_mn_val){ .n_dl = 2, .dl_bid = { 1, 2 } };
+				pkt_addr(PEER2_ADDR, bv2.peer.a8);
+			}
 			mn_addr(i, MN_HOA2, &bv2.hoa);
 			mn_addr(i, MN_PRIMARY_HOA, &mv.primary_hoa);
 			if (batch_add(&bst, &bk2, zero_stats) || batch_add(&bind, &bk2, &bv2) ||
+			    (m->bind_pre >= 0 && batch_add(&pre, &bk2, &bv2)) ||
 			    batch_add(&mn, &i, &mv)) {
 				fprintf(stderr, "pktcost: filling MN %u (IFP): %s\n", i, strerror(errno));
 				goto out;
@@ -242,7 +276,8 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 		}
 	}
 	if (batch_flush(&bst) || batch_flush(&bind) || batch_flush(&p64) || batch_flush(&ul) ||
-	    batch_flush(&mn)) {
+	    batch_flush(&mn) || (m->bind_pre >= 0 && batch_flush(&pre)) ||
+	    (m->bstat_pc >= 0 && batch_flush(&pc))) {
 		fprintf(stderr, "pktcost: filling MNs: %s\n", strerror(errno));
 		goto out;
 	}
@@ -253,6 +288,8 @@ out:
 	batch_free(&p64);
 	batch_free(&ul);
 	batch_free(&mn);
+	batch_free(&pre);
+	batch_free(&pc);
 	return rc;
 }
 
@@ -277,6 +314,11 @@ enum path {
 	P_FLOOR, P_LMA_DL, P_LMA_DL_NONH, P_LMA_DL_LPM, P_LMA_UL, P_MAG_UL, P_MAG_UL_NONH,
 	P_MAG_DL, P_LMA_DL_RH2,
 	P_FLOW_HIT_1, P_FLOW_HIT_16, P_FLOW_HIT_64, P_FLOW_MISS_1, P_FLOW_MISS_16, P_FLOW_MISS_64,
+	P_LMA_UL_HOA,
+	P_TC_FLOOR, P_LMA_DUP, P_MN_EGRESS, P_MN_INGRESS,	/* TC programs */
+	/* component probes (pktcost_probe.bpf.c), on the LMA downlink packet */
+	P_C_JIFFIES, P_C_PFX64_MISS, P_C_PFX64, P_C_PFX, P_C_MN, P_C_BIND, P_C_NOMN, P_C_BINDPRE, P_C_BSTAT,
+	P_C_INLINE, P_C_PCPU,
 	P_MAX
 };
 static const char *const path_name[P_MAX] = {
@@ -295,7 +337,33 @@ static const char *const path_name[P_MAX] = {
 	[P_FLOW_MISS_1] = "LMA downlink, flow cache miss: walk of 1 selector",
 	[P_FLOW_MISS_16] = "LMA downlink, flow cache miss: walk of 16 selectors",
 	[P_FLOW_MISS_64] = "LMA downlink, flow cache miss: walk of 64 selectors",
+	[P_LMA_UL_HOA] = "LMA uplink decap + Primary HoA option removed, source restored",
+	[P_TC_FLOOR] = "floor, TC (xb_tc_pass)",
+	[P_LMA_DUP] = "LMA equal IFPs (TC xp_lma_dup): a tunnelled copy down each of 2 bindings",
+	[P_MN_EGRESS] = "MN egress (TC xp_mn_egress): Primary HoA option added, source rewritten",
+	[P_MN_INGRESS] = "MN ingress (TC xp_mn_ingress): Type 2 routing header removed",
+	[P_C_JIFFIES] = "bpf_jiffies64 alone",
+	[P_C_PFX64_MISS] = "xp_pfx64_v1 lookup alone, a miss (bucket, no element)",
+	[P_C_PFX64] = "xp_pfx64_v1 lookup alone",
+	[P_C_PFX] = "prefix lookup (LPM trie, empty here, then xp_pfx64_v1)",
+	[P_C_MN] = "prefix + xp_mn_v1",
+	[P_C_BIND] = "prefix + xp_mn_v1 + xp_bind_v1",
+	[P_C_NOMN] = "prefix + xp_bind_v1 (no xp_mn_v1)",
+	[P_C_BINDPRE] = "prefix + xp_mn_v1 + xp_bind_v1 copy preallocated (xb_bind_pre)",
+	[P_C_BSTAT] = "prefix + xp_mn_v1 + xp_bind_v1 + xp_bstat_v2 atomic adds",
+	[P_C_INLINE] = "prefix + xp_mn_v1 + xp_bind_v1 + atomic add in the binding value",
+	[P_C_PCPU] = "prefix + xp_mn_v1 + xp_bind_v1 + per-CPU counters (as xp_bstat_v1, before)",
 };
+
+static int is_tc(enum path p)
+{
+	return p >= P_TC_FLOOR && p <= P_MN_INGRESS;
+}
+
+static int is_component(enum path p)
+{
+	return p >= P_C_JIFFIES;
+}
 
 /*
  * Flow mobility rows (RFC 7864, bpf/xp_flow.h): FLOW_MNS MNs per selector
@@ -387,20 +455,77 @@ struct bench {
 	struct bt_env env;
 };
 
+/* The 000 uplink: MN i's second interface (HoA2) to the CN through
+ * PEER_ADDR, with the Primary HoA option naming its primary HoA */
+static void build_ul_hoa(uint32_t i, struct pkt *k)
+{
+	uint8_t d[XP_DSTOPT_HOA_HDR_LEN];
+	char hoa2[INET6_ADDRSTRLEN];
+	union xp_addr6 ph;
+
+	mn_addr(i, MN_PRIMARY_HOA, &ph);
+	mn_addr_str(i, MN_HOA2, hoa2, sizeof(hoa2));
+	xp_dstopt_hoa_build(d, sizeof(d), XP_IPPROTO_UDP, XP_DSTOPT_PRIMARY_HOA_DEFAULT,
+			    (const struct in6_addr *)ph.a8);
+	pkt_eth(k, BT_MAC_A, BT_MAC_GW2, 0x86dd);
+	pkt_ip6(k, PEER_ADDR, LMA_ADDR, XP_IPPROTO_IPV6, 64, 0, 0);
+	pkt_ip6(k, hoa2, CN_ADDR, XP_IPPROTO_DSTOPTS, 64, 0, 0);
+	pkt_bytes(k, d, sizeof(d));
+	ifp_l4(k, XP_IPPROTO_UDP, 0);
+	pkt_finish(k);
+	ifp_fill_csum(k, 54, NULL);
+}
+
+/* The MN helper's packets (MN 0's addresses, see mn_if_setup): egress from
+ * the primary HoA, ingress to HoA2 with a Type 2 routing header */
+static void build_mn(enum path p, struct pkt *k)
+{
+	char phoa[INET6_ADDRSTRLEN], hoa2[INET6_ADDRSTRLEN];
+	uint8_t rh[XP_RH2_LEN];
+	union xp_addr6 ph;
+
+	mn_addr(0, MN_PRIMARY_HOA, &ph);
+	mn_addr_str(0, MN_PRIMARY_HOA, phoa, sizeof(phoa));
+	mn_addr_str(0, MN_HOA2, hoa2, sizeof(hoa2));
+	if (p == P_MN_EGRESS) {
+		pkt_eth(k, BT_MAC_CN, BT_MAC_A, 0x86dd);
+		pkt_ip6(k, phoa, CN_ADDR, XP_IPPROTO_UDP, 64, 0, 0);
+	} else {
+		xp_rh2_build(rh, sizeof(rh), XP_IPPROTO_UDP, (const struct in6_addr *)ph.a8);
+		pkt_eth(k, BT_MAC_A, BT_MAC_CN, 0x86dd);
+		pkt_ip6(k, CN_ADDR, hoa2, XP_IPPROTO_ROUTING, 60, 0, 0);
+		pkt_bytes(k, rh, sizeof(rh));
+	}
+	ifp_l4(k, XP_IPPROTO_UDP, 0);
+	pkt_finish(k);
+	ifp_fill_csum(k, 14, NULL);
+}
+
 /* Build path p's packet for MN i; fl: its flow label */
 static void build(enum path p, uint32_t i, uint32_t fl, struct pkt *k)
 {
 	char mn[INET6_ADDRSTRLEN];
 
-	mn_addr_str(i, p == P_LMA_DL_RH2 ? MN_PRIMARY_HOA : MN_HOST, mn, sizeof(mn));
+	mn_addr_str(i, p == P_LMA_DL_RH2 || p == P_LMA_DUP ? MN_PRIMARY_HOA : MN_HOST, mn,
+		    sizeof(mn));
 	pkt_init(k);
 	switch (p) {
+	case P_LMA_UL_HOA:
+		build_ul_hoa(i, k);
+		return;
+	case P_MN_EGRESS:
+	case P_MN_INGRESS:
+		build_mn(p, k);
+		return;
 	case P_FLOOR:
 	case P_LMA_DL:
 	case P_LMA_DL_NONH:
 	case P_LMA_DL_LPM:
 	case P_LMA_DL_RH2:
 	case P_FLOW_HIT_1 ... P_FLOW_MISS_64:
+	case P_TC_FLOOR:
+	case P_LMA_DUP:
+	case P_C_JIFFIES ... P_C_PCPU:
 		pkt_eth(k, BT_MAC_A, BT_MAC_CN, 0x86dd);
 		pkt_ip6(k, CN_ADDR, mn, XP_IPPROTO_UDP, 64, 0, fl);
 		pkt_udp(k, 1000, FLOW_DPORT, 18);
@@ -427,6 +552,18 @@ static void build(enum path p, uint32_t i, uint32_t fl, struct pkt *k)
 	pkt_finish(k);
 }
 
+/* xp_cfg_v1 as pktcost wants it, with these flags; the Primary HoA
+ * option type set (the 000 uplink row) */
+static int set_cfg(int fd, uint32_t flags)
+{
+	struct xp_cfg c = { .tunnel_mtu = 1500, .hop_limit = 64, .flags = flags,
+			    .primary_hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT };
+	uint32_t zero = 0;
+
+	pkt_addr(LMA_ADDR, c.local_addr.a8);
+	return bpf_map_update_elem(fd, &zero, &c, BPF_ANY);
+}
+
 static int ingress(const struct bench *b, enum path p)
 {
 	return p == P_MAG_UL || p == P_MAG_UL_NONH ? b->env.if_c : b->env.if_a;
@@ -439,16 +576,26 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One test run of packet k on path p: 0, or -1 with a message */
+/* One test run of packet k on path p: its return value, or -1 with a
+ * message. TC paths get an skb arriving on (or, for the MN's egress,
+ * leaving through) the ingress interface. */
 static int run1(const struct bench *b, enum path p, const struct pkt *k, uint32_t *duration)
 {
 	static uint8_t outbuf[PKT_MAX];
 	struct xdp_md ctx = { .ingress_ifindex = (uint32_t)ingress(b, p),
 			      .data_end = (uint32_t)k->len };
+	struct __sk_buff skb = { .ifindex = (uint32_t)ingress(b, p),
+				 .ingress_ifindex = (uint32_t)ingress(b, p) };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
 		    .data_in = k->b, .data_size_in = (uint32_t)k->len,
 		    .data_out = outbuf, .data_size_out = sizeof(outbuf), .repeat = 1);
-	int err = bpf_prog_test_run_opts(b->prog[p], &o);
+	int err;
+
+	if (is_tc(p)) {
+		o.ctx_in = &skb;
+		o.ctx_size_in = sizeof(skb);
+	}
+	err = bpf_prog_test_run_opts(b->prog[p], &o);
 
 	if (err) {
 		fprintf(stderr, "pktcost: %s: test run: %s\n", path_name[p], strerror(-err));
@@ -465,14 +612,17 @@ static int sample(const struct bench *b, enum path p, uint32_t n, uint32_t *out)
 	struct pkt k;
 
 	/* the variant's configuration flags (next-hop cache on or off) */
-	if (bt_set_cfg(b->cfg_fd[p], LMA_ADDR, 1500, 64, b->cfg_flags[p]))
+	if (set_cfg(b->cfg_fd[p], b->cfg_flags[p]))
 		return -1;
 	for (int s = 0; s < SAMPLES; s++) {
 		uint32_t i = n > 1 ? (uint32_t)random() % n : 0, fl = 0, d;
 		int ret;
 
-		if (p == P_LMA_DL_RH2)	/* an MN with the second binding */
+		if (p == P_LMA_DL_RH2 || p == P_LMA_UL_HOA)	/* an MN with the second binding */
 			i = n > 1 ? (uint32_t)random() % ((n + IFP_EVERY - 1) / IFP_EVERY) * IFP_EVERY : 0;
+		if (p == P_LMA_DUP)	/* an MN with two equal-IFP bindings */
+			i = (n > IFP_DUP ? (uint32_t)random() % ((n - IFP_DUP + IFP_EVERY - 1) / IFP_EVERY) *
+					   IFP_EVERY : 0) + IFP_DUP;
 		if (is_flow(p)) {
 			i = FLOW_BASE + (uint32_t)flow_group(p) * FLOW_MNS +
 			    (uint32_t)random() % FLOW_MNS;
@@ -496,6 +646,32 @@ static int sample(const struct bench *b, enum path p, uint32_t n, uint32_t *out)
 	return 0;
 }
 
+/* The probes on the LMA object's maps: every map of the probe object that
+ * the LMA has too is the LMA's (same name), the rest (xb_bind_pre) its own */
+static int probe_load(struct xb_pktcost_probe *probe, const struct bpf_object *lma)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, probe->obj) {
+		const struct bpf_map *l = bpf_object__find_map_by_name(lma, bpf_map__name(m));
+
+		if (l && bpf_map__fd(l) >= 0 && bpf_map__reuse_fd(m, bpf_map__fd(l)))
+			return -1;
+	}
+	return xb_pktcost_probe__load(probe);
+}
+
+/* The MN helper's interface (if_a plays the MN's non-primary IF2): MN 0's
+ * HoA2 on it, its primary HoA elsewhere, the interface MTU known */
+static int mn_if_setup(struct xp_mn *mnp, int ifindex)
+{
+	struct xp_mnif_val v = { .hoa_opt = XP_DSTOPT_PRIMARY_HOA_DEFAULT, .mtu = 1500 };
+	uint32_t k = (uint32_t)ifindex;
+
+	mn_addr(0, MN_HOA2, &v.hoa);
+	mn_addr(0, MN_PRIMARY_HOA, &v.primary_hoa);
+	return bpf_map_update_elem(bpf_map__fd(mnp->maps.xp_mnif_v1), &k, &v, BPF_ANY);
+}
 
 int main(int argc, char **argv)
 {
@@ -503,6 +679,8 @@ int main(int argc, char **argv)
 	struct xp_lma *lma = NULL, *lma_lpm = NULL;
 	struct xp_mag *mag = NULL;
 	struct xp_pass *pass = NULL;
+	struct xp_mn *mnp = NULL;
+	struct xb_pktcost_probe *probe = NULL;
 	struct maps lm, mm, lp;
 	struct bench b = { 0 };
 	uint32_t filled = 0;
@@ -521,30 +699,37 @@ int main(int argc, char **argv)
 	lma_lpm = xp_lma__open();
 	mag = xp_mag__open();
 	pass = xp_pass__open_and_load();
-	if (!lma || !lma_lpm || !mag || !pass)
+	mnp = xp_mn__open_and_load();
+	probe = xb_pktcost_probe__open();
+	if (!lma || !lma_lpm || !mag || !pass || !mnp || !probe)
 		goto out;
 	/* size every map for the largest population */
 	bpf_map__set_max_entries(lma_lpm->maps.xp_pfx_v1, 1100000);
-	if (xp_lma__load(lma) || xp_lma__load(lma_lpm) || xp_mag__load(mag)) {
+	if (xp_lma__load(lma) || xp_lma__load(lma_lpm) || xp_mag__load(mag) ||
+	    probe_load(probe, lma->obj)) {
 		fprintf(stderr, "pktcost: load failed\n");
 		goto out;
 	}
 	lm = (struct maps){ bpf_map__fd(lma->maps.xp_pfx_v1), bpf_map__fd(lma->maps.xp_bind_v1),
 			    bpf_map__fd(lma->maps.xp_ul_v1), bpf_map__fd(lma->maps.xp_mn_v1),
-			    bpf_map__fd(lma->maps.xp_bstat_v1), bpf_map__fd(lma->maps.xp_pfx64_v1), 0, 1 };
+			    bpf_map__fd(lma->maps.xp_bstat_v2), bpf_map__fd(lma->maps.xp_pfx64_v1),
+			    bpf_map__fd(probe->maps.xb_bind_pre), bpf_map__fd(probe->maps.xb_bstat_pcpu),
+			    0, 1 };
 	lp = (struct maps){ bpf_map__fd(lma_lpm->maps.xp_pfx_v1),
 			    bpf_map__fd(lma_lpm->maps.xp_bind_v1), bpf_map__fd(lma_lpm->maps.xp_ul_v1),
-			    bpf_map__fd(lma_lpm->maps.xp_mn_v1), bpf_map__fd(lma_lpm->maps.xp_bstat_v1),
-			    bpf_map__fd(lma_lpm->maps.xp_pfx64_v1), 1, 0 };
+			    bpf_map__fd(lma_lpm->maps.xp_mn_v1), bpf_map__fd(lma_lpm->maps.xp_bstat_v2),
+			    bpf_map__fd(lma_lpm->maps.xp_pfx64_v1), -1, -1, 1, 0 };
 	mm = (struct maps){ bpf_map__fd(mag->maps.xp_pfx_v1), bpf_map__fd(mag->maps.xp_bind_v1),
 			    bpf_map__fd(mag->maps.xp_ul_v1), bpf_map__fd(mag->maps.xp_mn_v1),
-			    bpf_map__fd(mag->maps.xp_bstat_v1), bpf_map__fd(mag->maps.xp_pfx64_v1), 0, 0 };
+			    bpf_map__fd(mag->maps.xp_bstat_v2), bpf_map__fd(mag->maps.xp_pfx64_v1),
+			    -1, -1, 0, 0 };
 	if (bt_set_cfg(bpf_map__fd(lma->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
 	    bt_set_cfg(bpf_map__fd(lma_lpm->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
 	    bt_add_peer(bpf_map__fd(lma_lpm->maps.xp_peer_v1), PEER_ADDR) ||
 	    bt_set_cfg(bpf_map__fd(mag->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
 	    bt_add_peer(bpf_map__fd(lma->maps.xp_peer_v1), PEER_ADDR) ||
-	    bt_add_peer(bpf_map__fd(mag->maps.xp_peer_v1), PEER_ADDR))
+	    bt_add_peer(bpf_map__fd(mag->maps.xp_peer_v1), PEER_ADDR) ||
+	    mn_if_setup(mnp, b.env.if_a))
 		goto out;
 
 	if (flow_fill(&lm, bpf_map__fd(lma->maps.xp_fsel_v1)))
@@ -558,12 +743,30 @@ int main(int argc, char **argv)
 	b.prog[P_MAG_UL] = bpf_program__fd(mag->progs.xp_mag_access);
 	b.prog[P_MAG_DL] = bpf_program__fd(mag->progs.xp_mag_core);
 	b.prog[P_LMA_DL_NONH] = b.prog[P_LMA_DL];
+	b.prog[P_LMA_UL_HOA] = b.prog[P_LMA_DL];
+	b.prog[P_TC_FLOOR] = bpf_program__fd(probe->progs.xb_tc_pass);
+	b.prog[P_LMA_DUP] = bpf_program__fd(lma->progs.xp_lma_dup);
+	b.prog[P_MN_EGRESS] = bpf_program__fd(mnp->progs.xp_mn_egress);
+	b.prog[P_MN_INGRESS] = bpf_program__fd(mnp->progs.xp_mn_ingress);
+	b.prog[P_C_JIFFIES] = bpf_program__fd(probe->progs.xb_jiffies);
+	b.prog[P_C_PFX64] = bpf_program__fd(probe->progs.xb_pfx64);
+	b.prog[P_C_PFX64_MISS] = bpf_program__fd(probe->progs.xb_pfx64_miss);
+	b.prog[P_C_PFX] = bpf_program__fd(probe->progs.xb_pfx);
+	b.prog[P_C_MN] = bpf_program__fd(probe->progs.xb_pfx_mn);
+	b.prog[P_C_BIND] = bpf_program__fd(probe->progs.xb_pfx_mn_bind);
+	b.prog[P_C_BINDPRE] = bpf_program__fd(probe->progs.xb_pfx_mn_bindpre);
+	b.prog[P_C_BSTAT] = bpf_program__fd(probe->progs.xb_pfx_mn_bind_bstat);
+	b.prog[P_C_INLINE] = bpf_program__fd(probe->progs.xb_pfx_mn_bind_inline);
+	b.prog[P_C_NOMN] = bpf_program__fd(probe->progs.xb_pfx_bind);
+	b.prog[P_C_PCPU] = bpf_program__fd(probe->progs.xb_pfx_mn_bind_pcpu);
 	b.prog[P_MAG_UL_NONH] = b.prog[P_MAG_UL];
 	for (int p = P_FLOW_HIT_1; p <= P_FLOW_MISS_64; p++)
 		b.prog[p] = b.prog[P_LMA_DL];
 	b.want[P_FLOOR] = XDP_PASS;
 	for (int p = P_LMA_DL; p < P_MAX; p++)
-		b.want[p] = XDP_REDIRECT;
+		b.want[p] = is_component((enum path)p) ? XDP_PASS : XDP_REDIRECT;
+	b.want[P_TC_FLOOR] = b.want[P_MN_EGRESS] = b.want[P_MN_INGRESS] = TC_ACT_OK;
+	b.want[P_LMA_DUP] = TC_ACT_REDIRECT;
 	for (int p = 0; p < P_MAX; p++) {
 		b.cfg_fd[p] = bpf_map__fd(lma->maps.xp_cfg_v1);
 		b.cfg_flags[p] = XP_CFG_F_ENABLED;
@@ -588,6 +791,9 @@ int main(int argc, char **argv)
 		if (pthread_create(&th, NULL, fill_thread, &lpj))
 			goto out;
 		frc = fill(&lm, filled, n, 0, 1) || fill(&mm, filled, n, b.env.if_c, 0);
+		/* the equal-IFP row's MN (index IFP_DUP) at the smallest size too */
+		if (!frc && filled == 0 && n <= IFP_DUP)
+			frc = fill(&lm, IFP_DUP, IFP_DUP + 1, 0, 1);
 		pthread_join(th, NULL);
 		if (frc || lpj.rc)
 			goto out;
@@ -612,16 +818,18 @@ int main(int argc, char **argv)
 			qsort(p90[p], ROUNDS, sizeof(uint32_t), cmp_u32);
 		}
 		for (int p = 0; p < P_MAX; p++)
-			printf("{\"path\":\"%s\",\"mns\":%u,\"median_ns\":%u,\"p10_ns\":%u,"
-			       "\"p90_ns\":%u,\"round_min_ns\":%u,\"round_max_ns\":%u,"
+			printf("{\"path\":\"%s\",\"group\":\"%s\",\"mns\":%u,\"median_ns\":%u,"
+			       "\"p10_ns\":%u,\"p90_ns\":%u,\"round_min_ns\":%u,\"round_max_ns\":%u,"
 			       "\"floor_ns\":%u}\n",
-			       path_name[p], n, med[p][ROUNDS / 2], p10[p][ROUNDS / 2],
-			       p90[p][ROUNDS / 2], med[p][0], med[p][ROUNDS - 1],
-			       med[P_FLOOR][ROUNDS / 2]);
+			       path_name[p], is_component((enum path)p) ? "component" : "path", n,
+			       med[p][ROUNDS / 2], p10[p][ROUNDS / 2], p90[p][ROUNDS / 2], med[p][0],
+			       med[p][ROUNDS - 1], med[is_tc((enum path)p) ? P_TC_FLOOR : P_FLOOR][ROUNDS / 2]);
 		fflush(stdout);
 	}
 	rc = 0;
 out:
+	xb_pktcost_probe__destroy(probe);
+	xp_mn__destroy(mnp);
 	xp_pass__destroy(pass);
 	xp_mag__destroy(mag);
 	xp_lma__destroy(lma);

@@ -54,16 +54,31 @@ export ROUNDS=${ROUNDS:-3} WINDOW_S=${WINDOW_S:-2}			# throughput.sh: CPU per pa
 export REPS=${REPS:-3} RESTART_REPS=${RESTART_REPS:-2} STREAM_S=${STREAM_S:-5} \
 	EVENT_AT_S=${EVENT_AT_S:-1.5}					# handover.sh
 
-if want pktcost; then
-echo "bench: per-packet cost (BPF_PROG_TEST_RUN), 1 .. 1M MNs" >&2
-lock
-"$B/bench/pktcost" > "$OUT/pktcost.json" 2> "$OUT/pktcost.log" ||
-	echo "bench: pktcost failed (see $OUT/pktcost.log); the sizes it finished are in the table" >&2
-unlock
-took pktcost
-fi
+# One benchmark section: NAME, what it measures, and the command that runs
+# it. Skipped unless wanted; run under the selftests' lock; its own time
+# (without the wait for the lock) kept by took.
+section() {
+	local name=$1 what=$2
+	shift 2
+	want "$name" || return 0
+	echo "bench: $what" >&2
+	lock
+	"$@"
+	unlock
+	took "$name"
+}
 
-if want signalling; then
+pktcost_run() {
+	"$B/bench/pktcost" > "$OUT/pktcost.json" 2> "$OUT/pktcost.log" ||
+		echo "bench: pktcost failed (see $OUT/pktcost.log); the sizes it finished are in the table" >&2
+}
+
+# tests/bench/NAME.sh, its output in $OUT/NAME.log (sections 2, 4, 5: the
+# namespace topology (xpb-*) and their own cleanup)
+script_run() {
+	tests/bench/$1.sh > "$OUT/$1.log" 2>&1 || echo "bench: $1.sh failed, see $OUT/$1.log" >&2
+}
+
 # ---- signalling: a real LMA in a namespace of its own ----
 NS=xpb-sig
 PIN=/run/xpmip-bench/bpf
@@ -74,61 +89,43 @@ sig_cleanup() {
 	rm -rf "$PIN/lmabench"
 	mountpoint -q "$PIN" && umount "$PIN" || true
 }
-trap sig_cleanup EXIT INT TERM
-lock
-sig_cleanup
-mkdir -p "$PIN" && mount -t bpf bpf "$PIN"
-ip netns add $NS
-ip -n $NS link set lo up
-ip -n $NS link add sl0 type veth peer name sl1
-ip -n $NS link set sl0 up && ip -n $NS link set sl1 up
-ip -n $NS addr add 2001:db8:ff::1/128 dev lo
-ip -n $NS addr add 2001:db8:a1::2/128 dev lo
-sed -e "s#^pin_root = .*#pin_root = \"$PIN\";#" \
-    -e 's#interfaces = \[ "lma-cn", "lma-m1", "lma-m2" \];#interfaces = [ "sl0" ];#' \
-    -e 's#^log_level = .*#log_level = "warn";#' deploy/examples/lma.conf > "$OUT/lma-bench.conf"
-ip netns exec $NS "$B/xpmipd" --role lma --config "$OUT/lma-bench.conf" --instance lmabench \
-	--foreground > "$OUT/lma-bench.log" 2>&1 &
-sleep 1.5
-echo "bench: signalling, sustained registrations and latency at 10k/s" >&2
-: > "$OUT/sigload.json"
-for ((r = 1; r <= SIG_ROUNDS; r++)); do
-	ip netns exec $NS "$B/bench/sigload" pbu --lma 2001:db8:ff::1 --src 2001:db8:a1::2 \
-		--count "$SIG_COUNT" --window 256 --tag w$r >> "$OUT/sigload.json" || true
-	ip netns exec $NS "$B/bench/sigload" pbu --lma 2001:db8:ff::1 --src 2001:db8:a1::2 \
-		--count 30000 --rate 10000 --tag p$r >> "$OUT/sigload.json" || true
-	ip netns add xpb-rt
-	ip netns exec xpb-rt "$B/bench/sigload" routes --count "$SIG_COUNT" >> "$OUT/sigload.json"
-	ip netns del xpb-rt
-done
-sig_cleanup
-unlock
-trap - EXIT INT TERM
-took signalling
-fi
+sig_run() {
+	trap sig_cleanup EXIT INT TERM
+	sig_cleanup
+	mkdir -p "$PIN" && mount -t bpf bpf "$PIN"
+	ip netns add $NS
+	ip -n $NS link set lo up
+	ip -n $NS link add sl0 type veth peer name sl1
+	ip -n $NS link set sl0 up && ip -n $NS link set sl1 up
+	ip -n $NS addr add 2001:db8:ff::1/128 dev lo
+	ip -n $NS addr add 2001:db8:a1::2/128 dev lo
+	sed -e "s#^pin_root = .*#pin_root = \"$PIN\";#" \
+	    -e 's#interfaces = \[ "lma-cn", "lma-m1", "lma-m2" \];#interfaces = [ "sl0" ];#' \
+	    -e 's#^log_level = .*#log_level = "warn";#' deploy/examples/lma.conf > "$OUT/lma-bench.conf"
+	ip netns exec $NS "$B/xpmipd" --role lma --config "$OUT/lma-bench.conf" --instance lmabench \
+		--foreground > "$OUT/lma-bench.log" 2>&1 &
+	sleep 1.5
+	: > "$OUT/sigload.json"
+	for ((r = 1; r <= SIG_ROUNDS; r++)); do
+		ip netns exec $NS "$B/bench/sigload" pbu --lma 2001:db8:ff::1 --src 2001:db8:a1::2 \
+			--count "$SIG_COUNT" --window 256 --tag w$r >> "$OUT/sigload.json" || true
+		ip netns exec $NS "$B/bench/sigload" pbu --lma 2001:db8:ff::1 --src 2001:db8:a1::2 \
+			--count 30000 --rate 10000 --tag p$r >> "$OUT/sigload.json" || true
+		ip netns add xpb-rt
+		ip netns exec xpb-rt "$B/bench/sigload" routes --count "$SIG_COUNT" >> "$OUT/sigload.json"
+		ip netns del xpb-rt
+	done
+	sig_cleanup
+	trap - EXIT INT TERM
+}
 
-# ---- sections 2 and 4: the namespace topology (xpb-*), own cleanup ----
-if want throughput; then
-echo "bench: throughput on veth (trafgen), xpmip vs kernel forwarding vs redirect-only" >&2
-lock
-tests/bench/throughput.sh > "$OUT/throughput.log" 2>&1 || echo "bench: throughput.sh failed, see $OUT/throughput.log" >&2
-unlock
-took throughput
-fi
-if want handover; then
-echo "bench: handover interruption at 10k pps" >&2
-lock
-tests/bench/handover.sh > "$OUT/handover.log" 2>&1 || echo "bench: handover.sh failed, see $OUT/handover.log" >&2
-unlock
-took handover
-fi
-if want scale; then
-echo "bench: scale, 100k and 1M bindings" >&2
-lock
-tests/bench/scale.sh > "$OUT/scale.log" 2>&1 || echo "bench: scale.sh failed, see $OUT/scale.log" >&2
-unlock
-took scale
-fi
+section pktcost "per-packet cost (BPF_PROG_TEST_RUN), 1 .. 1M MNs" pktcost_run
+section signalling "signalling, sustained registrations and latency at 10k/s" sig_run
+section throughput "throughput on veth (trafgen), xpmip vs kernel forwarding vs redirect-only" \
+	script_run throughput
+section handover "handover interruption at 10k pps" script_run handover
+section scale "scale, 100k and 1M bindings" script_run scale
+
 fragment() {	# NAME: the markdown a benchmark wrote, or why there is none
 	if [[ -s $OUT/$1.md ]]; then cat "$OUT/$1.md"; else echo "Not measured in this run: see $OUT/$1.log."; fi
 }
@@ -154,10 +151,25 @@ machine() {
 
 pktcost_table() {
 	jq -rs '
+	  map(select((.group // "path") == "path")) |
 	  (map(select(.mns == 1)) | map({(.path): .median_ns}) | add) as $one |
 	  ["| path | MNs | median ns | above floor ns | p10-p90 ns | round medians ns | vs 1 MN |",
 	   "|---|---:|---:|---:|---:|---:|---:|"] +
 	  map("| \(.path) | \(.mns) | \(.median_ns) | \(.median_ns - .floor_ns) | \(.p10_ns)-\(.p90_ns) | \(.round_min_ns)-\(.round_max_ns) | \((.median_ns / $one[.path] * 100 | round) / 100)x |")
+	  | .[]' "$OUT/pktcost.json"
+}
+
+# the probes: ns above the floor per MN count, one column per count
+pktcost_components() {
+	jq -rs '
+	  map(select(.group == "component")) as $c |
+	  ($c | map(.mns) | unique) as $sizes |
+	  ($c | map(.path) | reduce .[] as $p ([]; if index([$p]) then . else . + [$p] end)) as $paths |
+	  ["| probe (ns above the floor) | " + ($sizes | map("\(.) MNs") | join(" | ")) + " |",
+	   "|---|" + ($sizes | map("---:") | join("|")) + "|"] +
+	  ($paths | map(. as $p | "| \($p) | " +
+	    ($sizes | map(. as $n | [$c[] | select(.path == $p and .mns == $n)][0] |
+	      if . then "\(.median_ns - .floor_ns)" else "-" end) | join(" | ")) + " |"))
 	  | .[]' "$OUT/pktcost.json"
 }
 
@@ -185,7 +197,8 @@ goals() {
 		jq -rs '
 		  (map(select(.mns == 1)) | map({(.path): .median_ns}) | add) as $one |
 		  (map(.mns) | max) as $big |
-		  [.[] | select(.mns == $big and (.path | test("^floor|cache off|previous design") | not))] as $rows |
+		  [.[] | select(.mns == $big and (.group // "path") == "path" and
+		                (.path | test("^floor|cache off|previous design") | not))] as $rows |
 		  ([$rows[] | select(.median_ns - .floor_ns > 50)] | length) as $over |
 		  ([$rows[] | select(.median_ns > $one[.path] * 1.15)] | length) as $slow |
 		  "- 1. Per-packet cost: at \($big) MNs, \(if $over == 0 then "met" else "NOT met" end): " +
@@ -279,12 +292,25 @@ RES_HO=$OUT/handover.json
 	echo "4000 packets per path, each to a random MN among those in the maps; the"
 	echo "median of the round medians, the spread of the round medians, and the"
 	echo "trivial \`xp_pass\` program measured in the same rounds as the floor (its"
-	echo "cost is the test-run timer itself). Per-binding counters are created with"
-	echo "the binding, as the agent does. Every MN in the LMA's maps has an xp_mn_v1"
-	echo "entry, and one MN in 16 (000, interface priority) a second, non-primary"
-	echo "binding chosen for its primary HoA: the Type 2 routing header row sends to"
-	echo "those MNs' primary HoAs (two per-CPU counter entries for each of 1M MNs"
-	echo "exhaust the per-CPU allocator here). Maps are filled in batches."
+	echo "cost is the test-run timer itself); the TC rows (an skb test run) have their"
+	echo "own floor, a TC program that does nothing (\`xb_tc_pass\`). Per-binding counters"
+	echo "are created with the binding, as the agent does. Every MN in the LMA's maps"
+	echo "has an xp_mn_v1 entry; one MN in 16 (000, interface priority) a second,"
+	echo "non-primary binding chosen for its primary HoA: the Type 2 routing header row"
+	echo "sends to those MNs' primary HoAs, and the Primary HoA uplink row comes from"
+	echo "their second interface's HoA with the option naming the primary HoA"
+	echo "(UL_FORWARD_HOA: option removed, source and UDP checksum restored); another"
+	echo "one in 16 has two equal-IFP bindings (n_dl 2, the second to another MAG with"
+	echo "its own HoA): the equal-IFP row runs the TC program \`xp_lma_dup\` on an skb,"
+	echo "which sends the first copy with \`bpf_clone_redirect\` (really transmitted on"
+	echo "the test veth: its cost is in the figure) and returns the second, with the"
+	echo "routing header, as TC_ACT_REDIRECT (at 1 MN this row uses a second MN, index 8)."
+	echo "The MN rows run the MN helper's TC programs (\`xp_mn_egress\` on a"
+	echo "non-primary interface: option added, source and checksum moved;"
+	echo "\`xp_mn_ingress\`: routing header removed); their map holds one entry per"
+	echo "interface, so the MN count does not apply to them. (Two per-CPU counter"
+	echo "entries for each of 1M MNs exhaust the per-CPU allocator here, hence one in 16.)"
+	echo "Maps are filled in batches."
 	echo "The \"next-hop cache off\" rows run the same programs on the same maps with"
 	echo "\`XP_CFG_F_NO_NHCACHE\` set in \`xp_cfg_v1\` for their rounds: \`bpf_fib_lookup\` for"
 	echo "every packet, as before the cache (bpf/xp_fib.h). Flow mobility rows (RFC 7864,"
@@ -297,6 +323,17 @@ RES_HO=$OUT/handover.json
 	echo "other maps (the flow MNs are the same 3000 at every size)."
 	echo
 	pktcost_table
+	echo
+	echo "Where the time goes, in the same rounds: probes"
+	echo "(tests/bench/bpf/pktcost_probe.bpf.c) that do the first lookups of the LMA"
+	echo "downlink, on the same packet and the LMA's own maps, and nothing else; each"
+	echo "row adds one lookup to the one above it, so the step between two rows is what"
+	echo "that lookup costs at that MN count. \"preallocated\": the same bindings in a"
+	echo "preallocated copy of xp_bind_v1 (same key, value, max_entries) instead of the"
+	echo "NO_PREALLOC map; \"atomic add in the binding value\": what per-binding counters"
+	echo "inside xp_bind_v1 would cost instead of the xp_bstat_v1 lookup."
+	echo
+	pktcost_components
 	echo
 	echo "## 2. Throughput on veth"
 	echo
