@@ -57,6 +57,11 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 BPFT_SRCS := $(wildcard tests/bpf/test_*.c)
 BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(BPFT_SRCS))
 TEST_HELPERS := $(wildcard tests/lib/*.c)
+# compiled once per flavour, not once per test binary (33 binaries link them)
+TEST_HELPER_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/%.o,$(TEST_HELPERS))
+TEST_HELPER_SAN_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib-san/%.o,$(TEST_HELPERS))
+TEST_HELPER_HDRS := $(wildcard tests/lib/*.h)
+.SECONDARY: $(TEST_HELPER_OBJS) $(TEST_HELPER_SAN_OBJS)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
@@ -103,23 +108,29 @@ $(BUILD)/xpmipctl: user/xpmipctl.c $(BUILD)/libxpmip.a
 	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
 
 # ---- tests ----
+$(BUILD)/tests/lib/%.o: tests/lib/%.c $(TEST_HELPER_HDRS) $(USER_HDRS) | $(BUILD)/tests/lib
+	$(CC) $(XP_CFLAGS) -Itests/lib -c $< -o $@
+
+$(BUILD)/tests/lib-san/%.o: tests/lib/%.c $(TEST_HELPER_HDRS) $(USER_HDRS) | $(BUILD)/tests/lib-san
+	$(CC) $(XP_CFLAGS) $(SAN_FLAGS) -Itests/lib -c $< -o $@
+
 # Unit tests run under AddressSanitizer and UndefinedBehaviorSanitizer.
-$(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_HELPERS) $(BUILD)/libxpmip-san.a | $(BUILD)/tests/unit
-	$(CC) $(XP_CFLAGS) $(SAN_FLAGS) -Itests/lib $< $(TEST_HELPERS) $(BUILD)/libxpmip-san.a \
+$(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_HELPER_SAN_OBJS) $(BUILD)/libxpmip-san.a | $(BUILD)/tests/unit
+	$(CC) $(XP_CFLAGS) $(SAN_FLAGS) -Itests/lib $< $(TEST_HELPER_SAN_OBJS) $(BUILD)/libxpmip-san.a \
 		-lcriterion $(LDLIBS) -o $@
 
 # BPF_PROG_TEST_RUN tests load the real objects through their skeletons.
-$(BUILD)/tests/bpf/%: tests/bpf/%.c $(TEST_HELPERS) $(BUILD)/libxpmip.a $(BPF_SKELS) | $(BUILD)/tests/bpf
-	$(CC) $(XP_CFLAGS) -Itests/lib $< $(TEST_HELPERS) $(BUILD)/libxpmip.a \
+$(BUILD)/tests/bpf/%: tests/bpf/%.c $(TEST_HELPER_OBJS) $(BUILD)/libxpmip.a $(BPF_SKELS) | $(BUILD)/tests/bpf
+	$(CC) $(XP_CFLAGS) -Itests/lib $< $(TEST_HELPER_OBJS) $(BUILD)/libxpmip.a \
 		-lcriterion $(LDLIBS) -o $@
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libxpmip.a | $(BUILD)/tools
 	$(CC) $(XP_CFLAGS) $< $(BUILD)/libxpmip.a $(LDLIBS) -o $@
 
 # Benchmarks: optimised, no sanitizers, with the test helpers and skeletons.
-$(BUILD)/bench/%: tests/bench/%.c $(TEST_HELPERS) $(BUILD)/libxpmip.a $(BPF_SKELS) \
+$(BUILD)/bench/%: tests/bench/%.c $(TEST_HELPER_OBJS) $(BUILD)/libxpmip.a $(BPF_SKELS) \
 		$(BENCH_BPF_SKELS) | $(BUILD)/bench
-	$(CC) $(XP_CFLAGS) -Itests/lib -I$(BUILD)/bench-bpf $< $(TEST_HELPERS) $(BUILD)/libxpmip.a \
+	$(CC) $(XP_CFLAGS) -Itests/lib -I$(BUILD)/bench-bpf $< $(TEST_HELPER_OBJS) $(BUILD)/libxpmip.a \
 		$(LDLIBS) -o $@
 
 $(BUILD)/bench-bpf/%.bpf.o: tests/bench/bpf/%.bpf.c $(BPF_HDRS) $(VMLINUX_H) | $(BUILD)/bench-bpf
@@ -133,7 +144,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(USER_HDRS) | $(BUILD)/fuzz
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iuser -I$(BUILD)/bpf \
 		-D_GNU_SOURCE $< user/mh_codec.c user/ipv6_ext.c -o $@
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/asan $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools $(BUILD)/bench $(BUILD)/bench-bpf:
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/san $(BUILD)/asan $(BUILD)/tests/lib $(BUILD)/tests/lib-san $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz $(BUILD)/tools $(BUILD)/bench $(BUILD)/bench-bpf:
 	mkdir -p $@
 
 deps:
