@@ -39,6 +39,8 @@ between the MN's two interfaces (RFC 7864 flow mobility)
 EOF
 
 banner "1. topology (deploy/topology.sh up)"
+# the example configurations as shipped (built-in map capacities)
+XP_TEST_MAX_BINDINGS=
 test_begin
 write_default_confs
 # both MAGs' MN profiles: share_prefixes = true, so the MN's second

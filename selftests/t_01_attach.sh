@@ -7,6 +7,8 @@
 #  - the user plane did it: the LMA's DL_FORWARD / UL_FORWARD and MAG1's
 #    UL_ENCAP / DL_DELIVER counters moved by at least the packets we sent.
 source "$(dirname "$0")/lib/common.sh"
+# the example configurations as shipped: built-in map capacities (2^21)
+XP_TEST_MAX_BINDINGS=
 test_begin
 write_default_confs
 

@@ -25,6 +25,8 @@ PPS=${PPS:-10000}
 STREAM_S=${STREAM_S:-26}
 RESTART_GAP_S=${RESTART_GAP_S:-1}
 LT_SLACK_S=${LT_SLACK_S:-3}
+# built-in map capacities: the restarts reopen full-size pinned maps
+XP_TEST_MAX_BINDINGS=
 test_begin
 write_default_confs
 conf_set "$TEST_DIR/mag1.conf" lifetime_s 20

@@ -139,15 +139,25 @@ ip6_in_prefix() {	# addr prefix/len  (len a multiple of 4)
 }
 
 # ---------------------------------------------------------------- config --
+# Binding capacity of the test daemons (max_bindings), while
+# XP_TEST_MAX_BINDINGS is not empty; test_begin sets it to 4096 unless the
+# test set it first (empty: the example's built-in capacities, as t_01 and
+# t_07 keep). Why: at the built-in 2^21 every daemon start creates five hash
+# maps whose 32 MB bucket arrays are allocated and zeroed at creation, 1.5
+# to 2 s per start on a loaded 2-core host, and the suite starts ~100
+# daemons that hold a handful of bindings. t_34 tests the capacity itself.
 # conf_from_example NAME [EXAMPLE]: $TEST_DIR/NAME.conf from
 # deploy/examples/EXAMPLE.conf (default NAME) with the test's pin_root and
 # debug logging. Prints the path.
 conf_from_example() {
-	local name=$1 ex=${2:-$1} out="$TEST_DIR/$1.conf"
+	local name=$1 ex=${2:-$1} out="$TEST_DIR/$1.conf" cap=()
+	[[ -n ${XP_TEST_MAX_BINDINGS:-} ]] &&
+		! grep -q '^[[:space:]]*max_bindings[[:space:]]*=' "$XP_ROOT/deploy/examples/$ex.conf" &&
+		cap=(-e "/^[[:space:]]*instance[[:space:]]*=/a max_bindings = $XP_TEST_MAX_BINDINGS;")
 	sed -e "s|^\([[:space:]]*pin_root[[:space:]]*=\).*|\1 \"$XP_PIN_ROOT\";|" \
 	    -e "s|^\([[:space:]]*log_level[[:space:]]*=\).*|\1 \"debug\";|" \
 	    -e "s|^\([[:space:]]*instance[[:space:]]*=\).*|\1 \"$name\";|" \
-	    "$XP_ROOT/deploy/examples/$ex.conf" >"$out"
+	    "${cap[@]}" "$XP_ROOT/deploy/examples/$ex.conf" >"$out"
 	echo "$out"
 }
 # conf_set FILE KEY VALUE: replace the first "KEY = ...;" (up to its first
@@ -335,6 +345,10 @@ inject_to_cn() {
 _cleanup() {
 	local rc=$? name
 	trap - EXIT INT TERM
+	# signal every job and daemon first, then wait for each: they stop in
+	# parallel (each daemon detaches its programs, 0.2-0.5 s)
+	for name in "${!XP_BG_PID[@]}"; do kill -TERM "${XP_BG_PID[$name]}" 2>/dev/null; done
+	for name in "${!XP_DAEMON_PID[@]}"; do kill -TERM "${XP_DAEMON_PID[$name]}" 2>/dev/null; done
 	for name in "${!XP_BG_PID[@]}"; do bg_stop "$name" >/dev/null 2>&1; done
 	for name in "${!XP_DAEMON_PID[@]}"; do daemon_stop "$name" >/dev/null 2>&1; done
 	if [[ ${XP_KEEP:-0} != 1 ]]; then
@@ -359,6 +373,7 @@ topo_lock() {
 }
 
 test_begin() {
+	: "${XP_TEST_MAX_BINDINGS=4096}"	# see conf_from_example
 	topo_lock
 	rm -rf "$TEST_DIR"
 	mkdir -p "$TEST_DIR" "$XP_CTL_DIR"
@@ -369,6 +384,12 @@ test_begin() {
 		[[ -x $t ]] || echo "warning: $t is not built (run make)" >&2
 	done
 	topo_setup || _fail "topology setup"
+	# The MN starts DAD (link-local, then each SLAAC address) after a
+	# random delay of up to router_solicitation_delay (1 s): 0 here, so an
+	# attachment takes one DAD probe each, not up to a second more. DAD
+	# itself stays on (deploy/topology.sh).
+	ip netns exec "$XP_NS_MN" sysctl -qw net.ipv6.conf.mn-if1.router_solicitation_delay=0 \
+		net.ipv6.conf.mn-if2.router_solicitation_delay=0 >/dev/null
 }
 
 # A namespace of a test's own, for the tests that need none of the xp-*
