@@ -31,6 +31,9 @@
  * floor_ns) for tests/bench/run.sh to tabulate.
  *
  *   pktcost [SIZES]            SIZES: how many MN counts (1, 10k, 100k, 1M)
+ *   PKTCOST_ONLY=N,M,.. pktcost  the usual rounds and output, for these paths
+ *                              (indices in path_name) and the floors only:
+ *                              an A/B without the other rows in between
  *   PKTCOST_PATH=N PKTCOST_ROUNDS=R pktcost 1
  *                              only path N (index in path_name, 0 = floor),
  *                              R rounds: a steady load for `perf record`
@@ -124,6 +127,7 @@ struct maps {
 	int pfx, bind, ul, mn, bstat, pfx64;
 	int bind_pre;	/* a preallocated copy of xp_bind_v1 (probe), or -1 */
 	int bstat_pc;	/* the counters per CPU, as xp_bstat_v1 (probe), or -1 */
+	int bstat_sh;	/* the same in one value, as xp_bstat_v2 (probe), or -1 */
 	int lpm_only;	/* the previous design: every prefix in the trie */
 	int ifp;	/* an xp_mn_v1 entry per MN, and for every IFP_EVERY-th MN
 			 * (000) a second, non-primary binding (bid 2) chosen for
@@ -208,7 +212,7 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 	static struct xp_bind_stats zero_stats[XP_BENCH_MAX_CPUS];
 	int ncpu = libbpf_num_possible_cpus();
 	struct batch bst = { 0 }, bind = { 0 }, p64 = { 0 }, ul = { 0 }, mn = { 0 }, pre = { 0 };
-	struct batch pc = { 0 };
+	struct batch pc = { 0 }, sh = { 0 };
 	int rc = -1;
 
 	if (ncpu <= 0 || ncpu > XP_BENCH_MAX_CPUS)
@@ -228,7 +232,9 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 	     batch_init(&pre, m->bind_pre, sizeof(struct xp_bind_key), sizeof(struct xp_bind_val))) ||
 	    (m->bstat_pc >= 0 &&
 	     batch_init(&pc, m->bstat_pc, sizeof(struct xp_bind_key),
-			(uint32_t)(sizeof(struct xp_bind_stats) * (size_t)ncpu))))
+			(uint32_t)(sizeof(struct xp_bind_stats) * (size_t)ncpu))) ||
+	    (m->bstat_sh >= 0 &&
+	     batch_init(&sh, m->bstat_sh, sizeof(struct xp_bind_key), sizeof(struct xp_bind_stats))))
 		goto out;
 	for (uint32_t i = from; i < to; i++) {
 		struct xp_prefix_val pv = { .mn_id = i, .bid = 1 };
@@ -244,6 +250,7 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 		if (batch_add(&bst, &bk, zero_stats) || batch_add(&bind, &bk, &bv) ||
 		    (m->bind_pre >= 0 && batch_add(&pre, &bk, &bv)) ||
 		    (m->bstat_pc >= 0 && batch_add(&pc, &bk, zero_stats)) ||
+		    (m->bstat_sh >= 0 && batch_add(&sh, &bk, zero_stats)) ||
 		    (m->lpm_only ? update_retry(m->pfx, &pk, &pv) : batch_add(&p64, &k64, &pv)) ||
 		    (lma_side && batch_add(&ul, &uk, &uv))) {
 			fprintf(stderr, "pktcost: filling MN %u: %s\n", i, strerror(errno));
@@ -277,7 +284,7 @@ static int fill(const struct maps *m, uint32_t from, uint32_t to, int ifindex, i
 	}
 	if (batch_flush(&bst) || batch_flush(&bind) || batch_flush(&p64) || batch_flush(&ul) ||
 	    batch_flush(&mn) || (m->bind_pre >= 0 && batch_flush(&pre)) ||
-	    (m->bstat_pc >= 0 && batch_flush(&pc))) {
+	    (m->bstat_pc >= 0 && batch_flush(&pc)) || (m->bstat_sh >= 0 && batch_flush(&sh))) {
 		fprintf(stderr, "pktcost: filling MNs: %s\n", strerror(errno));
 		goto out;
 	}
@@ -290,6 +297,7 @@ out:
 	batch_free(&mn);
 	batch_free(&pre);
 	batch_free(&pc);
+	batch_free(&sh);
 	return rc;
 }
 
@@ -317,8 +325,9 @@ enum path {
 	P_LMA_UL_HOA,
 	P_TC_FLOOR, P_LMA_DUP, P_MN_EGRESS, P_MN_INGRESS,	/* TC programs */
 	/* component probes (pktcost_probe.bpf.c), on the LMA downlink packet */
-	P_C_JIFFIES, P_C_PFX64_MISS, P_C_PFX64, P_C_PFX, P_C_MN, P_C_BIND, P_C_NOMN, P_C_BINDPRE, P_C_BSTAT,
-	P_C_INLINE, P_C_PCPU,
+	P_C_JIFFIES, P_C_PFX64_MISS, P_C_PFX64, P_C_PFX, P_C_MN, P_C_BIND, P_C_NOMN, P_C_BSTAT,
+	P_C_INLINE, P_C_PCPU, P_C_SH,
+	P_C_BINDPRE,	/* last: it touches the 2^21 preallocated elements' vmalloc area */
 	P_MAX
 };
 static const char *const path_name[P_MAX] = {
@@ -353,6 +362,7 @@ static const char *const path_name[P_MAX] = {
 	[P_C_BSTAT] = "prefix + xp_mn_v1 + xp_bind_v1 + xp_bstat_v2 atomic adds",
 	[P_C_INLINE] = "prefix + xp_mn_v1 + xp_bind_v1 + atomic add in the binding value",
 	[P_C_PCPU] = "prefix + xp_mn_v1 + xp_bind_v1 + per-CPU counters (as xp_bstat_v1, before)",
+	[P_C_SH] = "prefix + xp_mn_v1 + xp_bind_v1 + one-value counters (as xp_bstat_v2), filled like the per-CPU row",
 };
 
 static int is_tc(enum path p)
@@ -525,7 +535,7 @@ static void build(enum path p, uint32_t i, uint32_t fl, struct pkt *k)
 	case P_FLOW_HIT_1 ... P_FLOW_MISS_64:
 	case P_TC_FLOOR:
 	case P_LMA_DUP:
-	case P_C_JIFFIES ... P_C_PCPU:
+	case P_C_JIFFIES ... P_C_BINDPRE:
 		pkt_eth(k, BT_MAC_A, BT_MAC_CN, 0x86dd);
 		pkt_ip6(k, CN_ADDR, mn, XP_IPPROTO_UDP, 64, 0, fl);
 		pkt_udp(k, 1000, FLOW_DPORT, 18);
@@ -685,12 +695,18 @@ int main(int argc, char **argv)
 	struct bench b = { 0 };
 	uint32_t filled = 0;
 	int rc = 1, only = -1, rounds = ROUNDS;
+	int run[P_MAX];		/* the paths measured: all, or PKTCOST_ONLY's */
 
 	/* optional argument: how many of the MN counts to run (quick runs) */
 	if (argc > 1 && atoi(argv[1]) > 0 && (uint32_t)atoi(argv[1]) < n_sizes)
 		n_sizes = (uint32_t)atoi(argv[1]);
 	if (getenv("PKTCOST_PATH"))
 		only = atoi(getenv("PKTCOST_PATH"));
+	for (int p = 0; p < P_MAX; p++)
+		run[p] = !getenv("PKTCOST_ONLY") || p == P_FLOOR || p == P_TC_FLOOR;
+	for (const char *l = getenv("PKTCOST_ONLY"); l && *l; l = strchr(l, ',') ? strchr(l, ',') + 1 : "")
+		if (atoi(l) >= 0 && atoi(l) < P_MAX)
+			run[atoi(l)] = 1;
 	if (getenv("PKTCOST_ROUNDS") && atoi(getenv("PKTCOST_ROUNDS")) > 0)
 		rounds = atoi(getenv("PKTCOST_ROUNDS"));
 	if (bt_netns(&b.env))
@@ -714,15 +730,16 @@ int main(int argc, char **argv)
 			    bpf_map__fd(lma->maps.xp_ul_v1), bpf_map__fd(lma->maps.xp_mn_v1),
 			    bpf_map__fd(lma->maps.xp_bstat_v2), bpf_map__fd(lma->maps.xp_pfx64_v1),
 			    bpf_map__fd(probe->maps.xb_bind_pre), bpf_map__fd(probe->maps.xb_bstat_pcpu),
+			    bpf_map__fd(probe->maps.xb_bstat_sh),
 			    0, 1 };
 	lp = (struct maps){ bpf_map__fd(lma_lpm->maps.xp_pfx_v1),
 			    bpf_map__fd(lma_lpm->maps.xp_bind_v1), bpf_map__fd(lma_lpm->maps.xp_ul_v1),
 			    bpf_map__fd(lma_lpm->maps.xp_mn_v1), bpf_map__fd(lma_lpm->maps.xp_bstat_v2),
-			    bpf_map__fd(lma_lpm->maps.xp_pfx64_v1), -1, -1, 1, 0 };
+			    bpf_map__fd(lma_lpm->maps.xp_pfx64_v1), -1, -1, -1, 1, 0 };
 	mm = (struct maps){ bpf_map__fd(mag->maps.xp_pfx_v1), bpf_map__fd(mag->maps.xp_bind_v1),
 			    bpf_map__fd(mag->maps.xp_ul_v1), bpf_map__fd(mag->maps.xp_mn_v1),
 			    bpf_map__fd(mag->maps.xp_bstat_v2), bpf_map__fd(mag->maps.xp_pfx64_v1),
-			    -1, -1, 0, 0 };
+			    -1, -1, -1, 0, 0 };
 	if (bt_set_cfg(bpf_map__fd(lma->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
 	    bt_set_cfg(bpf_map__fd(lma_lpm->maps.xp_cfg_v1), LMA_ADDR, 1500, 64, XP_CFG_F_ENABLED) ||
 	    bt_add_peer(bpf_map__fd(lma_lpm->maps.xp_peer_v1), PEER_ADDR) ||
@@ -759,6 +776,7 @@ int main(int argc, char **argv)
 	b.prog[P_C_INLINE] = bpf_program__fd(probe->progs.xb_pfx_mn_bind_inline);
 	b.prog[P_C_NOMN] = bpf_program__fd(probe->progs.xb_pfx_bind);
 	b.prog[P_C_PCPU] = bpf_program__fd(probe->progs.xb_pfx_mn_bind_pcpu);
+	b.prog[P_C_SH] = bpf_program__fd(probe->progs.xb_pfx_mn_bind_sh);
 	b.prog[P_MAG_UL_NONH] = b.prog[P_MAG_UL];
 	for (int p = P_FLOW_HIT_1; p <= P_FLOW_MISS_64; p++)
 		b.prog[p] = b.prog[P_LMA_DL];
@@ -806,6 +824,8 @@ int main(int argc, char **argv)
 		}
 		for (int r = 0; r < ROUNDS; r++)
 			for (int p = 0; p < P_MAX; p++) {
+				if (!run[p])
+					continue;
 				if (sample(&b, (enum path)p, n, buf))
 					goto out;
 				med[p][r] = buf[SAMPLES / 2];
@@ -818,12 +838,14 @@ int main(int argc, char **argv)
 			qsort(p90[p], ROUNDS, sizeof(uint32_t), cmp_u32);
 		}
 		for (int p = 0; p < P_MAX; p++)
-			printf("{\"path\":\"%s\",\"group\":\"%s\",\"mns\":%u,\"median_ns\":%u,"
-			       "\"p10_ns\":%u,\"p90_ns\":%u,\"round_min_ns\":%u,\"round_max_ns\":%u,"
-			       "\"floor_ns\":%u}\n",
-			       path_name[p], is_component((enum path)p) ? "component" : "path", n,
-			       med[p][ROUNDS / 2], p10[p][ROUNDS / 2], p90[p][ROUNDS / 2], med[p][0],
-			       med[p][ROUNDS - 1], med[is_tc((enum path)p) ? P_TC_FLOOR : P_FLOOR][ROUNDS / 2]);
+			if (run[p])
+				printf("{\"path\":\"%s\",\"group\":\"%s\",\"mns\":%u,"
+				       "\"median_ns\":%u,\"p10_ns\":%u,\"p90_ns\":%u,"
+				       "\"round_min_ns\":%u,\"round_max_ns\":%u,\"floor_ns\":%u}\n",
+				       path_name[p], is_component((enum path)p) ? "component" : "path",
+				       n, med[p][ROUNDS / 2], p10[p][ROUNDS / 2], p90[p][ROUNDS / 2],
+				       med[p][0], med[p][ROUNDS - 1],
+				       med[is_tc((enum path)p) ? P_TC_FLOOR : P_FLOOR][ROUNDS / 2]);
 		fflush(stdout);
 	}
 	rc = 0;

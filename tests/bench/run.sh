@@ -174,6 +174,10 @@ pktcost_components() {
 }
 
 sig_table() {
+	if [[ ! -s $OUT/sigload.json ]]; then
+		echo "Not measured in this run: see $OUT/sigload.json."
+		return
+	fi
 	jq -rs '
 	  ["| run | mode | registrations | lost | rate /s | p50 us | p99 us | max us |",
 	   "|---:|---|---:|---:|---:|---:|---:|---:|"] +
@@ -342,7 +346,10 @@ RES_HO=$OUT/handover.json
 	echo "that lookup costs at that MN count. \"preallocated\": the same bindings in a"
 	echo "preallocated copy of xp_bind_v1 (same key, value, max_entries) instead of the"
 	echo "NO_PREALLOC map; \"atomic add in the binding value\": what per-binding counters"
-	echo "inside xp_bind_v1 would cost instead of the xp_bstat_v1 lookup."
+	echo "inside xp_bind_v1 would cost instead of a counters lookup; \"per-CPU counters\""
+	echo "and \"one-value counters\": the previous (xp_bstat_v1) and current (xp_bstat_v2)"
+	echo "layout of the per-binding counters, in two probe maps filled in the same"
+	echo "batches: the A/B of that change. tests/bench/notes.md has what these show."
 	echo
 	pktcost_components
 	echo

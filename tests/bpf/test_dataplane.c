@@ -129,7 +129,9 @@ Test(dataplane, size_mismatch_is_erange)
 	cr_assert_null(dp);
 }
 
-Test(dataplane, layout_mismatch_is_eproto)
+/* An "old" xp_bind_v1 pinned for the MAG instance before it starts: a
+ * HASH of these sizes; the MAG's open must refuse it with -EPROTO */
+static void old_bind_refused(uint32_t key_size, uint32_t value_size)
 {
 	struct xp_dp_opts o = { .role = XP_ROLE_MAG, .instance = "mag", .pin_root = root,
 				.max_mns = 64, .max_bindings = 64, .max_prefixes = 64 };
@@ -137,37 +139,29 @@ Test(dataplane, layout_mismatch_is_eproto)
 	struct xp_dp *dp;
 	int fd;
 
-	/* an "old" xp_bind_v1 with another value size */
 	cr_assert_eq(mkdir(strcat(strcpy(p, root), "/mag"), 0700), 0);
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, XP_MAP_BIND, 8, 64, 64, NULL);
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, XP_MAP_BIND, key_size, value_size, 64, NULL);
 	cr_assert_geq(fd, 0);
 	snprintf(p, sizeof(p), "%s/mag/%s", root, XP_MAP_BIND);
 	cr_assert_eq(bpf_obj_pin(fd, p), 0);
 	close(fd);
 	cr_assert_eq(xp_dp_open(&o, &dp), -EPROTO);
 	cr_assert_null(dp);
+}
+
+Test(dataplane, layout_mismatch_is_eproto)
+{
+	struct xp_dp *dp;
+
+	old_bind_refused(8, 64);	/* another value size */
 	cr_assert_eq(xp_dp_open_pinned("mag", root, &dp), -ENOENT, "other maps missing");
 }
 
-/* the same layout but other map_flags (preallocated): libbpf would take it
- * as it is; the loader refuses it by name */
+/* the same layout but other map_flags (preallocated, no BPF_F_NO_PREALLOC):
+ * libbpf would take it as it is; the loader refuses it by name */
 Test(dataplane, flags_mismatch_is_eproto)
 {
-	struct xp_dp_opts o = { .role = XP_ROLE_MAG, .instance = "mag", .pin_root = root,
-				.max_mns = 64, .max_bindings = 64, .max_prefixes = 64 };
-	char p[256];
-	struct xp_dp *dp;
-	int fd;
-
-	cr_assert_eq(mkdir(strcat(strcpy(p, root), "/mag"), 0700), 0);
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, XP_MAP_BIND, sizeof(struct xp_bind_key),
-			    sizeof(struct xp_bind_val), 64, NULL);	/* no BPF_F_NO_PREALLOC */
-	cr_assert_geq(fd, 0);
-	snprintf(p, sizeof(p), "%s/mag/%s", root, XP_MAP_BIND);
-	cr_assert_eq(bpf_obj_pin(fd, p), 0);
-	close(fd);
-	cr_assert_eq(xp_dp_open(&o, &dp), -EPROTO);
-	cr_assert_null(dp);
+	old_bind_refused(sizeof(struct xp_bind_key), sizeof(struct xp_bind_val));
 }
 
 Test(dataplane, attach_detach_counters)

@@ -43,6 +43,16 @@ struct {
 	__type(value, struct xp_bind_stats);
 } xb_bstat_pcpu SEC(".maps");
 
+/* the same counters as xp_bstat_v2 keeps them (one value, atomic adds), in
+ * a map filled exactly like xb_bstat_pcpu: the clean A/B of the two */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XP_MAX_BINDINGS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xp_bind_key);
+	__type(value, struct xp_bind_stats);
+} xb_bstat_sh SEC(".maps");
+
 /* the packet's destination, or NULL */
 static __always_inline struct ipv6hdr *xb_ip6(struct xdp_md *ctx)
 {
@@ -102,6 +112,7 @@ int xb_pfx64(struct xdp_md *ctx)
 #define XB_BSTAT	0x08	/* xp_bstat_v2 lookup and atomic adds: xp_bstat_add */
 #define XB_INLINE	0x10	/* an atomic add inside the binding value instead */
 #define XB_PCPU		0x20	/* xb_bstat_pcpu (PERCPU_HASH, as v1): lookup, adds */
+#define XB_SH		0x40	/* xb_bstat_sh (HASH, as v2): lookup, atomic adds */
 
 /*
  * The downlink's lookups in the program's order: the prefix, then what
@@ -136,6 +147,13 @@ static __always_inline int xb_chain(struct xdp_md *ctx, __u32 what)
 		xp_bstat_add(bk.mn_id, bk.bid, 100, 1);
 	if ((what & XB_INLINE) && b)	/* + 0: the line is taken for writing */
 		__sync_fetch_and_add(&b->ifindex, 0);
+	if (what & XB_SH) {
+		st = bpf_map_lookup_elem(&xb_bstat_sh, &bk);
+		if (st) {
+			__sync_fetch_and_add(&st->dl_packets, 1);
+			__sync_fetch_and_add(&st->dl_bytes, 100);
+		}
+	}
 	if (what & XB_PCPU) {
 		st = bpf_map_lookup_elem(&xb_bstat_pcpu, &bk);
 		if (st) {
@@ -180,6 +198,12 @@ SEC("xdp")
 int xb_pfx_mn_bind_inline(struct xdp_md *ctx)
 {
 	return xb_chain(ctx, XB_MN | XB_BIND | XB_INLINE);
+}
+
+SEC("xdp")
+int xb_pfx_mn_bind_sh(struct xdp_md *ctx)
+{
+	return xb_chain(ctx, XB_MN | XB_BIND | XB_SH);
 }
 
 SEC("xdp")
