@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include "config.h"
+#include "mh_sock.h"
 
 struct evloop;
 struct xp_dp;
@@ -49,6 +50,7 @@ struct xp_daemon {
 	int mh_fd;			/* raw MH socket */
 	struct mh_txq *mh_txq;		/* replies to the batch being handled;
 					 * sent after it (NULL: send at once) */
+	struct mh_rx_drops mh_drops;	/* what the MH socket dropped so far */
 	bool flush_on_stop;		/* --flush: remove pinned state */
 	void *role_state;		/* owned by the role */
 	struct hb *hb;			/* RFC 5847 heartbeats (heartbeat.h), owned

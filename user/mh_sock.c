@@ -21,7 +21,8 @@
  */
 #define MH_SOCK_RCVBUF	(8 << 20)
 
-/* room for the control messages of one received message (PKTINFO) */
+/* room for the control messages of one received message (PKTINFO, and
+ * the SO_RXQ_OVFL count, a u32) */
 #define MH_CMSG_RX_LEN	(CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)))
 
 int mh_sock_open(const struct in6_addr *local)
@@ -40,6 +41,9 @@ int mh_sock_open(const struct in6_addr *local)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0)
 		ev_warn("mh-rcvbuf-failed", NULL, -1, "err=%s", XP_LOGERR(errno));
+	/* each message then carries the socket's drop count (mh_rx_drops_new) */
+	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) < 0)
+		ev_warn("mh-rxq-ovfl-failed", NULL, -1, "err=%s", XP_LOGERR(errno));
 	if (local)
 		sa.sin6_addr = *local;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
@@ -76,11 +80,13 @@ static void mh_tx_hdr(const struct in6_addr *src, const struct in6_addr *dst, co
 	}
 }
 
-/* PKTINFO (destination, arrival interface) of a received message */
-static void mh_pktinfo(struct msghdr *mh, struct in6_addr *dst, int *ifindex)
+/* PKTINFO (destination, arrival interface) and the SO_RXQ_OVFL drop count
+ * (0 when absent: nothing dropped yet) of a received message */
+static void mh_pktinfo(struct msghdr *mh, struct in6_addr *dst, int *ifindex, uint32_t *dropped)
 {
 	memset(dst, 0, sizeof(*dst));
 	*ifindex = 0;
+	*dropped = 0;
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
 		    cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
@@ -89,8 +95,21 @@ static void mh_pktinfo(struct msghdr *mh, struct in6_addr *dst, int *ifindex)
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
 			*dst = pi.ipi6_addr;
 			*ifindex = (int)pi.ipi6_ifindex;
+		} else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL &&
+			   cm->cmsg_len >= CMSG_LEN(sizeof(*dropped))) {
+			memcpy(dropped, CMSG_DATA(cm), sizeof(*dropped));
 		}
 	}
+}
+
+uint32_t mh_rx_drops_new(struct mh_rx_drops *d, const struct mh_msgbuf *m)
+{
+	uint32_t n = m->rx_dropped - d->last;	/* modulo 2^32, as the kernel counts */
+
+	if (!m->rx_dropped)
+		return 0;	/* no drop count on this message (none dropped) */
+	d->last = m->rx_dropped;
+	return n;
 }
 
 int mh_sock_send(int fd, const struct in6_addr *src, const struct in6_addr *dst,
@@ -140,7 +159,8 @@ int mh_sock_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src,
 	xp_sig_count(xp_sig_global(), XP_SIG_RX, buf, (size_t)n);
 	if (src)
 		*src = sa.sin6_addr;
-	mh_pktinfo(&mh, dst ? dst : &(struct in6_addr){ 0 }, ifindex ? ifindex : &(int){ 0 });
+	mh_pktinfo(&mh, dst ? dst : &(struct in6_addr){ 0 }, ifindex ? ifindex : &(int){ 0 },
+		   &(uint32_t){ 0 });
 	return (int)n;
 }
 
@@ -183,7 +203,7 @@ int mh_sock_recv_batch(int fd, struct mh_msgbuf *m, unsigned n)
 		m[out].len = mm[i].msg_len;
 		xp_sig_count(xp_sig_global(), XP_SIG_RX, m[out].buf, m[out].len);
 		m[out].src = sa[i].sin6_addr;
-		mh_pktinfo(&mm[i].msg_hdr, &m[out].dst, &m[out].ifindex);
+		mh_pktinfo(&mm[i].msg_hdr, &m[out].dst, &m[out].ifindex, &m[out].rx_dropped);
 		out++;
 	}
 	return (int)out;

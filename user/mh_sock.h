@@ -39,12 +39,27 @@ struct mh_msgbuf {
 	size_t len;
 	struct in6_addr src, dst;	/* dst: PKTINFO on receive; src may be :: on send */
 	int ifindex;			/* arrival interface (receive) */
+	uint32_t rx_dropped;		/* receive: SO_RXQ_OVFL, the socket's count of
+					 * messages dropped (receive buffer full) when
+					 * this one was queued; 0 when none so far */
 	uint64_t *sent;			/* send: incremented once the kernel took it */
 };
 
 /* Receive up to n (<= MH_BATCH) messages: how many, or -errno (-EAGAIN
  * when none is queued). A truncated message is dropped with a warning. */
 int mh_sock_recv_batch(int fd, struct mh_msgbuf *m, unsigned n);
+
+/*
+ * Messages the kernel dropped because the socket's receive buffer was full
+ * (SO_RXQ_OVFL, set by mh_sock_open): the count carried by each received
+ * message only grows; mh_rx_drops_new() returns how many were dropped since
+ * the last message it saw (wrap-safe), so that a daemon counts every one
+ * (no silent drops) without a syscall of its own.
+ */
+struct mh_rx_drops {
+	uint32_t last;
+};
+uint32_t mh_rx_drops_new(struct mh_rx_drops *d, const struct mh_msgbuf *m);
 
 /* Messages to send, flushed in one sendmmsg */
 struct mh_txq {

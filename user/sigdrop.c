@@ -13,8 +13,13 @@ static uint64_t sd_count[XP_SD_MAX];
 
 void xp_sigdrop_count(enum xp_sigdrop why)
 {
+	xp_sigdrop_add(why, 1);
+}
+
+void xp_sigdrop_add(enum xp_sigdrop why, uint64_t n)
+{
 	if ((unsigned int)why < XP_SD_MAX)
-		sd_count[why]++;
+		sd_count[why] += n;
 }
 
 uint64_t xp_sigdrop_get(enum xp_sigdrop why)

@@ -26,13 +26,15 @@
 	X(HB_UNMATCHED,   "sig_hb_unmatched",   "Heartbeat response to no outstanding request")	\
 	X(HB_PEERS_FULL,  "sig_hb_peers_full",  "new heartbeat peer refused: peer table full")	\
 	X(NOMEM,          "sig_nomem",          "message dropped: out of memory")		\
-	X(SEND_FAILED,    "sig_send_failed",    "answer could not be sent")
+	X(SEND_FAILED,    "sig_send_failed",    "answer could not be sent")			\
+	X(RX_OVERFLOW,    "sig_rx_overflow",    "MH dropped by the kernel: the socket's receive buffer was full")
 
 #define XP_SIGDROP_ENUM(id, name, text) XP_SD_##id,
 enum xp_sigdrop { XP_SIGDROP_LIST(XP_SIGDROP_ENUM) XP_SD_MAX };
 #undef XP_SIGDROP_ENUM
 
 void xp_sigdrop_count(enum xp_sigdrop why);
+void xp_sigdrop_add(enum xp_sigdrop why, uint64_t n);
 uint64_t xp_sigdrop_get(enum xp_sigdrop why);
 void xp_sigdrop_reset(void);		/* tests */
 /* Rows "name value meaning", or JSON objects {"reason","packets","text"}

@@ -82,9 +82,17 @@ static void on_mh_ready(void *ctx, int fd, uint32_t events)
 			ev_warn("mh-recv-failed", NULL, -1, "err=%s", XP_LOGERR(-n));
 			break;
 		}
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
+			uint32_t lost = mh_rx_drops_new(&d->mh_drops, &rx[i]);
+
+			if (lost) {	/* no silent drops: count them, say so */
+				xp_sigdrop_add(XP_SD_RX_OVERFLOW, lost);
+				ev_warn("mh-rx-overflow", NULL, -1, "dropped=%u total=%u", lost,
+					d->mh_drops.last);
+			}
 			xpmipd_ops->on_mh(d, rx[i].buf, rx[i].len, &rx[i].src, &rx[i].dst,
 					  rx[i].ifindex);
+		}
 		if (d->mh_txq)
 			for (unsigned f = mh_txq_flush(d->mh_txq, fd); f; f--)
 				xp_sigdrop_count(XP_SD_SEND_FAILED);
