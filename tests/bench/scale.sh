@@ -91,15 +91,22 @@ map_bytes() {
 	echo "$tot$parts"
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$LMA_PID/status"; }
+# PBUs the kernel dropped at the LMA's MH socket (receive buffer full): the
+# drops column of the namespace's raw IPv6 sockets (the LMA's is the one
+# open between steps)
+mh_drops() { ip netns exec $NS cat /proc/net/raw6 | awk 'NR > 1 { d += $NF } END { print d + 0 }'; }
 
-# snapshot BINDINGS SECONDS RATE ACCEPTED LOST: one JSON line
+# snapshot BINDINGS SECONDS RATE ACCEPTED LOST [SIGLOAD_JSON]: one JSON line
 snapshot() {
-	local mb rss
+	local mb rss sl=${6:-'{}'}
 	mb=$(map_bytes); rss=$(rss_kb)
 	jq -nc --argjson n "$1" --argjson s "$2" --argjson rate "$3" --argjson acc "$4" --argjson lost "$5" \
 		--argjson map "${mb%% *}" --arg maps "${mb#* }" --argjson rss "$rss" \
+		--argjson drops "$(mh_drops)" --argjson sl "$sl" \
 		'{bench: "scale", bindings: $n, register_s: $s, rate_per_s: $rate, accepted: $acc,
-		  lost: $lost, map_bytes: $map, maps: $maps, rss_kb: $rss}'
+		  lost: $lost, rejected: ($sl.rejected // 0), late: ($sl.late // 0),
+		  gen_rx_dropped: ($sl.gen_rx_dropped // 0), max_gap_us: ($sl.max_gap_us // 0),
+		  lma_mh_drops: $drops, map_bytes: $map, maps: $maps, rss_kb: $rss}'
 }
 
 : >"$JSON"
@@ -126,7 +133,7 @@ for n in $STEPS; do
 	have=$((have + acc))
 	total_s=$(awk -v a="$total_s" -v b="$el" 'BEGIN { printf "%.3f", a + b }')
 	kill -0 "$LMA_PID" 2>/dev/null || { echo "scale.sh: the LMA died; see $OUT/lma.log" >&2; exit 1; }
-	snapshot "$have" "$total_s" "$rate" "$acc" "$lost" | tee -a "$JSON"
+	snapshot "$have" "$total_s" "$rate" "$acc" "$lost" "$sl" | tee -a "$JSON"
 done
 
 # ---- the markdown fragment ----

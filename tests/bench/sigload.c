@@ -13,9 +13,16 @@
  *   the PBUs of one turn go out in one sendmmsg and PBAs come in by
  *   recvmmsg (MH_BATCH a call), so that the generator's syscalls, on the
  *   same two CPUs, do not limit what is measured;
- *   --rate paces sends at R per second (the latency at a fixed load). A PBU
- *   with no PBA within the timeout is lost. Prints one JSON line: sent,
- *   accepted, rejected, lost, elapsed, rate, latency p50/p99/max (us).
+ *   --rate paces sends at R per second (the latency at a fixed load); between
+ *   sends the generator sleeps until the next PBU is due or a PBA arrives
+ *   (it shares the machine's CPUs with the LMA: spinning would take one).
+ *   A PBU with no PBA within the timeout is lost. Prints one JSON line:
+ *   sent, accepted, rejected, lost, elapsed, rate, latency p50/p99/max (us),
+ *   and what tells a slow LMA from a lossy path: late (PBAs that came after
+ *   their PBU was counted lost), gen_rx_dropped (PBAs the generator's own
+ *   socket dropped, SO_RXQ_OVFL), max_gap_us (the longest time without any
+ *   PBA while PBUs were outstanding) and first_lost_s (when the first loss
+ *   was counted, from the start).
  *
  * routes: in the current network namespace, N kernel route installs (one
  *   RTM_NEWROUTE with an ACK per binding, on a veth, as pmip6d and OPMIP do
@@ -73,7 +80,9 @@ struct load {
 	const char *tag;
 	struct pending by_seq[SEQ_SPACE];	/* outstanding PBUs by sequence */
 	uint64_t *lat;				/* per completed PBU, us */
-	uint32_t sent, done, accepted, rejected, lost, outstanding;
+	uint32_t sent, done, accepted, rejected, lost, outstanding, late;
+	uint64_t start_us, last_rx_us, max_gap_us, first_lost_us;
+	struct mh_rx_drops drops;		/* PBAs our socket dropped */
 	uint16_t seq;
 	struct mh_txq txq;			/* PBUs of this turn, one sendmmsg */
 	struct mh_msgbuf rx[MH_BATCH];
@@ -121,18 +130,29 @@ static void drain(struct load *L)
 	for (;;) {
 		int n = mh_sock_recv_batch(L->fd, L->rx, MH_BATCH);
 
+		uint64_t now;
+
 		if (n < 0)
 			return;
+		now = now_us();
+		if (n > 0) {
+			if (L->outstanding && now - L->last_rx_us > L->max_gap_us)
+				L->max_gap_us = now - L->last_rx_us;
+			L->last_rx_us = now;
+		}
 		for (int i = 0; i < n; i++) {
 			struct pending *p;
 
+			mh_rx_drops_new(&L->drops, &L->rx[i]);
 			if (mh_decode(L->rx[i].buf, L->rx[i].len, &m, NULL) ||
 			    m.type != XP_MH_TYPE_BA)
 				continue;
 			p = &L->by_seq[m.ba.seq];
-			if (!p->sent_us)
-				continue;	/* late answer to a PBU already counted lost */
-			L->lat[L->done++] = now_us() - p->sent_us;
+			if (!p->sent_us) {
+				L->late++;	/* answer to a PBU already counted lost */
+				continue;
+			}
+			L->lat[L->done++] = now - p->sent_us;
 			if (m.ba.status == XP_PBA_ACCEPTED)
 				L->accepted++;
 			else
@@ -155,7 +175,8 @@ static void expire(struct load *L, uint64_t now)
 		if (L->by_seq[s].sent_us && now > L->by_seq[s].sent_us &&
 		    now - L->by_seq[s].sent_us > limit) {
 			L->by_seq[s].sent_us = 0;
-			L->lost++;
+			if (!L->lost++)
+				L->first_lost_us = now - L->start_us;
 			L->outstanding--;
 		}
 }
@@ -165,6 +186,7 @@ static int run_pbu(struct load *L)
 	uint64_t start = now_us(), last_expire = start, end;
 	uint32_t next = 0;
 
+	L->start_us = L->last_rx_us = start;
 	L->lat = calloc(L->count ? L->count : 1, sizeof(*L->lat));
 	if (!L->lat)
 		return -ENOMEM;
@@ -172,13 +194,22 @@ static int run_pbu(struct load *L)
 		uint64_t now = now_us();
 		struct pollfd pfd = { .fd = L->fd, .events = POLLIN };
 
+		/* how long to wait for a PBA: 1 ms (a full window waits for
+		 * answers), or until the next paced PBU is due */
+		struct timespec wait = { .tv_nsec = 1000000 };
+
 		if (next < L->count) {
 			if (L->rate) {
-				/* paced: send what the schedule owes by now */
-				uint64_t due = (now - start) * L->rate / US_PER_S;
+				/* paced: send what the schedule owes by now, then
+				 * sleep until PBU `next` is due (next * 1 s / rate) */
+				uint64_t due = (now - start) * L->rate / US_PER_S, at;
 
 				while (next < L->count && next <= due && !send_pbu(L, next))
 					next++;
+				at = start + (uint64_t)next * US_PER_S / L->rate;
+				wait.tv_nsec = at > now ? (long)((at - now) * NS_PER_US) : 0;
+				if (wait.tv_nsec > 1000000)
+					wait.tv_nsec = 1000000;
 			} else {
 				while (next < L->count && L->outstanding < L->window &&
 				       !send_pbu(L, next))
@@ -186,7 +217,7 @@ static int run_pbu(struct load *L)
 			}
 		}
 		mh_txq_flush(&L->txq, L->fd);
-		poll(&pfd, 1, L->rate ? 0 : 1);
+		ppoll(&pfd, 1, &wait, NULL);
 		drain(L);
 		if (now - last_expire > 100000) {	/* every 100 ms */
 			expire(L, now);
@@ -196,9 +227,12 @@ static int run_pbu(struct load *L)
 	end = now_us();
 	qsort(L->lat, L->done, sizeof(*L->lat), cmp_u64);
 	printf("{\"mode\":\"%s\",\"sent\":%u,\"accepted\":%u,\"rejected\":%u,\"lost\":%u,"
+	       "\"late\":%u,\"gen_rx_dropped\":%u,\"max_gap_us\":%llu,\"first_lost_s\":%.3f,"
 	       "\"elapsed_s\":%.3f,\"rate_per_s\":%.0f,\"p50_us\":%llu,\"p99_us\":%llu,"
 	       "\"max_us\":%llu}\n",
 	       L->rate ? "paced" : "window", L->sent, L->accepted, L->rejected, L->lost,
+	       L->late, L->drops.last, (unsigned long long)L->max_gap_us,
+	       L->lost ? (double)L->first_lost_us / US_PER_S : 0.0,
 	       (double)(end - start) / US_PER_S,
 	       (double)L->done * US_PER_S / (double)(end - start ? end - start : 1),
 	       (unsigned long long)(L->done ? L->lat[L->done / 2] : 0),
