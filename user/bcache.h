@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 
 #include "config.h"
+#include "xpmip_maps.h"
 #include "evloop.h"
 #include "mh_codec.h"
 
@@ -81,6 +82,12 @@ struct bc_mn {
 	uint32_t n_bce;
 	struct bce *bces;
 	struct bc_mn *hnext;
+	/* xp_mn_v1[idx] as the LMA last wrote it (the LMA is that map's one
+	 * writer): compared with instead of reading the map back on every
+	 * registration. dp_known false: not written by this process yet (a
+	 * new MN, or after a restart), read the map. */
+	bool dp_known;
+	struct xp_mn_val dp;
 };
 
 struct bcache;

@@ -57,7 +57,8 @@
 #define NS_PER_MS		1000000ull
 #define TS_FRAC_BITS		16
 #define TS_FRAC_ONE		(1ull << TS_FRAC_BITS)
-#define BC_BUCKETS_LOG2		16
+#define BC_BUCKETS_LOG2		16	/* the least */
+#define BC_BUCKETS_LOG2_MAX	20
 #define LMA_HOP_LIMIT		64
 #define MAX_BCE_PER_PCOA	1	/* we only need to know "one or more" */
 #define MAX_PBU_LEN		MH_MAX_MSG_LEN
@@ -87,6 +88,10 @@ struct lma {
 	/* daemon glue */
 	struct xp_daemon *d;
 	int state_fd_owned;
+	/* scratch, allocated once: per-PBU malloc/free of these (3-7 KB,
+	 * above malloc's fast bins) was a tenth of a registration's time */
+	struct mh_msg *pbu, *pba;		/* lma_handle_pbu() */
+	struct xp_flow_set *flow_set;		/* lma_flows_changed() */
 };
 
 /* ---- clock ---- */
@@ -372,6 +377,36 @@ static void trace_switch(const struct bc_mn *m, enum xp_trace_cause cause, uint1
 	xp_trace_switch(cause, &sw);
 }
 
+/* xp_mn_v1[m->idx]: the copy the LMA wrote last (bcache.h), else the
+ * map's. false: no entry. */
+static bool mn_val_get(const struct lma *l, struct bc_mn *m, struct xp_mn_val *v)
+{
+	if (m->dp_known) {
+		*v = m->dp;
+		return true;
+	}
+	if (l->maps.mn < 0 || bpf_map_lookup_elem(l->maps.mn, &m->idx, v))
+		return false;
+	m->dp = *v;
+	m->dp_known = true;
+	return true;
+}
+
+static int mn_val_put(struct lma *l, struct bc_mn *m, const struct xp_mn_val *v)
+{
+	int rc = xp_map_put(l->maps.mn, &m->idx, v, XP_MAP_MN);
+
+	m->dp_known = !rc && l->maps.mn >= 0;	/* after a failure: read it back */
+	m->dp = *v;
+	return rc;
+}
+
+static void mn_val_del(struct lma *l, struct bc_mn *m)
+{
+	xp_map_del(l->maps.mn, &m->idx, XP_MAP_MN);
+	m->dp_known = false;
+}
+
 /*
  * Recompute the MN's downlink choice and HoAs after any change of its
  * bindings or priorities, and write them: every binding's entry (its HoA
@@ -411,7 +446,7 @@ static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
 	}
 	ifp_choose(p, n, &primary, &mv);
 	memset(&old, 0, sizeof(old));
-	if (l->maps.mn >= 0 && !bpf_map_lookup_elem(l->maps.mn, &m->idx, &old)) {
+	if (mn_val_get(l, m, &old)) {
 		/* the flow fields belong to lma_flows_changed(): keep them (the
 		 * generation must never go back, the flow cache is keyed by it) */
 		mv.flow_gen = old.flow_gen;
@@ -425,7 +460,7 @@ static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
 		ev_info("downlink-choice", m->mn_id, (int)(mv.n_dl ? mv.dl_bid[0] : 0),
 			"bid2=%u paths=%u primary_hoa=%s", mv.n_dl > 1 ? mv.dl_bid[1] : 0, mv.n_dl,
 			IN6_IS_ADDR_UNSPECIFIED(&primary) ? "-" : a2s(&primary, ph));
-	return xp_map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+	return mn_val_put(l, m, &mv);
 }
 
 /*
@@ -516,7 +551,7 @@ static void dp_remove(struct lma *l, struct bce *b)
 		ev_warn("map-delete-failed", NULL, -1, "map=%s err=%s", XP_MAP_BSTATS,
 			XP_LOGERR(errno));
 	if (b->mn->n_bce == 1) {
-		xp_map_del(l->maps.mn, &bk.mn_id, XP_MAP_MN);
+		mn_val_del(l, b->mn);
 		xp_map_del(l->maps.fsel, &bk.mn_id, XP_MAP_FLOWSEL);
 	} else if (mn_sync(l, b->mn, b)) {
 		ev_warn("map-write-failed", b->mn->mn_id, -1, "map=%s", XP_MAP_MN);
@@ -1684,15 +1719,8 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 
 	(void)dst;
 	l->st.pbu_rx++;
-	pbu = malloc(sizeof(*pbu));
-	pba = malloc(sizeof(*pba));
-	if (!pbu || !pba) {
-		free(pbu);
-		free(pba);
-		ev_err("pbu-dropped", NULL, -1, "peer=%s reason=out-of-memory", a2s(src, sa));
-		xp_sigdrop_count(XP_SD_NOMEM);
-		return 0;
-	}
+	pbu = l->pbu;
+	pba = l->pba;
 	rc = mh_decode(buf, len, pbu, &off);
 	if (rc) {
 		l->st.malformed++;
@@ -1762,8 +1790,6 @@ int lma_handle_pbu(struct lma *l, const uint8_t *buf, size_t len,
 		rc = 0;
 	}
 out:
-	free(pbu);
-	free(pba);
 	return rc;
 }
 
@@ -2052,6 +2078,20 @@ static void fmsig_state_restore(struct lma *l)
 
 /* ---- object ---- */
 
+/* Binding cache buckets: one per binding the maps can hold (chains of ~1
+ * at full capacity; 16 per bucket at 1M MNs with a fixed 2^16 was a
+ * string compare per cold cache line), at most 2^BC_BUCKETS_LOG2_MAX. The
+ * tables are calloc'ed: pages are touched as bindings arrive. */
+static unsigned bc_buckets_log2(const struct xp_config *cfg)
+{
+	uint32_t want = cfg->max_bindings ? cfg->max_bindings : XP_MAX_MNS;
+	unsigned lg = BC_BUCKETS_LOG2;
+
+	while (lg < BC_BUCKETS_LOG2_MAX && (1u << lg) < want)
+		lg++;
+	return lg;
+}
+
 int lma_new(const struct xp_config *cfg, struct evloop *ev, const struct lma_maps *maps,
 	    const struct lma_clock *clk, struct lma **out)
 {
@@ -2076,7 +2116,14 @@ int lma_new(const struct xp_config *cfg, struct evloop *ev, const struct lma_map
 	else
 		l->clk = (struct lma_clock){ real_rt, real_mono, NULL };
 	l->fmsig_fd = -1;
-	if ((rc = bcache_new(BC_BUCKETS_LOG2, &l->bc)) ||
+	l->pbu = malloc(sizeof(*l->pbu));
+	l->pba = malloc(sizeof(*l->pba));
+	l->flow_set = malloc(sizeof(*l->flow_set));
+	if (!l->pbu || !l->pba || !l->flow_set) {
+		lma_free(l);
+		return -ENOMEM;
+	}
+	if ((rc = bcache_new(bc_buckets_log2(cfg), &l->bc)) ||
 	    (rc = fmcache_new(l->maps.flowstate, &l->fm)) ||
 	    (rc = hnp_pool_new(&l->lc->hnp_pool, l->lc->hnp_len, &l->pool)) ||
 	    (rc = fmsig_new(l->lc, &(struct fmsig_hooks){ .ctx = l, .mono_ms = fmsig_mono,
@@ -2111,6 +2158,9 @@ void lma_free(struct lma *l)
 	hnp_pool_free(l->pool);
 	tlp_fini(&l->tl);
 	fmcache_free(l->fm);
+	free(l->pbu);
+	free(l->pba);
+	free(l->flow_set);
 	free(l);
 }
 
@@ -2159,34 +2209,28 @@ void lma_flows_changed(struct lma *l, struct bc_mn *m)
 	if (!m)
 		return;
 	n = fmcache_list(l->fm, m->mn_id, &e);
-	set = malloc(sizeof(*set));
-	if (!set) {
-		ev_err("flows-write-failed", m->mn_id, -1, "err=%s", XP_LOGERR(ENOMEM));
-		return;
-	}
-	act = flowdp_build(e, n, m, set);
-	if (xp_trace_active())
+	set = l->flow_set;
+	/* no flow mobility entries (every new MN): nothing to build or trace */
+	act = n ? flowdp_build(e, n, m, set) : 0;
+	if (n && xp_trace_active())
 		trace_flow_switches(l, m, set);
 	memset(&mv, 0, sizeof(mv));
-	if (l->maps.mn >= 0 && bpf_map_lookup_elem(l->maps.mn, &m->idx, &mv))
+	if (l->maps.mn >= 0 && !mn_val_get(l, m, &mv))
 		ev_warn("flows-mn-missing", m->mn_id, -1, "idx=%u", m->idx);
 	if (act) {
 		set->gen = fmcache_next_gen(l->fm);
-		if (xp_map_put(l->maps.fsel, &m->idx, set, XP_MAP_FLOWSEL)) {
-			free(set);
+		if (xp_map_put(l->maps.fsel, &m->idx, set, XP_MAP_FLOWSEL))
 			return;
-		}
 		mv.flow_gen = set->gen;
 		mv.flags |= XP_MNF_FLOWS;
-		xp_map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+		mn_val_put(l, m, &mv);
 	} else if (mv.flags & XP_MNF_FLOWS) {
 		mv.flags &= (__u8)~XP_MNF_FLOWS;
 		mv.flow_gen = fmcache_next_gen(l->fm);
-		xp_map_put(l->maps.mn, &m->idx, &mv, XP_MAP_MN);
+		mn_val_put(l, m, &mv);
 		xp_map_del(l->maps.fsel, &m->idx, XP_MAP_FLOWSEL);
 	}
 	ev_info("flows-applied", m->mn_id, -1, "entries=%zu active=%u gen=%u", n, act, mv.flow_gen);
-	free(set);
 	/* a flow now sent to a binding without its prefix needs that prefix
 	 * off-link at the binding's MAG (RFC 7864 3.2.2): UPN when that changes */
 	lma_fmsig_sync(l, m);
