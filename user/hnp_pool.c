@@ -9,18 +9,40 @@
 #define FNV64_OFFSET	0xcbf29ce484222325ull
 #define FNV64_PRIME	0x100000001b3ull
 #define SET_MIN_CAP	64	/* power of two */
-#define SET_EMPTY	UINT64_MAX
-#define SET_TOMB	(UINT64_MAX - 1)
+#define SLOT_EMPTY	0		/* calloc'ed tables need no initialisation */
+#define SLOT_TOMB	UINT64_MAX	/* removed: probing goes on past it */
+#define SET_MOVE_STEP	16	/* old slots moved per operation while growing */
 #define BYTE_BITS	8
 
-/* open-addressing set of used prefix indices */
+/*
+ * The set of used prefix indices: open addressing, linear probing; a slot
+ * holds index + 1. It grows without stopping the daemon: rehashing 2^19
+ * indices in one go took 445 ms here, longer than a PBU's timestamp
+ * validity window (300 ms), and the PBUs queued behind it were refused
+ * (tests/bench/scale.sh lost ~255 of 1M registrations that way). Growing
+ * starts a table twice the size that takes every new index, and each later
+ * add or release moves SET_MOVE_STEP slots of the old table into it;
+ * lookups look in both until the old one is empty. The new table must
+ * start SET_MOVE_STEP >= 2 times faster than it fills, which it does: it
+ * needs old.cap / SET_MOVE_STEP operations to empty the old table and
+ * takes old.cap / 2 new indices before it must grow again (if it must
+ * anyway, the rest of the old table is moved first).
+ */
+struct set_tab {
+	uint64_t *slots;	/* NULL: no table */
+	uint64_t cap;		/* power of two */
+	uint64_t n, tombs;	/* indices held, removed slots */
+};
+
 struct hnp_pool {
 	struct xp_prefix pool;
 	uint8_t hnp_len;
 	uint8_t bits;		/* index bits: hnp_len - pool plen, capped */
 	uint64_t size;
-	uint64_t *slots;
-	uint64_t cap, used, tombs;
+	struct set_tab cur;	/* takes new indices */
+	struct set_tab old;	/* being emptied into cur while growing */
+	uint64_t old_pos;	/* next slot of old to move */
+	uint64_t used;		/* indices in both tables */
 };
 
 static uint64_t mix(uint64_t x)
@@ -42,62 +64,103 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-static int64_t set_find(const struct hnp_pool *hp, uint64_t idx)
+/* Slot of v (index + 1) in t, or -1 */
+static int64_t tab_find(const struct set_tab *t, uint64_t v)
 {
-	uint64_t mask = hp->cap - 1;
+	uint64_t mask = t->cap - 1;
 
-	for (uint64_t i = mix(idx) & mask, n = 0; n < hp->cap; i = (i + 1) & mask, n++) {
-		if (hp->slots[i] == SET_EMPTY)
+	if (!t->slots)
+		return -1;
+	for (uint64_t i = mix(v - 1) & mask, n = 0; n < t->cap; i = (i + 1) & mask, n++) {
+		if (t->slots[i] == SLOT_EMPTY)
 			return -1;
-		if (hp->slots[i] == idx)
+		if (t->slots[i] == v)
 			return (int64_t)i;
 	}
 	return -1;
 }
 
+/* Put v (not in t) into the first free or removed slot of its probe
+ * sequence; t has one (its load stays at most a half, see set_add) */
+static void tab_put(struct set_tab *t, uint64_t v)
+{
+	uint64_t mask = t->cap - 1;
+
+	for (uint64_t i = mix(v - 1) & mask;; i = (i + 1) & mask)
+		if (t->slots[i] == SLOT_EMPTY || t->slots[i] == SLOT_TOMB) {
+			if (t->slots[i] == SLOT_TOMB)
+				t->tombs--;
+			t->slots[i] = v;
+			t->n++;
+			return;
+		}
+}
+
+/* The table holding idx and its slot, or NULL */
+static struct set_tab *set_find_in(const struct hnp_pool *hp, uint64_t idx, int64_t *slot)
+{
+	struct hnp_pool *w = (struct hnp_pool *)hp;
+
+	if ((*slot = tab_find(&hp->cur, idx + 1)) >= 0)
+		return &w->cur;
+	if ((*slot = tab_find(&hp->old, idx + 1)) >= 0)
+		return &w->old;
+	return NULL;
+}
+
+static bool set_has(const struct hnp_pool *hp, uint64_t idx)
+{
+	int64_t slot;
+
+	return set_find_in(hp, idx, &slot) != NULL;
+}
+
+/* Move up to n slots of the old table into the current one */
+static void set_move(struct hnp_pool *hp, uint64_t n)
+{
+	for (; hp->old.slots && n; n--) {
+		uint64_t *s = &hp->old.slots[hp->old_pos], v = *s;
+
+		if (v != SLOT_EMPTY && v != SLOT_TOMB) {
+			tab_put(&hp->cur, v);
+			*s = SLOT_TOMB;	/* not EMPTY: later probes pass it */
+			hp->old.n--;
+		}
+		if (++hp->old_pos == hp->old.cap) {
+			free(hp->old.slots);
+			hp->old = (struct set_tab){ 0 };
+			hp->old_pos = 0;
+		}
+	}
+}
+
+/* Start growing: the current table becomes the old one */
 static int set_grow(struct hnp_pool *hp)
 {
-	uint64_t ncap = hp->cap * 2, *old = hp->slots, ocap = hp->cap;
-	uint64_t *n = malloc(ncap * sizeof(*n));
+	uint64_t ncap = hp->cur.cap * 2;
+	uint64_t *n = calloc(ncap, sizeof(*n));
 
 	if (!n)
 		return -ENOMEM;
-	for (uint64_t i = 0; i < ncap; i++)
-		n[i] = SET_EMPTY;
-	hp->slots = n;
-	hp->cap = ncap;
-	hp->tombs = 0;
-	for (uint64_t i = 0; i < ocap; i++) {
-		if (old[i] >= SET_TOMB)
-			continue;
-		for (uint64_t j = mix(old[i]) & (ncap - 1);; j = (j + 1) & (ncap - 1))
-			if (n[j] == SET_EMPTY) {
-				n[j] = old[i];
-				break;
-			}
-	}
-	free(old);
+	set_move(hp, hp->old.cap);	/* the last growth is finished first */
+	hp->old = hp->cur;
+	hp->old_pos = 0;
+	hp->cur = (struct set_tab){ .slots = n, .cap = ncap };
 	return 0;
 }
 
 static int set_add(struct hnp_pool *hp, uint64_t idx)
 {
-	uint64_t mask;
 	int rc;
 
-	if (set_find(hp, idx) >= 0)
+	if (set_has(hp, idx))
 		return -EEXIST;
-	if ((hp->used + hp->tombs + 1) * 2 > hp->cap && (rc = set_grow(hp)))
+	set_move(hp, SET_MOVE_STEP);
+	if ((hp->cur.n + hp->cur.tombs + 1) * 2 > hp->cur.cap && (rc = set_grow(hp)))
 		return rc;
-	mask = hp->cap - 1;
-	for (uint64_t i = mix(idx) & mask;; i = (i + 1) & mask)
-		if (hp->slots[i] >= SET_TOMB) {
-			if (hp->slots[i] == SET_TOMB)
-				hp->tombs--;
-			hp->slots[i] = idx;
-			hp->used++;
-			return 0;
-		}
+	tab_put(&hp->cur, idx + 1);
+	hp->used++;
+	return 0;
 }
 
 int hnp_pool_new(const struct xp_prefix *pool, uint8_t hnp_len, struct hnp_pool **out)
@@ -115,14 +178,12 @@ int hnp_pool_new(const struct xp_prefix *pool, uint8_t hnp_len, struct hnp_pool 
 	if (hp->bits > HNP_POOL_MAX_BITS)
 		hp->bits = HNP_POOL_MAX_BITS;
 	hp->size = 1ull << hp->bits;
-	hp->cap = SET_MIN_CAP;
-	hp->slots = malloc(hp->cap * sizeof(*hp->slots));
-	if (!hp->slots) {
+	hp->cur.cap = SET_MIN_CAP;
+	hp->cur.slots = calloc(hp->cur.cap, sizeof(*hp->cur.slots));
+	if (!hp->cur.slots) {
 		free(hp);
 		return -ENOMEM;
 	}
-	for (uint64_t i = 0; i < hp->cap; i++)
-		hp->slots[i] = SET_EMPTY;
 	*out = hp;
 	return 0;
 }
@@ -131,7 +192,8 @@ void hnp_pool_free(struct hnp_pool *hp)
 {
 	if (!hp)
 		return;
-	free(hp->slots);
+	free(hp->cur.slots);
+	free(hp->old.slots);
 	free(hp);
 }
 
@@ -180,7 +242,7 @@ static int find_free(const struct hnp_pool *hp, const char *mn_id, uint64_t *idx
 	for (uint64_t n = 0; n < probes; n++) {
 		uint64_t i = (start + n) & (hp->size - 1);
 
-		if (set_find(hp, i) < 0) {
+		if (!set_has(hp, i)) {
 			*idx = i;
 			return 0;
 		}
@@ -221,18 +283,20 @@ int hnp_pool_reserve(struct hnp_pool *hp, const struct xp_prefix *p)
 
 int hnp_pool_release(struct hnp_pool *hp, const struct xp_prefix *p)
 {
+	struct set_tab *t;
 	uint64_t idx;
 	int64_t slot;
 	int rc = prefix_to_idx(hp, p, &idx);
 
 	if (rc)
 		return rc;
-	slot = set_find(hp, idx);
-	if (slot < 0)
+	if (!(t = set_find_in(hp, idx, &slot)))
 		return -ENOENT;
-	hp->slots[slot] = SET_TOMB;
-	hp->tombs++;
+	t->slots[slot] = SLOT_TOMB;
+	t->tombs++;
+	t->n--;
 	hp->used--;
+	set_move(hp, SET_MOVE_STEP);
 	return 0;
 }
 
@@ -240,7 +304,7 @@ bool hnp_pool_in_use(const struct hnp_pool *hp, const struct xp_prefix *p)
 {
 	uint64_t idx;
 
-	return !prefix_to_idx(hp, p, &idx) && set_find(hp, idx) >= 0;
+	return !prefix_to_idx(hp, p, &idx) && set_has(hp, idx);
 }
 
 bool hnp_pool_owns(const struct hnp_pool *hp, const struct xp_prefix *p)

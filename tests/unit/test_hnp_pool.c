@@ -139,3 +139,42 @@ Test(hnp_pool, odd_lengths)
 	xp_prefix_parse("2001:db8::/64", &p);
 	cr_assert_eq(hnp_pool_new(&p, 48, &hp), -EINVAL);
 }
+
+/*
+ * The used set grows by moving a few slots per operation (hnp_pool.c): every
+ * prefix stays in use, none is handed out twice, and releases and
+ * re-reservations work while a growth is half done, through several
+ * growths (64 -> 32768 slots).
+ */
+Test(hnp_pool, growth_keeps_every_prefix)
+{
+	enum { N = 12000 };
+	static struct xp_prefix got[N];
+	struct hnp_pool *hp = mk("2001:db8:100::/40", 64);
+	char id[32];
+
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof(id), "grow-%d@x", i);
+		cr_assert_eq(hnp_pool_alloc(hp, id, &got[i]), 0, "alloc %d", i);
+		cr_assert(hnp_pool_in_use(hp, &got[i]));
+		if (i % 3 == 2) {	/* release an older one, mid-growth or not */
+			cr_assert_eq(hnp_pool_release(hp, &got[i / 2]), 0, "release %d", i / 2);
+			cr_assert_not(hnp_pool_in_use(hp, &got[i / 2]));
+			cr_assert_eq(hnp_pool_release(hp, &got[i / 2]), -ENOENT);
+			cr_assert_eq(hnp_pool_reserve(hp, &got[i / 2]), 0, "reserve %d", i / 2);
+			cr_assert_eq(hnp_pool_reserve(hp, &got[i / 2]), -EEXIST);
+		}
+	}
+	cr_assert_eq(hnp_pool_used(hp), N);
+	for (int i = 0; i < N; i++) {
+		cr_assert(hnp_pool_in_use(hp, &got[i]), "%s (%d) still in use", str(&got[i]), i);
+		cr_assert_eq(hnp_pool_reserve(hp, &got[i]), -EEXIST, "%d not handed out twice", i);
+	}
+	/* half of them back: the others stay, the freed ones are free */
+	for (int i = 0; i < N; i += 2)
+		cr_assert_eq(hnp_pool_release(hp, &got[i]), 0);
+	cr_assert_eq(hnp_pool_used(hp), N / 2);
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(hnp_pool_in_use(hp, &got[i]), i % 2 == 1, "%d", i);
+	hnp_pool_free(hp);
+}
