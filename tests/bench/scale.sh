@@ -13,7 +13,11 @@
 #    the pin directory, not by name: other instances on the host have maps
 #    with the same names);
 #  - the daemon's VmRSS (/proc/PID/status);
-#  - the time the step took and its registration rate (sigload).
+#  - the time the step took and its registration rate (sigload), its lost
+#    and rejected PBUs, the late PBAs, both sockets' drops (the generator's
+#    and the LMA's: /proc/net/raw6) and the longest time without a PBA: a
+#    pause of the LMA longer than its timestamp window (300 ms) shows as
+#    rejected (156) and, the error PBAs being rate-limited per source, lost.
 # Per binding = (value at N - value at 0) / N. A step is skipped when the
 # rate measured so far says it would take more than MAX_STEP_S seconds.
 #
@@ -146,7 +150,8 @@ done
 	echo "expires during the run). Map memory: \`bytes_memlock\` of \`bpftool map show\` summed"
 	echo "over the LMA's maps (those its XDP program uses and its pinned state maps);"
 	echo "the kernel reports what the NO_PREALLOC maps hold. Daemon memory: VmRSS of"
-	echo "xpmipd. Per binding: (value at N - value at 0) / N."
+	echo "xpmipd. Per binding: (value at N - value at 0) / N. Lost: no PBA within 2 s"
+	echo "(scale.json has rejected, late PBAs, socket drops and the longest gap per step)."
 	echo
 	echo "| bindings | time to register (cumulative) s | rate of the step /s | lost | map MiB | map B/binding | daemon RSS MiB | RSS B/binding |"
 	echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
