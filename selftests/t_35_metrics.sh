@@ -74,11 +74,16 @@ step "HTTP errors"
 code() { ip netns exec "$XP_NS_LMA" curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@"; }
 assert_eq "GET /nope" 404 "$(code http://127.0.0.1:9477/nope)"
 assert_eq "POST /metrics" 405 "$(code -X POST http://127.0.0.1:9477/metrics)"
-# a client that connects and says nothing does not block the daemon
-ip netns exec "$XP_NS_LMA" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9477; sleep 4' &
+# a client that connects and says nothing does not block the daemon: it
+# stays connected (one process holding the socket) until both answers are in,
+# then is stopped (it used to sleep a fixed 4 s, which the test then waited out)
+ip netns exec "$XP_NS_LMA" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9477 && exec sleep 60' &
 idle=$!
 sleep 0.3
+assert_cmd "the silent HTTP client is connected" kill -0 "$idle"
 assert_cmd "control socket answers while a silent HTTP client is connected" xpctl lma version
 assert_cmd "scrape answers while a silent HTTP client is connected" scrape "$XP_NS_LMA"
+assert_cmd "the silent HTTP client was connected throughout" kill -0 "$idle"
+kill "$idle" 2>/dev/null
 wait "$idle" 2>/dev/null
 test_end
