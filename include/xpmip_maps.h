@@ -104,6 +104,11 @@ enum xp_prefix_kind {
 #define XP_PFXF_OFFLINK		0x01	/* RFC 7864 L flag: route, never advertise */
 #define XP_PFXF_IDLE		0x02	/* 001: owner session idle after FFHO */
 #define XP_PFXF_LONG		0x04	/* longer than /64: wins over the /64 map */
+#define XP_PFXF_HOA		0x08	/* 000 5.2: a /128 naming a non-primary
+					 * interface's own HoA inside a prefix
+					 * another binding owns (user/lma.c
+					 * hoa_host_*); the data plane reads it
+					 * as any LONG entry */
 
 /*
  * ---- xp_pfx64_v1: BPF_MAP_TYPE_HASH, the /64 fast path ----

@@ -22,9 +22,14 @@
 #    mn-if2 it carries the Primary HoA destination option from HoA2 (unique
 #    models) or leaves plain from the primary HoA (shared);
 #  - (unique models) full-size pings from the primary HoA over mn-if2 get
-#    through: the helper's Packet Too Big lowers the MN's path MTU by 24.
+#    through: the helper's Packet Too Big lowers the MN's path MTU by 24;
+#  - (unique-address) downlink to HoA2 itself, not the primary HoA, while
+#    mn-if1 has the higher IFP: it arrives on mn-if2 through MAG2, plain
+#    (the LMA's /128 for HoA2, `xpmipctl prefixes`, and mn-if2's
+#    per-binding counter), also after a kill -9 + restart of the LMA.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ifp.sh"
+source "$(dirname "$0")/lib/flow.sh"	# bstat
 test_begin
 write_default_confs
 ifp_profiles 2 1
@@ -40,6 +45,7 @@ done
 S_DL1=101	# downlink before the switch
 S_DL2=102	# downlink after it
 S_UL=103	# uplink from mn-if2
+S_H2=104	# (unique-address) downlink to HoA2 itself
 ICMP_HDR=8
 EXT_LEN=24	# the RH2 and the Primary HoA destination option header
 
@@ -53,7 +59,11 @@ mac_token() {	# MAC
 seen() { assert_ge "$1" "$2" "$(pcap_count "$3" "$4")"; }	# DESC MIN PCAP FILTER
 none() { assert_eq "$1" 0 "$(pcap_count "$2" "$3")"; }		# DESC PCAP FILTER
 prefix64() { python3 -c 'import ipaddress,sys; print(ipaddress.ip_network(sys.argv[1] + "/64", strict=False))' "$1"; }
-mn_prefixes() { xpctl_json lma prefixes "[.prefixes[] | select(.mn_id == \"$XP_MN_ID\") | .prefix] | unique | join(\" \")"; }
+mn_prefixes() { xpctl_json lma prefixes "[.prefixes[] | select(.mn_id == \"$XP_MN_ID\") | .prefix | select(endswith(\"/128\") | not)] | unique | join(\" \")"; }
+# the MN's /128s (000 5.2: a non-primary interface's own HoA) as PREFIX:BID
+mn_hosts() { xpctl_json lma prefixes "[.prefixes[] | select(.mn_id == \"$XP_MN_ID\" and (.prefix | endswith(\"/128\"))) | \"\\(.prefix):\\(.bid)\"] | unique | join(\" \")"; }
+# the BID of the MN's binding at MAG2 (mn-if2)
+bid_at_mag2() { lma_bindings_json | jq -r --arg id "$XP_MN_ID" --arg p "$XP_ADDR_MAG2" '[.[] | select(.mn_id == $id and .pcoa == $p) | .bid] | first // empty'; }
 mn_hnps() { lma_bindings_json | jq -r --arg id "$XP_MN_ID" '[.[] | select(.mn_id == $id) | .hnp[0]] | sort | join(" ")'; }
 
 run_model() {	# MODEL
@@ -70,8 +80,10 @@ run_model() {	# MODEL
 	daemon_start mag1 mag "$XP_NS_MAG1" "$TEST_DIR/mag1.conf" --flush || return 1
 	daemon_start mag2 mag "$XP_NS_MAG2" "$TEST_DIR/mag2.conf" --flush || return 1
 	# both at once: whichever PBU the LMA takes first gets the prefix the
-	# other shares (unique-address, shared-address)
+	# other shares (shared-address); unique-address: mn-if1 first, so that
+	# mn-if2's address lies in a prefix the other binding owns
 	mn_attach mn-if1
+	[[ $model == unique-address ]] && assert_wait 15 "LMA binding for mn-if1" lma_has_binding
 	mn_attach mn-if2
 	assert_wait 15 "LMA bindings for mn-if1 and mn-if2" two_bindings
 	assert_wait 15 "MN SLAAC address on mn-if1" mn_has_addr mn-if1
@@ -93,7 +105,9 @@ run_model() {	# MODEL
 		assert_eq "one prefix on both interfaces" "$p1" "$p2"
 		assert_ne "an address per interface" "$PHOA" "$HOA2"
 		assert_eq "LMA: both bindings hold the prefix" "$p1 $p1" "$(mn_hnps)"
-		assert_eq "LMA prefixes: one" "$p1" "$(mn_prefixes)";;
+		assert_eq "LMA prefixes: one" "$p1" "$(mn_prefixes)"
+		B2=$(bid_at_mag2)
+		assert_eq "LMA: a /128 for HoA2 through mn-if2's binding" "$HOA2/128:$B2" "$(mn_hosts)";;
 	shared-address)
 		assert_eq "one address on both interfaces" "$PHOA" "$HOA2"
 		assert_eq "LMA: both bindings hold the prefix" "$p1 $p1" "$(mn_hnps)"
@@ -108,6 +122,21 @@ run_model() {	# MODEL
 	step "$model: downlink to the primary HoA over mn-if1 (IFP 2 > 1)"
 	assert_cmd "CN pings the primary HoA" ip netns exec "$XP_NS_CN" ping -6 -n -c 5 -i 0.1 -W 2 \
 		-s $S_DL1 "$PHOA"
+
+	if [[ $model == unique-address ]]; then
+		local d0
+		step "$model: downlink to HoA2 itself: mn-if2 via MAG2, whatever the IFPs"
+		d0=$(bstat "$B2" dl_packets)
+		assert_cmd "CN pings HoA2" ip netns exec "$XP_NS_CN" ping -6 -n -c 5 -i 0.1 -W 2 \
+			-s $S_H2 "$HOA2"
+		assert_ge "mn-if2's binding (BID $B2) counted them" $((d0 + 5)) "$(bstat "$B2" dl_packets)"
+		daemon_kill9_restart lma lma "$XP_NS_LMA"
+		assert_eq "after kill -9 + restart: the same /128" "$HOA2/128:$B2" "$(mn_hosts)"
+		d0=$(bstat "$B2" dl_packets)
+		assert_cmd "CN pings HoA2 after the restart" ip netns exec "$XP_NS_CN" ping -6 -n -c 5 \
+			-i 0.1 -W 2 -s $S_H2 "$HOA2"
+		assert_ge "mn-if2's binding counted them" $((d0 + 5)) "$(bstat "$B2" dl_packets)"
+	fi
 
 	step "$model: IFP switch, mn-if2 to IFP 3"
 	xpctl mag2 priority "$XP_MN_MAC2" 3
@@ -164,6 +193,13 @@ run_model() {	# MODEL
 			"ip6[6] == 60 and ip6[46] == 0x1e and src host $HOA2 and ip6[64] == 128 and ip6[4:2] == $((plain_ul + EXT_LEN))"
 	fi
 	seen "uplink at the CN: from the primary HoA, no option" 4 "$pcn" "$f_ul_cn"
+	if [[ $model == unique-address ]]; then
+		local plain_h2=$((ICMP_HDR + S_H2))
+		seen "to HoA2: echo requests on mn-if2, plain (no routing header)" 8 "$pc2" \
+			"ip6[6] == 58 and ip6[40] == 128 and dst host $HOA2 and ip6[4:2] == $plain_h2"
+		none "to HoA2: none on mn-if1 (its replies leave there)" "$pc1" \
+			"dst host $HOA2 and (ip6[4:2] == $plain_h2 or ip6[4:2] == $((plain_h2 + EXT_LEN)))"
+	fi
 
 	daemon_stop mn; daemon_stop mag1; daemon_stop mag2; daemon_stop lma
 	ip -n "$XP_NS_MN" link set mn-if1 down

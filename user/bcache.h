@@ -60,6 +60,7 @@ struct bce {
 	uint64_t deadline_rt_ms;	/* CLOCK_REALTIME expiry or delete time */
 	bool tl_idle;			/* 001: all temporal prefixes left (FFHO) */
 	uint64_t tl_hold_until_rt_ms;	/* 001: Idle session removed then */
+	struct in6_addr hoa_host;	/* 000: its HoA's /128 in xp_pfx_v1, or :: */
 	struct ev_timer timer;		/* armed by the LMA */
 	void *owner;			/* the LMA, for the timer callback */
 

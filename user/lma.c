@@ -407,6 +407,114 @@ static void mn_val_del(struct lma *l, struct bc_mn *m)
 	m->dp_known = false;
 }
 
+static const struct bce *prefix_owner(const struct lma *l, const struct xp_prefix *p,
+				      const struct bce *skip);
+
+/*
+ * 000 5.2 (unique-address; any prefix several bindings share): a
+ * non-primary interface's own HoA lies in a prefix whose owner binding is
+ * another one, so downlink addressed to that HoA itself would go to the
+ * owner's MAG, where the address is not on the link. A /128 for the HoA in
+ * xp_pfx_v1 (XP_PFXF_HOA; the trie's LONG entries win over the /64 hash,
+ * bpf/xp_prefix.h) names the interface's binding instead. The primary HoA
+ * keeps the IFP choice (the data plane compares the destination with it,
+ * whatever the prefix entry). Returns the address the binding's /128
+ * should hold, or :: for none. skip: a binding on its way out.
+ */
+static struct in6_addr hoa_host_want(const struct lma *l, const struct bce *b,
+				     const struct in6_addr *hoa, const struct in6_addr *primary,
+				     const struct bce *skip)
+{
+	struct in6_addr none = IN6ADDR_ANY_INIT;
+	const struct bce *o;
+
+	if (b == skip || b->state != BCE_ACTIVE || !b->n_hnp || IN6_IS_ADDR_UNSPECIFIED(primary) ||
+	    IN6_IS_ADDR_UNSPECIFIED(hoa) || IN6_ARE_ADDR_EQUAL(hoa, primary))
+		return none;
+	o = prefix_owner(l, &b->hnp[0], skip);
+	return o && o != b ? *hoa : none;
+}
+
+/* Make b's /128 in xp_pfx_v1 hold want (:: removes it); 0 or -errno */
+static int hoa_host_set(struct lma *l, struct bce *b, const struct in6_addr *want)
+{
+	struct xp_prefix p = { .plen = XP_IPV6_PREFIX_MAX };
+	struct xp_prefix_val v = { .mn_id = b->mn->idx, .bid = b->bid, .kind = XP_PFX_PERMANENT,
+				   .flags = XP_PFXF_HOA | XP_PFXF_LONG };
+	char h[ADDR_STR];
+	int rc;
+
+	if (IN6_ARE_ADDR_EQUAL(&b->hoa_host, want))
+		return 0;
+	if (!IN6_IS_ADDR_UNSPECIFIED(&b->hoa_host)) {
+		p.addr = b->hoa_host;
+		pfx_del(l, &p);
+		ev_info("hoa-route-removed", b->mn->mn_id, (int)b->bid, "hoa=%s",
+			a2s(&b->hoa_host, h));
+		memset(&b->hoa_host, 0, sizeof(b->hoa_host));
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(want))
+		return 0;
+	p.addr = *want;
+	if ((rc = pfx_put(l, &p, &v)))
+		return rc;
+	b->hoa_host = *want;
+	ev_info("hoa-route-added", b->mn->mn_id, (int)b->bid, "hoa=%s/128", a2s(want, h));
+	return 0;
+}
+
+/*
+ * After a restart (lma_restore) every binding has written the /128 it
+ * wants; a pinned one that no binding claims (its binding or HoA changed
+ * while a write was cut short by kill -9) goes. 0 or -errno.
+ */
+static int hoa_host_sweep(struct lma *l)
+{
+	struct xp_prefix_key k, next, *gone = NULL;
+	size_t n = 0, cap = 0;
+	bool first = true;
+	int rc = 0;
+
+	if (l->maps.pfx < 0)
+		return 0;
+	while (!bpf_map_get_next_key(l->maps.pfx, first ? NULL : &k, &next)) {
+		struct xp_prefix_val v;
+		const struct bc_mn *m;
+		const struct bce *b = NULL;
+
+		first = false;
+		k = next;
+		if (k.prefixlen != XP_IPV6_PREFIX_MAX || bpf_map_lookup_elem(l->maps.pfx, &k, &v) ||
+		    !(v.flags & XP_PFXF_HOA))
+			continue;
+		if ((m = bcache_mn_by_idx(l->bc, v.mn_id)))
+			for (b = m->bces; b && b->bid != v.bid; b = b->mn_next)
+				;
+		if (b && !memcmp(&b->hoa_host, k.addr.a8, sizeof(b->hoa_host)))
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct xp_prefix_key *ng = realloc(gone, nc * sizeof(*ng));
+
+			if (!ng) {
+				rc = -ENOMEM;
+				break;
+			}
+			gone = ng;
+			cap = nc;
+		}
+		gone[n++] = k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char h[ADDR_STR];
+
+		xp_map_del(l->maps.pfx, &gone[i], XP_MAP_PREFIX);
+		ev_info("hoa-route-stale", NULL, -1, "hoa=%s", a2s((struct in6_addr *)gone[i].addr.a8, h));
+	}
+	free(gone);
+	return rc;
+}
+
 /*
  * Recompute the MN's downlink choice and HoAs after any change of its
  * bindings or priorities, and write them: every binding's entry (its HoA
@@ -425,9 +533,12 @@ static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
 	for (struct bce *b = m->bces; b; b = b->mn_next) {
 		struct xp_bind_key bk = { .mn_id = m->idx, .bid = b->bid };
 		struct xp_bind_val bv;
+		struct in6_addr host = IN6ADDR_ANY_INIT;
 
-		if (b == skip)
+		if (b == skip) {
+			hoa_host_set(l, b, &host);
 			continue;
+		}
 		if (n < sizeof(p) / sizeof(p[0])) {
 			p[n].bid = b->bid;
 			p[n].ifp = b->llid_ifp;
@@ -435,13 +546,13 @@ static int mn_sync(struct lma *l, struct bc_mn *m, const struct bce *skip)
 			p[n].active = b->state == BCE_ACTIVE;
 			p[n].hoa = bce_hoa(l, b, &primary);
 			bind_val(l, b, &p[n].hoa, &bv);
+			host = hoa_host_want(l, b, &p[n].hoa, &primary, skip);
 			n++;
 		} else {
-			struct in6_addr none = IN6ADDR_ANY_INIT;
-
-			bind_val(l, b, &none, &bv);
+			bind_val(l, b, &host, &bv);
 		}
-		if ((rc = xp_map_put(l->maps.bind, &bk, &bv, XP_MAP_BIND)))
+		if ((rc = xp_map_put(l->maps.bind, &bk, &bv, XP_MAP_BIND)) ||
+		    (rc = hoa_host_set(l, b, &host)))
 			return rc;
 	}
 	ifp_choose(p, n, &primary, &mv);
@@ -531,8 +642,10 @@ static int dp_write(struct lma *l, struct bce *b, const struct in6_addr *old_pco
 static void dp_remove(struct lma *l, struct bce *b)
 {
 	struct xp_bind_key bk = { .mn_id = b->mn->idx, .bid = b->bid };
+	struct in6_addr none = IN6ADDR_ANY_INIT;
 	struct xp_ul_key uk;
 
+	hoa_host_set(l, b, &none);	/* its HoA's /128, when it had one */
 	for (uint8_t i = 0; i < b->n_hnp; i++) {
 		/* a prefix shared with another binding (HI 6) stays, owned by it */
 		const struct bce *o = prefix_owner(l, &b->hnp[i], b);
@@ -1940,6 +2053,8 @@ int lma_restore(struct lma *l)
 		n++;
 	}
 	bcache_foreach(l->bc, rewrite_cb, l);
+	if ((err = hoa_host_sweep(l)))
+		ev_warn("restore-failed", NULL, -1, "map=%s err=%s", XP_MAP_PREFIX, XP_LOGERR(-err));
 	if ((err = tl_restore(l)) < 0)
 		ev_warn("restore-failed", NULL, -1, "map=%s err=%s", XP_MAP_TLP, XP_LOGERR(-err));
 	fmsig_state_restore(l);
@@ -2325,6 +2440,11 @@ static void pfx_row(struct bce *b, void *ctx)
 
 	for (uint8_t i = 0; i < b->n_hnp; i++)
 		pfx_print(w, &b->hnp[i], XP_PFX_PERMANENT, 1, b, &b->pcoa, b->bid, b->tl_idle);
+	if (!IN6_IS_ADDR_UNSPECIFIED(&b->hoa_host)) {	/* 000 5.2: its HoA's /128 */
+		struct xp_prefix h = { .addr = b->hoa_host, .plen = XP_IPV6_PREFIX_MAX };
+
+		pfx_print(w, &h, XP_PFX_PERMANENT, 1, b, &b->pcoa, b->bid, false);
+	}
 }
 
 /* 001: the MAGs' blocks and the level-2 prefixes; a prefix moved away

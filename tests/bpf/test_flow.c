@@ -208,6 +208,21 @@ Test(flow, order_flow_entry_then_ifp_then_prefix_owner)
 	cr_assert_eq(via_k(PK(.dport = 2002)), 3);
 }
 
+/* 000 5.2 (unique-address): IF2's own address has a /128 naming BID 2
+ * (XP_PFXF_HOA, user/lma.c). Flow entries still decide first; the /128
+ * replaces the prefix owner as the default for that address only. */
+Test(flow, flow_entry_then_the_hoa_host_route)
+{
+	cr_assert_eq(bt_add_prefix(bpf_map__fd(skel->maps.xp_pfx_v1), "2001:db8:a1::20", 128, 1, 2,
+				   XP_PFXF_HOA | XP_PFXF_LONG), 0);
+	flow_add("fid 1 pri 10 bid 1 proto udp dport 2000");
+	apply(GEN0);
+	cr_assert_eq(via_k(PK(.dst = "2001:db8:a1::20")), 1, "flow entry first");
+	cr_assert_eq(via_k(PK(.dst = "2001:db8:a1::20", .dport = 2001)), 3,
+		     "no entry matches: the /128's binding");
+	cr_assert_eq(via_k(PK(.dport = 2001)), 1, "another address: the prefix owner");
+}
+
 Test(flow, only_mns_flagged_with_flows_walk)
 {
 	struct xp_fc_key k, next;

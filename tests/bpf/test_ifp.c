@@ -122,19 +122,25 @@ static void expect_out(const struct pkt *want)
 	cr_assert(!*d, "%s", d);
 }
 
-/* The output is in, unchanged but for its hop limit, tunnelled to MAG1
- * (the primary path: no routing header, no rewrite) */
-static void expect_plain_tunnel_to_mag1(const struct pkt *in)
+/* The output is in, unchanged but for its hop limit, tunnelled to peer
+ * (neighbour MAC mac): no routing header, no rewrite */
+static void expect_plain_tunnel(const struct pkt *in, const char *mac, const char *peer)
 {
 	struct pkt want;
 
 	pkt_init(&want);
-	pkt_eth(&want, BT_MAC_GW2, BT_MAC_A, 0x86dd);
-	pkt_ip6(&want, LMA, MAG1, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
+	pkt_eth(&want, mac, BT_MAC_A, 0x86dd);
+	pkt_ip6(&want, LMA, peer, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
 	pkt_bytes(&want, in->b + 14, in->len - 14);
 	pkt_finish(&want);
 	want.b[54 + 7] = 63;	/* the inner hop limit, one less */
 	expect_out(&want);
+}
+
+/* the primary path */
+static void expect_plain_tunnel_to_mag1(const struct pkt *in)
+{
+	expect_plain_tunnel(in, BT_MAC_GW2, MAG1);
 }
 
 static const uint8_t l4s[] = { XP_IPPROTO_TCP, XP_IPPROTO_UDP, XP_IPPROTO_ICMPV6 };
@@ -473,6 +479,156 @@ Test(ifp_lma, equal_ifp_tc_sends_a_copy_down_each_path)
 	close(s);
 }
 
+/*
+ * A GSO packet on the equal-IFP path (xp_dup.h): one path only, the one
+ * without a routing header, DL_DUP_GSO.
+ *
+ * Why not BPF_PROG_TEST_RUN: it takes gso_size and gso_segs from the
+ * __sk_buff ctx_in but leaves gso_type 0 (net/bpf/test_run.c,
+ * convert___skb_to_skb), and bpf_skb_adjust_room refuses a GSO skb that is
+ * neither TCP nor UDP_L4 (-ENOTSUPP, net/core/filter.c bpf_skb_net_grow),
+ * whatever the mode or flags, so the program can only end in
+ * DROP_HEADROOM there (bpf_clone_redirect refuses such an skb too,
+ * -EBADMSG, since the 6.18 fix). So the test makes a real one, as a VM's
+ * virtio NIC would: a TCPv6 GSO frame with a virtio_net_hdr written into a
+ * packet socket on xpb (PACKET_VNET_HDR) arrives at xpa as one skb
+ * (gso_type TCPV6, gso_size GSO_MSS, partial checksum), where xp_lma_dup
+ * runs on clsact ingress. xpa has segmentation and tx checksum offload
+ * off, so the kernel segments what the program sends (IPv6-in-IPv6 GSO)
+ * in software and completes every checksum; a sniffer on xpb compares
+ * each segment with one built here, byte for byte.
+ */
+#include <linux/if_packet.h>
+#include <linux/virtio_net.h>
+
+#define GSO_MSS		1000
+#define GSO_PAYLOAD	2000			/* two segments as GRO merged them */
+#define GSO_SEG		(GSO_MSS - 40)		/* gso_size less the outer header */
+#define GSO_L4		(14 + 40)
+#define TCP_SEQ0	0x1000
+
+/* The GSO frame CN -> primary HoA; its TCP checksum holds the pseudo-header
+ * sum (what CHECKSUM_PARTIAL expects, RFC 1071 sum not complemented) */
+static void gso_frame(struct pkt *p)
+{
+	uint8_t tcp[20] = { 0x30, 0x39, 0x01, 0xbb, 0, 0, TCP_SEQ0 >> 8, 0, 0, 0, 0x20, 0,
+			    0x50, 0x18, 0xff, 0xff };
+	uint32_t s = XP_IPPROTO_TCP + 20 + GSO_PAYLOAD;
+
+	pkt_init(p);
+	pkt_eth(p, BT_MAC_A, BT_MAC_CN, 0x86dd);
+	pkt_ip6(p, CN, PHOA, XP_IPPROTO_TCP, 64, 0, 0x777);
+	pkt_bytes(p, tcp, sizeof(tcp));
+	pkt_fill(p, GSO_PAYLOAD, 7);
+	pkt_finish(p);
+	for (int i = 0; i < 32; i += 2)
+		s += (uint32_t)(p->b[14 + 8 + i] << 8 | p->b[14 + 8 + i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	p->b[GSO_L4 + 16] = (uint8_t)(s >> 8);
+	p->b[GSO_L4 + 17] = (uint8_t)s;
+}
+
+/* Segment k of the single copy: tunnelled to MAG1, inner hop limit one
+ * less, TCP sequence advanced, PSH on the last one only, checksum full */
+static void gso_segment(const struct pkt *in, int k, struct pkt *want)
+{
+	size_t off = (size_t)k * GSO_SEG, n = GSO_PAYLOAD - off < GSO_SEG ? GSO_PAYLOAD - off : GSO_SEG;
+	uint32_t seq = TCP_SEQ0 + (uint32_t)off;
+	uint8_t tcp[20];
+
+	memcpy(tcp, in->b + GSO_L4, sizeof(tcp));
+	tcp[4] = (uint8_t)(seq >> 24);
+	tcp[5] = (uint8_t)(seq >> 16);
+	tcp[6] = (uint8_t)(seq >> 8);
+	tcp[7] = (uint8_t)seq;
+	if (off + n < GSO_PAYLOAD)
+		tcp[13] = 0x10;		/* ACK: tcp_gso_segment clears PSH but on the last */
+	pkt_init(want);
+	pkt_eth(want, BT_MAC_GW2, BT_MAC_A, 0x86dd);
+	pkt_ip6(want, LMA, MAG1, XP_IPPROTO_IPV6, OUTER_HOPS, 0, 0x777);
+	pkt_ip6(want, CN, PHOA, XP_IPPROTO_TCP, 63, 0, 0x777);
+	pkt_bytes(want, tcp, sizeof(tcp));
+	pkt_bytes(want, in->b + GSO_L4 + 20 + off, n);
+	pkt_finish(want);
+	ifp_fill_csum(want, 54, NULL);
+}
+
+static void gso_send(const struct pkt *p)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6),
+				   .sll_ifindex = (int)if_nametoindex("xpb"), .sll_halen = 6 };
+	struct virtio_net_hdr vh = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				     .gso_type = VIRTIO_NET_HDR_GSO_TCPV6,
+				     .hdr_len = GSO_L4 + 20, .gso_size = GSO_MSS,
+				     .csum_start = GSO_L4, .csum_offset = 16 };
+	uint8_t buf[sizeof(vh) + PKT_MAX];
+	int s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IPV6)), one = 1;
+
+	cr_assert_geq(s, 0);
+	cr_assert_eq(setsockopt(s, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)), 0);
+	memcpy(buf, &vh, sizeof(vh));
+	memcpy(buf + sizeof(vh), p->b, p->len);
+	cr_assert_eq(sendto(s, buf, sizeof(vh) + p->len, 0, (struct sockaddr *)&sll, sizeof(sll)),
+		     (ssize_t)(sizeof(vh) + p->len), "send the GSO frame: %s", strerror(errno));
+	close(s);
+}
+
+static void gso_one_path(uint16_t bid0, uint16_t bid1)
+{
+	int dup = bpf_program__fd(skel->progs.xp_lma_dup), s = sniff_open(), n_mag1 = 0, n_mag3 = 0;
+	uint64_t before[XP_R_MAX], after[XP_R_MAX];
+	uint8_t mac1[6], mac3[6], got[PKT_MAX];
+	struct pollfd pf = { .fd = s, .events = POLLIN };
+	struct pkt in, want;
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = env.if_a, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = dup);
+
+	cr_assert_eq(system("ethtool -K xpa tx off tso off gso off >/dev/null 2>&1"), 0);
+	cr_assert_eq(bpf_tc_hook_create(&hook), 0);
+	cr_assert_eq(bpf_tc_attach(&hook, &opts), 0);
+	put_mn(2, bid0, bid1);
+	pkt_mac(BT_MAC_GW2, mac1);
+	pkt_mac(BT_MAC_GW3, mac3);
+	gso_frame(&in);
+	cr_assert_eq(bt_counters(cnt, before), 0);
+	gso_send(&in);
+	/* the segments to MAG1, then nothing more for a while (no second copy) */
+	while (poll(&pf, 1, n_mag1 == 3 ? 300 : 2000) == 1) {
+		ssize_t n = recv(s, got, sizeof(got), 0);
+
+		if (n > 14 && !memcmp(got, mac3, 6))
+			n_mag3++;
+		if (n <= 14 || memcmp(got, mac1, 6))
+			continue;
+		cr_assert_lt(n_mag1, 3, "more than three segments to MAG1");
+		gso_segment(&in, n_mag1, &want);
+		cr_assert_eq(n, (ssize_t)want.len, "segment %d: length %zd, want %zu", n_mag1, n,
+			     want.len);
+		cr_assert_eq(memcmp(got, want.b, want.len), 0, "segment %d bytes", n_mag1);
+		cr_assert_eq(ifp_csum_ok(got + 54, (size_t)n - 54), 1, "segment %d checksum", n_mag1);
+		n_mag1++;
+	}
+	cr_assert_eq(n_mag1, 3, "the copy to MAG1, segmented to gso_size - 40");
+	cr_assert_eq(n_mag3, 0, "no copy to MAG3 (the path with the routing header)");
+	cr_assert_eq(bt_counters(cnt, after), 0);
+	cr_assert_eq(after[XP_R_DL_DUP_GSO] - before[XP_R_DL_DUP_GSO], 1);
+	cr_assert_eq(after[XP_R_DL_DUP] - before[XP_R_DL_DUP], 0);
+	cr_assert_eq(after[XP_R_DL_FORWARD] - before[XP_R_DL_FORWARD], 0);
+	cr_assert_eq(after[XP_R_DROP_HEADROOM] - before[XP_R_DROP_HEADROOM], 0);
+	close(s);
+}
+
+Test(ifp_lma, equal_ifp_gso_packet_takes_the_path_without_rh2)
+{
+	gso_one_path(1, 2);	/* the primary interface's binding first */
+}
+
+Test(ifp_lma, equal_ifp_gso_packet_takes_the_path_without_rh2_when_second)
+{
+	gso_one_path(2, 1);	/* the non-primary binding first: still MAG1 */
+}
+
 Test(ifp_lma, tc_passes_everything_else)
 {
 	int dup = bpf_program__fd(skel->progs.xp_lma_dup);
@@ -506,6 +662,80 @@ Test(ifp_lma, equal_ifp_one_active_path_is_plain_forwarding)
 	cr_assert_eq(res.cnt_delta[XP_R_DL_FORWARD], 1);
 	cr_assert_eq(res.out_len, in.len + 40);
 	cr_assert_eq(res.out[5], 0x02, "to MAG1");
+}
+
+/*
+ * 000 5.2 (unique-address): IF2 has an address of its own in IF1's prefix
+ * (owned by BID 1). The agent adds a /128 for it naming BID 2
+ * (XP_PFXF_HOA, user/lma.c hoa_host_*): downlink to that address goes to
+ * MAG3 as a plain tunnel, whatever the IFP choice; the primary HoA still
+ * follows the choice; equal IFPs do not duplicate it.
+ */
+#define UA_HOA2	"2001:db8:b1::20"
+
+static void put_unique_address(void)
+{
+	cr_assert_eq(bt_add_prefix(bpf_map__fd(skel->maps.xp_pfx_v1), UA_HOA2, 128, MN8, 2,
+				   XP_PFXF_HOA | XP_PFXF_LONG), 0);
+	put_bind(2, MAG3, UA_HOA2, XP_BF_ACTIVE, 2);
+}
+
+Test(ifp_lma, unique_address_host_route_goes_to_its_binding_plainly)
+{
+	int dup = bpf_program__fd(skel->progs.xp_lma_dup);
+	struct pkt in;
+
+	put_unique_address();
+	put_mn(1, 1, 0);	/* IF1 (primary) has the highest IFP */
+	for (size_t i = 0; i < sizeof(l4s); i++) {
+		cn_pkt(&in, UA_HOA2, l4s[i]);
+		expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+		expect_plain_tunnel(&in, BT_MAC_GW3, MAG3);
+		cr_assert_eq(ifp_csum_ok(res.out + 54, res.out_len - 54), 1);
+	}
+	/* the prefix's other addresses: its owner, IF1 */
+	cn_pkt(&in, OTHER, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	expect_plain_tunnel_to_mag1(&in);
+	/* the primary HoA: the IFP choice, IF1 */
+	cn_pkt(&in, PHOA, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	expect_plain_tunnel_to_mag1(&in);
+	/* IF2 highest: the primary HoA goes to IF2's address with the RH2;
+	 * IF2's own address stays plain */
+	put_mn(1, 2, 0);
+	cn_pkt(&in, PHOA, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD_RH2);
+	cr_assert_eq(res.out[5], 0x03, "to MAG3");
+	cr_assert_eq(memcmp(res.out + 54 + 24, (uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 0xb1,
+							     [15] = 0x20 }, 16), 0,
+		     "destination: IF2's address");
+	cn_pkt(&in, UA_HOA2, XP_IPPROTO_TCP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	expect_plain_tunnel(&in, BT_MAC_GW3, MAG3);
+	/* equal IFPs: the primary HoA goes to TC for copies, IF2's address
+	 * does not (one path, XDP) and TC leaves it alone */
+	put_mn(2, 1, 2);
+	cn_pkt(&in, PHOA, XP_IPPROTO_UDP);
+	expect(&in, XDP_PASS, XP_R_PASS_DL_DUP);
+	cn_pkt(&in, UA_HOA2, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	expect_plain_tunnel(&in, BT_MAC_GW3, MAG3);
+	cr_assert_eq(run_tc(dup, &in, env.if_a, &res), 0);
+	cr_assert_eq(res.retval, TC_ACT_OK);
+	cr_assert_eq(res.cnt_delta[XP_R_TC_PASS], 1);
+	cr_assert_eq(memcmp(res.out, in.b, in.len), 0, "unchanged");
+	/* without the /128 (the agent removed it): the prefix's owner again */
+	{
+		struct xp_prefix_key k = { .prefixlen = 128 };
+
+		pkt_addr(UA_HOA2, k.addr.a8);
+		cr_assert_eq(bpf_map_delete_elem(bpf_map__fd(skel->maps.xp_pfx_v1), &k), 0);
+	}
+	put_mn(1, 1, 0);
+	cn_pkt(&in, UA_HOA2, XP_IPPROTO_UDP);
+	expect(&in, XDP_REDIRECT, XP_R_DL_FORWARD);
+	expect_plain_tunnel_to_mag1(&in);
 }
 
 /*

@@ -67,7 +67,8 @@ static const char *base_conf =
 	"    { id = \"two@x\"; hnps_per_interface = 2; },\n"
 	"    { id = \"short@x\"; max_lifetime_s = 40; },\n"
 	"    { id = \"fixed@x\"; hnps = [ \"2001:db8:200::/64\" ]; },\n"
-	"    { id = \"wide@x\"; hnps = [ \"2001:db8:300::/60\" ]; }\n"
+	"    { id = \"wide@x\"; hnps = [ \"2001:db8:300::/60\" ]; },\n"
+	"    { id = \"ua@x\"; address_model = \"unique-address\"; }\n"
 	"  );\n"
 	"};\n";
 
@@ -1114,6 +1115,144 @@ Test(lma, ifp_downlink_choice_follows_priorities)
 	mn_lookup(idx, &mv);
 	cr_assert_eq(mv.n_dl, 1);
 	cr_assert_eq(mv.dl_bid[0], 2);
+}
+
+/* The trie entries flagged XP_PFXF_HOA (000 5.2 /128s), in *a when one */
+static int hoa_routes(struct in6_addr *a, struct xp_prefix_val *v)
+{
+	struct xp_prefix_key k, next;
+	struct xp_prefix_val val;
+	bool first = true;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(maps.pfx, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		cr_assert_eq(bpf_map_lookup_elem(maps.pfx, &k, &val), 0);
+		if (!(val.flags & XP_PFXF_HOA))
+			continue;
+		cr_assert_eq(k.prefixlen, 128);
+		cr_assert(val.flags & XP_PFXF_LONG, "wins over the /64 hash");
+		if (a)
+			memcpy(a, k.addr.a8, 16);
+		if (v)
+			*v = val;
+		n++;
+	}
+	return n;
+}
+
+static void ua_pbu(const char *mag, const char *llid, uint16_t seq, uint16_t lifetime_s,
+		   bool primary, const char *pfx)
+{
+	struct pbu p = PBU(.mn = "ua@x", .llid = llid, .ifp = 1, .primary = primary, .seq = seq,
+			   .lifetime_s = lifetime_s, .hi = pfx ? XP_HI_NOT_CHANGED : XP_HI_NEW_IF,
+			   .n_hnp = pfx ? 1 : 0, .hnp = { pfx });
+
+	advance(1000);
+	cr_assert_eq(send_pbu(mag, &p), XP_PBA_ACCEPTED);
+}
+
+/*
+ * 000 5.2 (unique-address): IF2 shares IF1's prefix with an address of its
+ * own; downlink to that address goes through IF2's binding because of a
+ * /128 the agent keeps in xp_pfx_v1 (XP_PFXF_HOA), while the primary HoA
+ * stays under the /64 (and the IFP choice). Added with the binding,
+ * removed when it or the prefix's other owner goes, rebuilt and swept at
+ * restart, shown by `prefixes`.
+ */
+Test(lma, unique_address_non_primary_hoa_gets_a_host_route)
+{
+	static const uint8_t iid2[8] = { 'G' ^ 2, 'H', 'I', 0xff, 0xfe, 'J', 'K', 'L' };
+	struct xp_prefix_val v;
+	struct in6_addr h, hoa2;
+	char pfx[64], hs[INET6_ADDRSTRLEN], want[160];
+	uint32_t idx;
+
+	ua_pbu(MAG1, "ABCDEF", 1, 3600, true, NULL);
+	strcpy(pfx, pfx_str(0));
+	idx = bcache_get(lma_bcache(L), "ua@x", 1)->mn->idx;
+	cr_assert_eq(hoa_routes(NULL, NULL), 0, "one interface: the /64 is enough");
+	ua_pbu(MAG2, "GHIJKL", 1, 3600, false, NULL);
+	cr_assert_str_eq(pfx_str(0), pfx, "the model shares IF1's prefix");
+
+	/* one /128: IF2's HoA (prefix + IF2's IID), through binding 2 */
+	cr_assert_eq(hoa_routes(&hoa2, &v), 1);
+	cr_assert_eq(v.mn_id, idx);
+	cr_assert_eq(v.bid, 2);
+	cr_assert_eq(memcmp(hoa2.s6_addr + 8, iid2, 8), 0);
+	inet_ntop(AF_INET6, &hoa2, hs, sizeof(hs));
+	cr_assert_eq(pfx_lookup(hs, &v), 0);
+	cr_assert_eq(v.bid, 2, "the data plane's lookup of HoA2 gives binding 2");
+	{
+		struct xp_mn_val mv;
+		char ph[INET6_ADDRSTRLEN];
+
+		mn_lookup(idx, &mv);
+		inet_ntop(AF_INET6, mv.primary_hoa.a8, ph, sizeof(ph));
+		cr_assert_eq(pfx_lookup(ph, &v), 0);
+		cr_assert_eq(v.bid, 1, "the primary HoA: the /64, owner binding 1");
+		cr_assert_not(v.flags & XP_PFXF_HOA);
+	}
+	/* the operator sees it */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+		char *argv[] = { "prefixes", "--json", NULL };
+
+		cr_assert_eq(lma_ctl(L, 2, argv, out), 0);
+		fclose(out);
+		snprintf(want, sizeof(want), "{\"prefix\":\"%s/128\",\"kind\":\"P\",\"level\":1,"
+			 "\"mn_id\":\"ua@x\",\"bid\":2,", hs);
+		cr_assert(strstr(buf, want), "%s lacks %s", buf, want);
+		free(buf);
+	}
+
+	/* kill -9 + restart: the entry is rewritten (wiped here to prove it)
+	 * and a pinned one no binding claims is removed */
+	lma_free(L);
+	{
+		struct xp_prefix_key k = { .prefixlen = 128 };
+
+		memcpy(k.addr.a8, &hoa2, 16);
+		cr_assert_eq(bpf_map_delete_elem(maps.pfx, &k), 0);
+		h = A("2001:db8:100::dead");
+		memcpy(k.addr.a8, &h, 16);
+		v = (struct xp_prefix_val){ .mn_id = idx, .bid = 2,
+					    .flags = XP_PFXF_HOA | XP_PFXF_LONG };
+		cr_assert_eq(bpf_map_update_elem(maps.pfx, &k, &v, BPF_ANY), 0);
+	}
+	cr_assert_eq(lma_new(&cfg, NULL, &maps, &fake_clock, &L), 0);
+	cr_assert_eq(lma_restore(L), 2);
+	cr_assert_eq(hoa_routes(&h, &v), 1, "rebuilt, the stale one swept");
+	cr_assert_eq(memcmp(&h, &hoa2, 16), 0);
+	cr_assert_eq(v.bid, 2);
+
+	/* IF2 de-registers: the /128 goes at once (HoA2 falls back to the /64) */
+	ua_pbu(MAG2, "GHIJKL", 2, 0, false, pfx);
+	cr_assert_eq(hoa_routes(NULL, NULL), 0);
+	advance(MIN_DELAY_MS);
+	lma_run_timers(L);
+	cr_assert_null(bcache_get(lma_bcache(L), "ua@x", 2));
+	cr_assert_eq(hoa_routes(NULL, NULL), 0);
+
+	/* IF2 comes back: the /128 with it; then IF1 goes: IF2 owns the /64
+	 * now and needs no /128 */
+	ua_pbu(MAG2, "GHIJKL", 3, 3600, false, NULL);
+	cr_assert_str_eq(pfx_str(0), pfx);
+	cr_assert_eq(hoa_routes(&h, &v), 1);
+	cr_assert_eq(memcmp(&h, &hoa2, 16), 0);
+	ua_pbu(MAG1, "ABCDEF", 2, 0, true, pfx);
+	cr_assert_eq(hoa_routes(NULL, NULL), 0);
+	cr_assert_eq(pfx_lookup(hs, &v), 0);
+	cr_assert_eq(v.bid, 2, "the /64's owner is binding 2 now");
+	advance(MIN_DELAY_MS);
+	lma_run_timers(L);
+	ua_pbu(MAG2, "GHIJKL", 4, 0, false, pfx);
+	advance(MIN_DELAY_MS);
+	lma_run_timers(L);
+	assert_maps_empty();
 }
 
 Test(lma, no_maps_no_clock_still_answers)
