@@ -23,6 +23,8 @@
 #    models) or leaves plain from the primary HoA (shared);
 #  - (unique models) full-size pings from the primary HoA over mn-if2 get
 #    through: the helper's Packet Too Big lowers the MN's path MTU by 24;
+#  - the MN helper takes its HoAs from its configuration file
+#    (unique-prefix) or from the RA-derived addresses (the others);
 #  - (unique-address) downlink to HoA2 itself, not the primary HoA, while
 #    mn-if1 has the higher IFP: it arrives on mn-if2 through MAG2, plain
 #    (the LMA's /128 for HoA2, `xpmipctl prefixes`, and mn-if2's
@@ -113,7 +115,9 @@ run_model() {	# MODEL
 		assert_eq "LMA: both bindings hold the prefix" "$p1 $p1" "$(mn_hnps)"
 		assert_eq "LMA prefixes: one" "$p1" "$(mn_prefixes)";;
 	esac
-	ifp_start_mn
+	# the helper's two sources of HoAs: its configuration file (here) or
+	# the interfaces' RA-derived addresses (the other models)
+	if [[ $model == unique-prefix ]]; then ifp_start_mn config; else ifp_start_mn; fi
 	mn_route_cn mn-if1
 	capture_start if1 "$XP_NS_MN" mn-if1 --immediate-mode ip6
 	capture_start if2 "$XP_NS_MN" mn-if2 --immediate-mode ip6
@@ -194,11 +198,11 @@ run_model() {	# MODEL
 	fi
 	seen "uplink at the CN: from the primary HoA, no option" 4 "$pcn" "$f_ul_cn"
 	if [[ $model == unique-address ]]; then
-		local plain_h2=$((ICMP_HDR + S_H2))
+		local plain_h2=$((ICMP_HDR + S_H2)) rh2_h2=$((ICMP_HDR + S_H2 + EXT_LEN))
 		seen "to HoA2: echo requests on mn-if2, plain (no routing header)" 8 "$pc2" \
 			"ip6[6] == 58 and ip6[40] == 128 and dst host $HOA2 and ip6[4:2] == $plain_h2"
 		none "to HoA2: none on mn-if1 (its replies leave there)" "$pc1" \
-			"dst host $HOA2 and (ip6[4:2] == $plain_h2 or ip6[4:2] == $((plain_h2 + EXT_LEN)))"
+			"dst host $HOA2 and (ip6[4:2] == $plain_h2 or ip6[4:2] == $rh2_h2)"
 	fi
 
 	daemon_stop mn; daemon_stop mag1; daemon_stop mag2; daemon_stop lma

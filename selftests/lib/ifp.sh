@@ -32,14 +32,21 @@ ifp_attach_both() {
 	say "primary HoA $PHOA (mn-if1), HoA2 $HOA2 (mn-if2)"
 }
 
-# The MN helper, HoAs from the interfaces (RA-derived)
-ifp_start_mn() {
-	local conf="$TEST_DIR/mn.conf"
+# The MN helper, HoAs from the interfaces (RA-derived), or with "config"
+# from its configuration file (primary_hoa and each interface's hoa)
+ifp_start_mn() {	# [config]
+	local conf="$TEST_DIR/mn.conf" h1="" h2="" ph=""
+	if [[ ${1:-} == config ]]; then
+		ph="primary_hoa = \"$PHOA\";"
+		h1=" hoa = \"$PHOA\";"
+		h2=" hoa = \"$HOA2\";"
+	fi
 	cat >"$conf" <<EOC
 instance = "mn";
 log_level = "debug";
 mn = {
-  interfaces = ( { name = "mn-if1"; primary = true; }, { name = "mn-if2"; } );
+  $ph
+  interfaces = ( { name = "mn-if1"; primary = true;$h1 }, { name = "mn-if2";$h2 } );
 };
 EOC
 	daemon_start mn mn "$XP_NS_MN" "$conf" || return 1

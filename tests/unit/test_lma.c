@@ -68,7 +68,9 @@ static const char *base_conf =
 	"    { id = \"short@x\"; max_lifetime_s = 40; },\n"
 	"    { id = \"fixed@x\"; hnps = [ \"2001:db8:200::/64\" ]; },\n"
 	"    { id = \"wide@x\"; hnps = [ \"2001:db8:300::/60\" ]; },\n"
-	"    { id = \"ua@x\"; address_model = \"unique-address\"; }\n"
+	"    { id = \"ua@x\"; address_model = \"unique-address\"; },\n"
+	"    { id = \"sa@x\"; address_model = \"shared-address\"; hnps = [ \"2001:db8:400::/64\" ];"
+	" primary_hoa = \"2001:db8:400::1\"; }\n"
 	"  );\n"
 	"};\n";
 
@@ -1025,6 +1027,19 @@ Test(lma, malformed_and_other_messages_get_no_answer)
 	cr_assert_eq(lma_stats(L)->ignored, 1);
 }
 
+/* `xpmipctl CMD --json` on the LMA: the output, to free */
+static char *ctl_json(char *cmd)
+{
+	char *buf = NULL, *argv[] = { cmd, "--json", NULL };
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	cr_assert_not_null(out);
+	cr_assert_eq(lma_ctl(L, 2, argv, out), 0);
+	fclose(out);
+	return buf;
+}
+
 /* 000: IFP and P per binding, the primary HoA and the downlink choice */
 static void mn_lookup(uint32_t idx, struct xp_mn_val *v)
 {
@@ -1071,13 +1086,9 @@ Test(lma, ifp_downlink_choice_follows_priorities)
 
 	/* what the operator sees: IFP, P and the HoA downlink is rewritten to */
 	{
-		char *buf = NULL, want[160], h2[INET6_ADDRSTRLEN], h1[INET6_ADDRSTRLEN];
-		size_t len = 0;
-		FILE *out = open_memstream(&buf, &len);
-		char *argv[] = { "bindings", "--json", NULL };
+		char *buf = ctl_json("bindings"), want[160], h2[INET6_ADDRSTRLEN],
+		     h1[INET6_ADDRSTRLEN];
 
-		cr_assert_eq(lma_ctl(L, 2, argv, out), 0);
-		fclose(out);
 		inet_ntop(AF_INET6, mv.primary_hoa.a8, h1, sizeof(h1));
 		cr_assert_eq(bind_lookup(idx, 2, &bv), 0);
 		inet_ntop(AF_INET6, bv.hoa.a8, h2, sizeof(h2));
@@ -1196,13 +1207,8 @@ Test(lma, unique_address_non_primary_hoa_gets_a_host_route)
 	}
 	/* the operator sees it */
 	{
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *out = open_memstream(&buf, &len);
-		char *argv[] = { "prefixes", "--json", NULL };
+		char *buf = ctl_json("prefixes");
 
-		cr_assert_eq(lma_ctl(L, 2, argv, out), 0);
-		fclose(out);
 		snprintf(want, sizeof(want), "{\"prefix\":\"%s/128\",\"kind\":\"P\",\"level\":1,"
 			 "\"mn_id\":\"ua@x\",\"bid\":2,", hs);
 		cr_assert(strstr(buf, want), "%s lacks %s", buf, want);
@@ -1253,6 +1259,38 @@ Test(lma, unique_address_non_primary_hoa_gets_a_host_route)
 	advance(MIN_DELAY_MS);
 	lma_run_timers(L);
 	assert_maps_empty();
+}
+
+/*
+ * 000 5.3 (shared-address) with the primary HoA from the LMA policy (no P
+ * flag needed): the second interface shares the prefix, its HoA is the
+ * primary HoA (downlink to it over IF2 is a plain tunnel: the binding's
+ * hoa equals the primary one), and no /128 is needed.
+ */
+Test(lma, shared_address_primary_hoa_from_the_policy)
+{
+	struct in6_addr ph = A("2001:db8:400::1");
+	struct xp_mn_val mv;
+	struct xp_bind_val bv;
+	uint32_t idx;
+	struct pbu p = PBU(.mn = "sa@x", .llid = "ABCDEF", .ifp = 1);
+
+	cr_assert_eq(send_pbu(MAG1, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), "2001:db8:400::/64");
+	idx = bcache_get(lma_bcache(L), "sa@x", 1)->mn->idx;
+	mn_lookup(idx, &mv);
+	cr_assert_eq(memcmp(mv.primary_hoa.a8, &ph, 16), 0, "the policy's primary HoA");
+	advance(1000);
+	p = PBU(.mn = "sa@x", .llid = "GHIJKL", .ifp = 2, .hi = XP_HI_NEW_IF);
+	cr_assert_eq(send_pbu(MAG2, &p), XP_PBA_ACCEPTED);
+	cr_assert_str_eq(pfx_str(0), "2001:db8:400::/64", "shared with IF2");
+	mn_lookup(idx, &mv);
+	cr_assert_eq(mv.n_dl, 1);
+	cr_assert_eq(mv.dl_bid[0], 2);
+	cr_assert_eq(memcmp(mv.primary_hoa.a8, &ph, 16), 0);
+	cr_assert_eq(bind_lookup(idx, 2, &bv), 0);
+	cr_assert_eq(memcmp(bv.hoa.a8, &ph, 16), 0, "IF2's HoA is the primary HoA: no RH2");
+	cr_assert_eq(hoa_routes(NULL, NULL), 0);
 }
 
 Test(lma, no_maps_no_clock_still_answers)

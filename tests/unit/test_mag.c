@@ -257,6 +257,36 @@ Test(mag, llid_ifp_and_primary_from_profile)
 	cr_assert_neq(a->bid, b->bid);
 }
 
+/* 000 6.2: `xpmipctl priority MAC IFP [--primary]` stands in for the MN's
+ * handover indication: the new IFP and P go to the LMA at once, in a
+ * refresh PBU (HI 5, the assigned prefixes), and are persisted */
+Test(mag, priority_change_sends_a_refresh_with_the_new_ifp)
+{
+	struct mag_entry *e = register_mn(1);
+	struct mh_msg m;
+	int sent = F.n_sent, stores = F.n_store;
+
+	cr_assert_eq(mag_set_priority(&M, MAC1, 9, true), 0);
+	cr_assert_eq(e->state, MAG_S_REFRESHING);
+	cr_assert_eq(F.n_sent, sent + 1, "one PBU, now");
+	decode_sent(sent, &m);
+	cr_assert_eq(m.opt.hi, XP_HI_NOT_CHANGED);
+	cr_assert(m.opt.present & MH_HAS_MN_LLID);
+	cr_assert_eq(m.opt.llid_ifp, 9);
+	cr_assert(m.opt.llid_primary);
+	cr_assert_eq(m.opt.n_hnp, 1);
+	cr_assert(!memcmp(&m.opt.hnp[0].prefix, &e->hnp[0].prefix, 16));
+	cr_assert_gt(F.n_store, stores, "persisted (BUL state)");
+	/* a change while the PBU is unanswered rides on its retransmission */
+	cr_assert_eq(mag_set_priority(&M, MAC1, 4, false), 0);
+	F.now = F.timer;
+	mag_timer_fired(&M, e);
+	decode_sent(F.n_sent - 1, &m);
+	cr_assert_eq(m.opt.llid_ifp, 4);
+	cr_assert_not(m.opt.llid_primary);
+	cr_assert_eq(mag_set_priority(&M, MAC2, 1, false), -ENOENT, "unknown MAC");
+}
+
 Test(mag, handover_hi3_and_unknown_mn)
 {
 	struct mh_msg m;
