@@ -1234,6 +1234,18 @@ Test(lma, unique_address_non_primary_hoa_gets_a_host_route)
 	cr_assert_eq(hoa_routes(&h, &v), 1, "rebuilt, the stale one swept");
 	cr_assert_eq(memcmp(&h, &hoa2, 16), 0);
 	cr_assert_eq(v.bid, 2);
+	{	/* IFP and P survive too: the same primary HoA and choice */
+		struct xp_mn_val mv;
+		char ph[INET6_ADDRSTRLEN];
+
+		cr_assert(bcache_get(lma_bcache(L), "ua@x", 1)->llid_primary);
+		cr_assert_eq(bcache_get(lma_bcache(L), "ua@x", 2)->llid_ifp, 1);
+		mn_lookup(idx, &mv);
+		cr_assert_eq(mv.n_dl, 2, "equal IFPs");
+		inet_ntop(AF_INET6, mv.primary_hoa.a8, ph, sizeof(ph));
+		cr_assert_eq(pfx_lookup(ph, &v), 0);
+		cr_assert_eq(v.bid, 1);
+	}
 
 	/* IF2 de-registers: the /128 goes at once (HoA2 falls back to the /64) */
 	ua_pbu(MAG2, "GHIJKL", 2, 0, false, pfx);
