@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # selftests/run.sh [PATTERN] - run every selftests/t_*.sh (or those whose
-# name contains PATTERN) in order, each in its own topology, which is torn
+# name contains PATTERN, a shell glob: t_01, 't_0[12]', 'ifp*') in order, each in its own topology, which is torn
 # down afterwards even if the test died. Records "PASS name" / "FAIL name" in
 # ${BUILD_DIR:-build}/results/scenarios, prints one line per test with its
 # duration, and exits non-zero if any test failed. Each test's full output is
@@ -36,7 +36,8 @@ export XP_TOPO_LOCKED=1
 fail=0; n=0; t0=$(date +%s)
 for t in "$ROOT"/selftests/t_*.sh; do
 	name=$(basename "$t" .sh)
-	[[ -n ${1:-} && $name != *"$1"* ]] && continue
+	# shellcheck disable=SC2053 # PATTERN is a glob on purpose
+	[[ -n ${1:-} && $name != *$1* ]] && continue
 	n=$((n + 1))
 	mkdir -p "$B/selftests/$name"
 	start=$(date +%s)
@@ -63,5 +64,9 @@ for t in "$ROOT"/selftests/t_*.sh; do
 		echo "-----"
 	fi
 done
+if (( n == 0 )); then	# a pattern that selects nothing is a mistake, not a pass
+	echo "selftests: no test name matches '${1:-}' (selftests/t_*.sh)" >&2
+	exit 2
+fi
 echo "selftests: $n run, $(grep -c '^PASS' "$RES/scenarios") passed, $(grep -c '^FAIL' "$RES/scenarios") failed, $(( $(date +%s) - t0 ))s"
 exit $fail
