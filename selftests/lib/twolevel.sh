@@ -49,6 +49,10 @@ tl_mn_addr_in() {	# IF PREFIX
 	done
 	return 1
 }
+# LMA: the Proxy-CoA of a binding
+tl_bid_pcoa() {	# BID
+	binding_pcoa "$(lma_bindings_json | jq -c ".[] | select(.bid == $1)")"
+}
 tl_n_addrs() { mn_addrs "$1" | wc -l; }
 
 # Downlink UDP streams CN -> MN (udp_stream), several at once, by name
@@ -71,4 +75,40 @@ tl_stream_end() {	# NAME MAX_LOST
 	echo "STREAM $name: $(cat "$out" 2>/dev/null)"
 	assert_gt "stream $name received" 0 "${uniq:-0}"
 	assert_le "stream $name packets lost" "$max" "${lost:-999999}"
+}
+
+# tl_start_attach IF...: start the LMA and both MAGs, attach the MN's
+# interfaces in order (mn-if1 at MAG1, mn-if2 at MAG2), each once the one
+# before it has its three addresses (HNP_x(P), HNP_x_1(T), HNP_x_2(T))
+tl_has_three() { (( $(tl_n_addrs "$1") >= 3 )); }	# IF
+tl_start_attach() {	# IF...
+	start_lma && start_mag1 && start_mag2 || _fail "daemons did not start"
+	local i
+	for i in "$@"; do
+		mn_attach "$i"
+		assert_wait 20 "three addresses on $i (P and two T)" tl_has_three "$i"
+	done
+}
+# tl_if_state N MAG MAC PROXY-COA: for interface N at MAG, set BIDn (its LMA
+# binding), HNPn (its permanent prefix), Tn (its level-2 prefixes at MAG),
+# BLKn (MAG's temporal block), APn (the MN's address in HNPn) and Anm (the
+# MN's address in Tn[m-1], m = 1, 2), asserting each is there
+tl_if_state() {	# N MAG MAC PROXY-COA (MAG's; it holds one binding of the MN)
+	local n=$1 mag=$2 mac=$3 ifc="mn-if$1" m a
+	local -n bid="BID$n" hnp="HNP$n" t="T$n" blk="BLK$n"
+	bid=$(tl_lma_bid_of_pcoa "$4")
+	assert_nonempty "LMA binding of $ifc" "$bid"
+	hnp=$(tl_prefixes lma ".[] | select(.kind == \"P\" and .bid == $bid) | .prefix" | head -n 1)
+	assert_nonempty "HNP_$n(P)" "$hnp"
+	mapfile -t t < <(tl_l2_of "$mag" "$mac")
+	assert_eq "level-2 prefixes of $ifc at $mag" 2 "${#t[@]}"
+	blk=$(tl_block_of "$mag")
+	printf -v "AP$n" '%s' "$(tl_mn_addr_in "$ifc" "$hnp")"
+	local -n ap="AP$n"
+	assert_nonempty "MN address in HNP_$n(P)" "$ap"
+	for m in 1 2; do
+		a=$(tl_mn_addr_in "$ifc" "${t[m - 1]}")
+		assert_nonempty "MN address in HNP_${n}_$m(T)" "$a"
+		printf -v "A$n$m" '%s' "$a"
+	done
 }
