@@ -34,7 +34,6 @@ tl_stream_start p1 "$AP1" 5041 5 200
 tl_stream_start t11 "$A11" 5042 5 200
 tl_stream_start t21 "$A21" 5043 5 200
 sleep 1.5
-dl2_before=$(counter mag2 DL_DELIVER)
 topo_move_mn_link "$XP_NS_MAG1" "$XP_NS_MAG2" m1-acc
 if1_at_mag2() { [[ $(tl_bid_pcoa "$BID1") == "$XP_ADDR_MAG2" ]]; }
 assert_wait 10 "LMA: if1's binding at MAG2" if1_at_mag2
@@ -52,11 +51,8 @@ assert_eq "LMA: HNP_1_1(T) through if1's binding" "$BID1" "$(tl_lma_owner "${T1[
 assert_eq "LMA: HNP_1_2(T) through if1's binding" "$BID1" "$(tl_lma_owner "${T1[1]}")"
 assert_eq "LMA: HNP_2_1(T) through if2's binding" "$BID2" "$(tl_lma_owner "${T2[0]}")"
 assert_eq "LMA: if2's binding still at MAG2" "$XP_ADDR_MAG2" "$(tl_bid_pcoa "$BID2")"
-# t21 brings at most its 1000 packets: more is the moved flows through MAG2
-assert_ge "MAG2 delivered the moved flows" $((dl2_before + 1000 + 500)) "$(counter mag2 DL_DELIVER)"
 assert_eq "MAG2: HNP_1(P) on mn-if1" "$HNP1" \
 	"$(tl_prefixes mag2 ".[] | select(.kind == \"P\" and .mac == \"$XP_MN_MAC1\") | .prefix")"
 assert_eq "MN keeps its HNP_1_1(T) address" "$A11" "$(tl_mn_addr_in mn-if1 "${T1[0]}")"
-assert_cmd "CN reaches HNP_1_2(T) through MAG2" ns_ping "$XP_NS_CN" "$A12" 2
-assert_cmd "CN reaches HNP_2_2(T) (untouched)" ns_ping "$XP_NS_CN" "$A22" 2
+for a in "$AP1" "$A11" "$A12" "$A22"; do tl_assert_via mag2 mag1 "$a"; done
 test_end

@@ -112,3 +112,15 @@ tl_if_state() {	# N MAG MAC PROXY-COA (MAG's; it holds one binding of the MN)
 		printf -v "A$n$m" '%s' "$a"
 	done
 }
+
+# tl_assert_via MAG OTHER-MAG ADDR: with no stream running, 5 pings CN ->
+# ADDR are all answered and delivered downlink by MAG (its DL_DELIVER
+# grows by 5 or more), none by OTHER-MAG (its DL_DELIVER stays)
+tl_assert_via() {	# MAG OTHER-MAG ADDR
+	local via=$1 other=$2 addr=$3 v0 o0
+	v0=$(counter "$via" DL_DELIVER)
+	o0=$(counter "$other" DL_DELIVER)
+	assert_cmd "CN reaches $addr" ns_ping "$XP_NS_CN" "$addr" 5
+	assert_ge "$via delivered the pings to $addr" $((v0 + 5)) "$(counter "$via" DL_DELIVER)"
+	assert_eq "$other delivered none of them" "$o0" "$(counter "$other" DL_DELIVER)"
+}
