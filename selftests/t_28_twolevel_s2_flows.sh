@@ -12,7 +12,10 @@
 #    at MAG1) and to HNP_2_1(T) are untouched;
 #  - FFHO: MAG2 moves MAG1's whole block: the stream to HNP_1_1(T)
 #    continues through MAG2, the one to HNP_2_1(T) is untouched, if1's
-#    session is Idle at the LMA.
+#    session is Idle at the LMA;
+#  - reverse FFHO within the hold: MAG1 takes its block back under a
+#    stream to HNP_1_1(T); if1's session is active again and HNP_1_1(T)
+#    is delivered by MAG1 (the hold's expiry is t_25's).
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/twolevel.sh"
 MAX_LOST=${MAX_LOST:-100}			# moved stream, 200 pps, as t_25's bound per handover
@@ -85,4 +88,18 @@ assert_wait 2 "LMA: if1's session Idle" lma_if1_idle
 assert_eq "LMA: HNP_1_2(T) still through if2's binding" "$BID2" "$(tl_lma_owner "${T1[1]}")"
 assert_eq "LMA: HNP_2_1(T) still through if2's binding" "$BID2" "$(tl_lma_owner "${T2[0]}")"
 tl_assert_via mag2 mag1 "$A11"
+
+step "reverse FFHO within the hold: MAG1 takes its block back"
+tl_stream_start t11 "$A11" 5052 3 200
+tl_stream_start t21 "$A21" 5054 3 200
+sleep 1
+assert_cmd "xpmipctl handover (block) on MAG1" xpctl mag1 handover "$XP_MN_MAC1" "$BLK1"
+back_home() { [[ $(tl_lma_owner "${T1[0]}") == "$BID1" && $(tl_lma_owner "${T1[1]}") == "$BID1" ]]; }
+assert_wait 5 "LMA: HNP_1_1(T), HNP_1_2(T) through if1's binding again" back_home
+tl_stream_end t11 "$MAX_LOST"
+tl_stream_end t21 "$UNTOUCHED_MAX_LOST"
+assert_eq "LMA: if1's session active again" 0 \
+	"$(tl_prefixes lma "[.[] | select(.kind == \"P\" and .bid == $BID1 and .idle)] | length")"
+assert_eq "LMA: HNP_2_1(T) still through if2's binding" "$BID2" "$(tl_lma_owner "${T2[0]}")"
+tl_assert_via mag1 mag2 "$A11"
 test_end
