@@ -21,38 +21,18 @@ test_begin
 tl_confs
 
 step "simultaneous attachment of both interfaces"
-start_lma
-start_mag1
-start_mag2
-mn_attach mn-if1
-mn_attach mn-if2
-three_on_if1() { (( $(tl_n_addrs mn-if1) >= 3 )); }
-three_on_if2() { (( $(tl_n_addrs mn-if2) >= 3 )); }
-assert_wait 20 "three addresses on mn-if1 (P and two T)" three_on_if1
-assert_wait 20 "three addresses on mn-if2 (P and two T)" three_on_if2
+tl_start_attach mn-if1 mn-if2
 xpctl lma prefixes
 xpctl mag1 prefixes
-BLK1=$(tl_block_of mag1)
-BLK2=$(tl_block_of mag2)
+tl_if_state 1 mag1 "$XP_MN_MAC1" "$XP_ADDR_MAG1"
+tl_if_state 2 mag2 "$XP_MN_MAC2" "$XP_ADDR_MAG2"
 assert_match "MAG1 block is a /56 of the temporal pool" '^2001:db8:f0[0-9a-f]{2}:[0-9a-f]*00::/56$' "$BLK1"
 assert_ne "the MAGs have different blocks" "$BLK1" "$BLK2"
-mapfile -t T1 < <(tl_l2_of mag1 "$XP_MN_MAC1")
-mapfile -t T2 < <(tl_l2_of mag2 "$XP_MN_MAC2")
-assert_eq "level-2 prefixes of if1 at MAG1" 2 "${#T1[@]}"
-assert_eq "level-2 prefixes of if2 at MAG2" 2 "${#T2[@]}"
 assert_in_prefix "HNP_1_1(T) in MAG1's block" "$BLK1" "${T1[0]%/*}"
 assert_eq "LMA: MAG1's block, level 1, T" 1 \
 	"$(tl_prefixes lma "[.[] | select(.prefix == \"$BLK1\" and .level == 1 and .kind == \"T\")] | length")"
-BID1=$(tl_lma_bid_of_pcoa "$XP_ADDR_MAG1")
-BID2=$(tl_lma_bid_of_pcoa "$XP_ADDR_MAG2")
 assert_eq "LMA: HNP_1_1(T) through if1's binding" "$BID1" "$(tl_lma_owner "${T1[0]}")"
 assert_eq "LMA: HNP_2_1(T) through if2's binding" "$BID2" "$(tl_lma_owner "${T2[0]}")"
-A11=$(tl_mn_addr_in mn-if1 "${T1[0]}")
-A12=$(tl_mn_addr_in mn-if1 "${T1[1]}")
-A21=$(tl_mn_addr_in mn-if2 "${T2[0]}")
-assert_nonempty "MN address in HNP_1_1(T)" "$A11"
-assert_nonempty "MN address in HNP_1_2(T)" "$A12"
-assert_nonempty "MN address in HNP_2_1(T)" "$A21"
 for a in "$A11" "$A12" "$A21"; do warm_path "$a"; done
 assert_cmd "CN reaches HNP_1_2(T) through MAG1" ns_ping "$XP_NS_CN" "$A12" 2
 

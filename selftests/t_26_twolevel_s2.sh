@@ -20,17 +20,8 @@ tl_confs
 conf_set "$TEST_DIR/mag1.conf" detect_link_up true
 
 step "sequential attachment: mn-if1 at MAG1"
-start_lma
-start_mag1
-start_mag2
-mn_attach mn-if1
-three_on_if1() { (( $(tl_n_addrs mn-if1) >= 3 )); }
-assert_wait 20 "three addresses on mn-if1 (P and two T)" three_on_if1
-mapfile -t T1 < <(tl_l2_of mag1 "$XP_MN_MAC1")
-assert_eq "level-2 prefixes of if1 at MAG1" 2 "${#T1[@]}"
-BLK1=$(tl_block_of mag1)
-BID1=$(tl_lma_bid_of_pcoa "$XP_ADDR_MAG1")
-HNP1=$(tl_prefixes lma ".[] | select(.kind == \"P\" and .bid == $BID1) | .prefix")
+tl_start_attach mn-if1
+tl_if_state 1 mag1 "$XP_MN_MAC1" "$XP_ADDR_MAG1"
 assert_eq "one binding" 1 "$(lma_bindings_json | jq length)"
 VP=${HNP1%::/64}::100
 VT=${T1[0]%::/64}::100

@@ -78,14 +78,17 @@ tl_stream_end() {	# NAME MAX_LOST
 }
 
 # tl_start_attach IF...: start the LMA and both MAGs, attach the MN's
-# interfaces in order (mn-if1 at MAG1, mn-if2 at MAG2), each once the one
-# before it has its three addresses (HNP_x(P), HNP_x_1(T), HNP_x_2(T))
+# interfaces (mn-if1 at MAG1, mn-if2 at MAG2) all at once (001 scenario 1's
+# simultaneous attachment when there are two), then wait until each has its
+# three addresses (HNP_x(P), HNP_x_1(T), HNP_x_2(T))
 tl_has_three() { (( $(tl_n_addrs "$1") >= 3 )); }	# IF
 tl_start_attach() {	# IF...
 	start_lma && start_mag1 && start_mag2 || _fail "daemons did not start"
 	local i
 	for i in "$@"; do
 		mn_attach "$i"
+	done
+	for i in "$@"; do
 		assert_wait 20 "three addresses on $i (P and two T)" tl_has_three "$i"
 	done
 }
